@@ -1,0 +1,62 @@
+"""Evaluate a saved model on the MNIST test set.
+
+    python -m model.evaluate [--model NAME_OR_PATH] [--data PATH] [--json]
+
+`--model seed` and `--model default` name the shipped models; default is used
+when --model is not given. With --json the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m model.evaluate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--model", default="default", help='"default", "seed" or a .keras path')
+    parser.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $MNIST_PATH)")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object as the last line"
+    )
+    args = parser.parse_args(argv)
+
+    from model.data import DataError, load_mnist
+    from model.inference import DigitClassifier, evaluate
+    from model.persistence import ModelFileError, load_model
+
+    try:
+        model, card = load_model(args.model)
+        data = load_mnist(args.data)
+    except (ModelFileError, DataError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if data.notice:
+        print(f"note: {data.notice}", file=sys.stderr)
+    loss, accuracy = evaluate(DigitClassifier(model), data.x_test, data.y_test)
+    result = {
+        "model": args.model,
+        "name": card.name,
+        "preset": card.preset,
+        "accuracy": round(accuracy, 6),
+        "loss": round(loss, 6),
+        "params": card.params,
+        "test_set": data.test_description,
+        "test_digits": len(data.x_test),
+        "trained_on": card.trained_on,
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"{card.name} ({card.preset}, {card.params:,} parameters, trained on the {card.trained_on})"
+        )
+        print(f"accuracy {accuracy:.4%}  loss {loss:.4f}  on the {data.test_description}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
