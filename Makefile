@@ -1,0 +1,49 @@
+# make run   - create .venv, install the app, serve it on http://localhost:8501
+# make test  - create .venv, install app + test tools, run every test (needs Debian's chromium)
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint bench chromium clean
+
+run: $(VENV)/.app-installed
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+test: $(VENV)/.dev-installed chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: $(VENV)/.app-installed
+	$(PY) benchmarks/inference.py
+	$(PY) benchmarks/training.py
+
+$(VENV)/.app-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.app-installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# The browser tests drive Debian's Chromium; Playwright's own download is not used.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+		else \
+			echo "Browser tests need $(CHROMIUM): run 'sudo apt-get install chromium'" >&2; exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""Probabilities plus every layer's activations for one digit: one pass vs naive.
+
+The naive way builds a sub-model per layer and calls `predict` on each, as many
+tutorials do. Both run in this process on the same model and digit.
+
+    python benchmarks/inference.py [--model default] [--repeats 200]
+
+Last line: {"p50_ms": ..., "naive_p50_ms": ..., "ratio": ...}
+Target: p50 <= 3 ms on a 2-core CPU, and >= 50x faster than naive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from model.data import load_bundled_sample  # noqa: E402
+from model.inference import DigitClassifier  # noqa: E402
+from model.persistence import load_model  # noqa: E402
+
+
+def p50_ms(fn, repeats: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times) * 1000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--repeats", type=int, default=200)
+    args = parser.parse_args()
+
+    import keras
+
+    model, _ = load_model(args.model)
+    digit = load_bundled_sample().x_test[0].astype(np.float32) / 255.0
+    batch = digit[np.newaxis, ..., np.newaxis]
+
+    classifier = DigitClassifier(model)
+    one_pass = p50_ms(lambda: classifier.forward(digit), args.repeats)
+
+    per_layer = [keras.Model(model.inputs, layer.output) for layer in model.layers]
+    naive = p50_ms(
+        lambda: [sub.predict(batch, verbose=0) for sub in per_layer],
+        max(10, args.repeats // 10),
+    )
+    print(f"model {args.model}: one pass {one_pass:.2f} ms, naive {naive:.1f} ms "
+          f"({len(per_layer)} layers)")
+    print(json.dumps({"model": args.model, "p50_ms": round(one_pass, 3),
+                      "naive_p50_ms": round(naive, 2), "ratio": round(naive / one_pass, 1)}))
+
+
+if __name__ == "__main__":
+    main()
