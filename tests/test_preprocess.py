@@ -1,0 +1,573 @@
+"""Preprocessing: drawings and photos become MNIST-like 28×28 inputs.
+
+Digits are drawn with PIL.ImageDraw on canvas-sized arrays; the tests check the
+ink's bounding box and the centre of mass of what comes out.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import deque
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from model.preprocess import (
+    CENTER_TARGET,
+    DIGIT_BOX,
+    MAX_WORKING_SIDE,
+    MNIST_SIZE,
+    center_of_mass,
+    ink_bbox,
+    otsu_threshold,
+    paste_centered,
+    prepare_digit,
+    remove_specks,
+)
+from tests.conftest import ROOT
+
+CANVAS = 280  # the drawing page's canvas side
+MNIST_STEPS = ["grayscale", "ink", "bbox", "fit20", "pasted", "centered", "normalized"]
+PHOTO_STEPS = ["grayscale", "background", "ink", "ink_mask"]
+
+
+def seven(left: float, top: float, size: float) -> list[list[tuple[float, float]]]:
+    """Strokes of a "7" in a size × size box: a top bar, a slanted leg, a cross bar."""
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return left + x * size, top + y * size
+
+    return [[at(0.1, 0.0), at(0.9, 0.0), at(0.35, 1.0)], [at(0.35, 0.55), at(0.8, 0.55)]]
+
+
+def draw(strokes, width: int, shape=(CANVAS, CANVAS), ink: int = 255, paper: int = 0):
+    """(H, W) uint8 image with the strokes drawn (no anti-aliasing, so the box is exact)."""
+    picture = Image.new("L", (shape[1], shape[0]), paper)
+    pen = ImageDraw.Draw(picture)
+    for line in strokes:
+        pen.line(line, fill=ink, width=width, joint="curve")
+    return np.asarray(picture)
+
+
+def assert_mnist_like(result) -> None:
+    """A real input: 28×28 in [0, 1], max 1, longer side 20, centre of mass central."""
+    assert not result.blank and result.message is None
+    digit = result.input
+    assert digit.shape == (MNIST_SIZE, MNIST_SIZE) and digit.dtype == np.float32
+    assert digit.min() >= 0 and digit.max() == pytest.approx(1.0)
+    top, left, bottom, right = ink_bbox(digit, 0)
+    assert max(bottom - top, right - left) == DIGIT_BOX
+    row, col = result.center_of_mass
+    assert (row, col) == pytest.approx(center_of_mass(digit))
+    assert abs(row - CENTER_TARGET) <= 0.5 + 1e-6
+    assert abs(col - CENTER_TARGET) <= 0.5 + 1e-6
+
+
+def box_size(digit: np.ndarray) -> tuple[int, int]:
+    top, left, bottom, right = ink_bbox(digit, 0)
+    return bottom - top, right - left
+
+
+# --- Canvas drawings ---------------------------------------------------------
+
+
+def test_off_centre_digit_ends_up_centred():
+    corner = draw(seven(15, 15, 70), width=12)
+    result = prepare_digit(corner)
+
+    assert [step.name for step in result.steps] == MNIST_STEPS
+    assert result.bbox == ink_bbox(corner, 0)
+    assert result.bbox[0] < 15 and result.bbox[2] < 100  # the box really is in the corner
+    assert_mnist_like(result)
+    assert result.inverted is False
+    # The same drawing in the middle of the canvas gives the very same input.
+    middle = prepare_digit(draw(seven(105, 105, 70), width=12))
+    np.testing.assert_allclose(result.input, middle.input, atol=1e-6)
+
+
+@pytest.mark.parametrize("photo", [False, True])
+@pytest.mark.parametrize("mnist_style", [True, False])
+def test_every_step_is_a_2d_float_image_in_unit_range(photo, mnist_style):
+    drawing = draw(seven(40, 40, 180), width=20, ink=30, paper=220)
+    result = prepare_digit(drawing, photo=photo, mnist_style=mnist_style)
+    assert len({step.name for step in result.steps}) == len(result.steps)
+    for step in result.steps:
+        assert step.image.ndim == 2 and step.image.dtype == np.float32, step.name
+        assert step.image.min() >= 0 and step.image.max() <= 1, step.name
+        assert step.title
+    assert result.input is result.steps[-1].image
+
+
+def test_mnist_steps_show_crop_and_fit():
+    result = prepare_digit(draw(seven(40, 40, 180), width=20))
+    crop = result.steps[2].image
+    top, left, bottom, right = result.bbox
+    assert crop.shape == (bottom - top, right - left)
+    fitted = result.steps[3].image
+    assert max(fitted.shape) == DIGIT_BOX
+    # "pasted" centres the box; "centered" moves the same pixels to centre the mass.
+    pasted, centered = result.steps[4].image, result.steps[5].image
+    height, width = fitted.shape
+    assert ink_bbox(pasted, 0)[:2] == ((MNIST_SIZE - height) // 2, (MNIST_SIZE - width) // 2)
+    assert pasted.sum() == pytest.approx(centered.sum())
+    assert center_of_mass(centered) != pytest.approx(center_of_mass(pasted))
+
+
+def test_tiny_digit_is_scaled_up_to_fill_the_box():
+    tiny = draw(seven(130, 130, 10), width=2)
+    result = prepare_digit(tiny)
+
+    top, left, bottom, right = result.bbox
+    assert max(bottom - top, right - left) <= 13
+    assert_mnist_like(result)
+
+
+def test_huge_digit_filling_the_canvas_is_scaled_down():
+    huge = draw(seven(10, 8, 262), width=30)
+    result = prepare_digit(huge)
+
+    top, left, bottom, right = result.bbox
+    assert bottom - top > 260 and top < 5
+    assert_mnist_like(result)
+
+
+@pytest.mark.parametrize("width", [2, 8, 40])
+def test_stroke_width_does_not_change_size_or_centring(width):
+    result = prepare_digit(draw(seven(60, 60, 160), width=width))
+    assert_mnist_like(result)
+
+
+def test_thick_strokes_give_more_ink_than_thin_ones():
+    thin = prepare_digit(draw(seven(60, 60, 160), width=3)).input
+    thick = prepare_digit(draw(seven(60, 60, 160), width=30)).input
+    assert thick.mean() > 2 * thin.mean()
+
+
+def test_dark_ink_on_light_paper_is_inverted():
+    strokes = seven(50, 70, 150)
+    white_on_black = prepare_digit(draw(strokes, width=14))
+    dark_on_light = prepare_digit(draw(strokes, width=14, ink=20, paper=235))
+
+    assert dark_on_light.inverted is True and white_on_black.inverted is False
+    assert dark_on_light.bbox == white_on_black.bbox
+    assert_mnist_like(dark_on_light)
+    np.testing.assert_allclose(dark_on_light.input, white_on_black.input, atol=0.02)
+
+
+def test_tall_thin_one_keeps_its_aspect_ratio():
+    one = draw([[(140, 30), (140, 250)]], width=10)
+    result = prepare_digit(one)
+
+    assert_mnist_like(result)
+    height, width = box_size(result.input)
+    assert height == DIGIT_BOX and width <= 3
+
+
+# --- Input kinds -------------------------------------------------------------
+
+
+def rgba(gray: np.ndarray, colour: int, alpha: np.ndarray) -> np.ndarray:
+    """(H, W, 4) uint8 with every pixel's colour `colour` and the given alpha."""
+    out = np.empty((*gray.shape, 4), dtype=np.uint8)
+    out[..., :3] = colour
+    out[..., 3] = alpha
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """A white "7" on black and its prepared input."""
+    gray = draw(seven(60, 50, 170), width=16)
+    return gray, prepare_digit(gray)
+
+
+@pytest.mark.parametrize("colour", [255, 0])
+def test_strokes_on_transparent_background(reference, colour):
+    # The canvas widget's image: stroke colour everywhere, the strokes only in alpha.
+    gray, expected = reference
+    result = prepare_digit(rgba(gray, colour, alpha=gray))
+
+    assert result.inverted is (colour == 0)
+    assert result.bbox == expected.bbox
+    np.testing.assert_allclose(result.input, expected.input, atol=1e-5)
+
+
+def test_white_strokes_on_transparent_black_pixels(reference):
+    gray, expected = reference
+    canvas = np.zeros((*gray.shape, 4), dtype=np.uint8)
+    canvas[gray > 0] = (255, 255, 255, 255)  # background stays (0, 0, 0, 0)
+    np.testing.assert_allclose(prepare_digit(canvas).input, expected.input, atol=1e-5)
+
+
+def test_opaque_rgba_canvas(reference):
+    gray, expected = reference
+    canvas = np.stack([gray, gray, gray, np.full_like(gray, 255)], axis=-1)
+    np.testing.assert_allclose(prepare_digit(canvas).input, expected.input, atol=1e-5)
+
+
+def test_scan_with_transparent_margin(reference):
+    # Opaque white paper with a black digit, inside a transparent margin.
+    gray, expected = reference
+    scan = np.stack([255 - gray] * 3 + [np.zeros_like(gray)], axis=-1)
+    scan[20:-20, 20:-20, 3] = 255
+    result = prepare_digit(scan)
+
+    assert result.inverted is True
+    assert result.bbox == expected.bbox
+    np.testing.assert_allclose(result.input, expected.input, atol=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "LA", "P", "1", "I", "F"])
+def test_pil_images_of_any_mode(reference, mode):
+    gray, expected = reference
+    result = prepare_digit(Image.fromarray(gray).convert(mode))
+
+    assert result.bbox == expected.bbox
+    np.testing.assert_allclose(result.input, expected.input, atol=0.01)
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [
+        lambda g: g.astype(np.float32) / 255,
+        lambda g: g.astype(np.float64) / 255,
+        lambda g: g[..., None],
+        lambda g: np.stack([g] * 3, axis=-1),
+        lambda g: g > 127,
+        lambda g: g.astype(np.int64),
+    ],
+    ids=["float32", "float64", "one-channel", "rgb", "bool", "int64"],
+)
+def test_array_kinds(reference, convert):
+    gray, expected = reference
+    result = prepare_digit(convert(gray))
+    assert result.bbox == expected.bbox
+    np.testing.assert_allclose(result.input, expected.input, atol=1e-5)
+
+
+def test_an_mnist_sized_input_goes_round_again(reference):
+    _, expected = reference
+    again = prepare_digit(expected.input)
+    assert_mnist_like(again)
+    assert np.corrcoef(again.input.ravel(), expected.input.ravel())[0, 1] > 0.95
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 3), (1, 100), (600, 2)])
+@pytest.mark.parametrize("photo", [False, True])
+def test_degenerate_sizes_do_not_raise(shape, photo):
+    line = np.zeros(shape, dtype=np.uint8)
+    line[shape[0] // 2] = 255
+    result = prepare_digit(line, photo=photo)
+    assert result.blank or result.input.shape == (MNIST_SIZE, MNIST_SIZE)
+
+
+def test_big_images_are_shrunk_first():
+    big = draw(seven(400, 300, 1200), width=120, shape=(1800, 2400))
+    result = prepare_digit(big)
+
+    working = result.steps[0].image
+    assert working.shape == (384, MAX_WORKING_SIDE)
+    top, left, bottom, right = result.bbox  # in working coordinates: a fifth of the original
+    true_top, true_left, true_bottom, true_right = (v * 512 / 2400 for v in ink_bbox(big, 0))
+    assert abs(top - true_top) <= 2 and abs(bottom - true_bottom) <= 2
+    assert abs(left - true_left) <= 2 and abs(right - true_right) <= 2
+    assert_mnist_like(result)
+
+
+# --- Nothing drawn -----------------------------------------------------------
+
+
+def specks() -> np.ndarray:
+    dots = np.zeros((CANVAS, CANVAS), dtype=np.uint8)
+    for row, col in [(40, 50), (200, 90), (120, 230)]:
+        dots[row : row + 3, col : col + 3] = 255
+    return dots
+
+
+BLANKS = {
+    "black": np.zeros((CANVAS, CANVAS), dtype=np.uint8),
+    "white": np.full((CANVAS, CANVAS), 255, dtype=np.uint8),
+    "grey": np.full((CANVAS, CANVAS, 3), 128, dtype=np.uint8),
+    "transparent": np.zeros((CANVAS, CANVAS, 4), dtype=np.uint8),
+    "faint noise": np.random.default_rng(1).integers(0, 15, (CANVAS, CANVAS)).astype(np.uint8),
+    "specks": specks(),
+    "dark specks": 255 - specks(),
+}
+
+
+@pytest.mark.parametrize("mnist_style", [True, False])
+@pytest.mark.parametrize("name", list(BLANKS))
+def test_blank_input_is_nothing_drawn(name, mnist_style):
+    result = prepare_digit(BLANKS[name], mnist_style=mnist_style)
+
+    assert result.blank is True
+    assert result.input is None and result.bbox is None and result.center_of_mass is None
+    assert result.message == "Nothing drawn"
+    assert result.steps[0].name == "grayscale"
+
+
+def test_a_single_short_stroke_is_not_a_speck():
+    dash = np.zeros((CANVAS, CANVAS), dtype=np.uint8)
+    dash[140:142, 100:110] = 255  # 10 px long: a tiny digit, not dust
+    assert prepare_digit(dash).blank is False
+    dash[141] = 0  # one pixel tall: a row of ink with nothing above or below
+    assert prepare_digit(dash).bbox == (140, 100, 141, 110)
+
+
+# --- The naive path ----------------------------------------------------------
+
+
+def test_plain_resize_keeps_the_digit_where_it_was():
+    corner = draw(seven(15, 15, 70), width=12)
+    result = prepare_digit(corner, mnist_style=False)
+
+    assert [step.name for step in result.steps] == ["grayscale", "ink", "resized"]
+    expected = Image.fromarray(corner.astype(np.float32) / 255).resize(
+        (MNIST_SIZE, MNIST_SIZE), Image.Resampling.BILINEAR
+    )
+    np.testing.assert_allclose(result.input, np.asarray(expected), atol=1e-5)
+    row, col = result.center_of_mass
+    assert row < 6 and col < 6  # still in the corner: nothing was centred
+    assert result.bbox == ink_bbox(corner, 0)
+
+
+# --- Photos ------------------------------------------------------------------
+
+PHOTO_SHAPE = (360, 480)
+PHOTO_SPECKS = [(300, 40), (40, 420), (90, 100)]  # (row, col)
+
+
+def photo_strokes():
+    return seven(170, 80, 200)
+
+
+def synthetic_photo(*, ink_on_paper: bool = True, with_digit: bool = True) -> np.ndarray:
+    """Paper lit strongly from the right, a slightly blurred "7", a few specks, noise."""
+    rng = np.random.default_rng(7)
+    height, width = PHOTO_SHAPE
+    light = np.linspace(0.3, 0.95, width, dtype=np.float32)[None, :]
+    marks = draw(photo_strokes(), width=14, shape=PHOTO_SHAPE) * with_digit
+    for row, col in PHOTO_SPECKS:
+        marks[row - 2 : row + 3, col - 2 : col + 3] = 255
+    # The camera's blur: the stroke's edges are soft, as in a real photo.
+    blurred = Image.fromarray(marks).filter(ImageFilter.GaussianBlur(1.5))
+    marks = np.asarray(blurred, dtype=np.float32) / 255
+    chalk_on_board = 0.1 + 0.3 * light + 0.4 * marks
+    picture = light * (1 - 0.6 * marks) if ink_on_paper else chalk_on_board
+    picture = picture + rng.normal(0, 0.04, PHOTO_SHAPE)
+    return (np.clip(picture, 0, 1) * 255).astype(np.uint8)
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / (a | b).sum())
+
+
+def test_photo_with_uneven_light_gives_a_clean_centred_digit():
+    photo = np.stack([synthetic_photo()] * 3, axis=-1)
+    result = prepare_digit(photo, photo=True)
+
+    assert [step.name for step in result.steps] == PHOTO_STEPS + MNIST_STEPS[2:]
+    assert result.inverted is True
+    assert_mnist_like(result)
+
+    truth = draw(photo_strokes(), width=14, shape=PHOTO_SHAPE) > 0
+    mask = result.steps[3].image > 0.5
+    assert iou(mask, truth) > 0.6
+    for row, col in PHOTO_SPECKS:
+        assert not mask[row - 3 : row + 4, col - 3 : col + 4].any()
+    assert result.bbox == pytest.approx(ink_bbox(truth, 0), abs=2)
+
+    # Nearly the input a clean drawing of the same strokes gives.
+    clean = prepare_digit(draw(photo_strokes(), width=14, shape=PHOTO_SHAPE)).input
+    assert np.corrcoef(result.input.ravel(), clean.ravel())[0, 1] > 0.9
+
+
+def test_photo_background_follows_the_light():
+    result = prepare_digit(synthetic_photo(), photo=True)
+    background = result.steps[1].image
+    assert background[:, :40].mean() < 0.45 and background[:, -40:].mean() > 0.85
+    paper = np.linspace(0.3, 0.95, PHOTO_SHAPE[1])
+    assert np.abs(background[::10].mean(axis=0) - paper).max() < 0.05
+
+
+def test_photo_ink_is_as_strong_in_shadow_as_in_light():
+    marks = np.zeros(PHOTO_SHAPE, dtype=np.float32)
+    marks[100:260, 40:52] = 1  # one bar in the shadow
+    marks[100:260, 420:432] = 1  # and one in the light
+    light = np.linspace(0.3, 0.95, PHOTO_SHAPE[1], dtype=np.float32)[None, :]
+    noise = np.random.default_rng(3).normal(0, 0.02, PHOTO_SHAPE)
+    result = prepare_digit(np.clip(light * (1 - 0.6 * marks) + noise, 0, 1), photo=True)
+
+    ink = result.steps[2].image
+    shadow, lit = ink[110:250, 42:50].mean(), ink[110:250, 422:430].mean()
+    assert shadow == pytest.approx(0.6, abs=0.05) and lit == pytest.approx(0.6, abs=0.05)
+    assert result.bbox == (100, 40, 260, 432)
+
+
+def test_light_ink_on_a_dark_photo():
+    result = prepare_digit(synthetic_photo(ink_on_paper=False), photo=True)
+    assert result.inverted is False
+    assert_mnist_like(result)
+    truth = draw(photo_strokes(), width=14, shape=PHOTO_SHAPE) > 0
+    assert iou(result.steps[3].image > 0.5, truth) > 0.6
+
+
+def test_photo_of_empty_paper_is_blank():
+    result = prepare_digit(synthetic_photo(with_digit=False), photo=True)
+    assert result.blank is True and result.input is None
+    assert [step.name for step in result.steps] == PHOTO_STEPS
+
+
+def test_big_photo_is_shrunk_and_still_found():
+    small = synthetic_photo()
+    big = np.asarray(Image.fromarray(small).resize((1920, 1440), Image.Resampling.BILINEAR))
+    result = prepare_digit(Image.fromarray(big).convert("RGB"), photo=True)
+
+    assert result.steps[0].image.shape == (384, MAX_WORKING_SIDE)
+    truth = draw(photo_strokes(), width=14, shape=PHOTO_SHAPE) > 0
+    expected = tuple(v * MAX_WORKING_SIDE / 480 for v in ink_bbox(truth, 0))
+    assert result.bbox == pytest.approx(expected, abs=3)
+    assert_mnist_like(result)
+
+
+def test_photo_with_plain_resize():
+    result = prepare_digit(synthetic_photo(), photo=True, mnist_style=False)
+    assert [step.name for step in result.steps] == PHOTO_STEPS + ["resized"]
+    assert result.input.shape == (MNIST_SIZE, MNIST_SIZE)
+    # Specks are gone from the whole-image resize too.
+    for row, col in PHOTO_SPECKS:
+        assert result.input[row * 28 // 360, col * 28 // 480] < 0.05
+
+
+# --- Bad input ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.zeros((2, 3, 28, 28, 1), dtype=np.uint8),
+        np.zeros((28, 28, 2), dtype=np.uint8),
+        np.zeros((28, 28, 5), dtype=np.uint8),
+        np.zeros((28,), dtype=np.uint8),
+        np.zeros((0, 28), dtype=np.uint8),
+        np.full((28, 28), 200.0),  # floats must be in [0, 1]
+        np.full((28, 28), 300),
+        np.full((28, 28), np.nan),
+        [[0, 1], [1, 0]],
+    ],
+    ids=[
+        "5-D",
+        "2 channels",
+        "5 channels",
+        "1-D",
+        "empty",
+        "float 0..255",
+        "int 300",
+        "nan",
+        "list",
+    ],
+)
+def test_bad_input_raises_value_error(bad):
+    with pytest.raises(ValueError):
+        prepare_digit(bad)
+
+
+# --- Helpers -----------------------------------------------------------------
+
+
+def test_center_of_mass():
+    img = np.zeros((10, 12))
+    img[3, 7] = 1
+    assert center_of_mass(img) == (3.0, 7.0)
+    img[5, 1] = 3  # weights 1 and 3
+    assert center_of_mass(img) == pytest.approx((4.5, 2.5))
+    with pytest.raises(ValueError):
+        center_of_mass(np.zeros((4, 4)))
+
+
+def test_ink_bbox():
+    img = np.zeros((10, 12))
+    img[2:5, 3] = 0.8
+    img[7, 9] = 0.1  # faint
+    assert ink_bbox(img, 0) == (2, 3, 8, 10)
+    assert ink_bbox(img, 0.5) == (2, 3, 5, 4)
+    assert ink_bbox(img, 0.9) is None
+
+
+def test_otsu_splits_two_groups():
+    values = np.concatenate([np.full(900, 0.1), np.full(100, 0.7)])
+    threshold = otsu_threshold(values)
+    assert 0.1 < threshold < 0.7
+
+
+def test_paste_keeps_ink_in_the_frame():
+    digit = np.zeros((20, 20), dtype=np.float32)
+    digit[0] = 1  # all mass on the top row: centring it would push it out
+    field = paste_centered(digit)
+    assert field.sum() == pytest.approx(digit.sum())
+    assert ink_bbox(field, 0) == (8, 4, 9, 24)
+
+
+def components(mask: np.ndarray) -> list[list[tuple[int, int]]]:
+    """8-connected components by breadth-first search, the slow obvious way."""
+    seen = np.zeros_like(mask)
+    found = []
+    for start in zip(*np.nonzero(mask), strict=True):
+        if seen[start]:
+            continue
+        seen[start] = True
+        queue, blob = deque([start]), []
+        while queue:
+            row, col = queue.popleft()
+            blob.append((row, col))
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    r, c = row + dr, col + dc
+                    inside = 0 <= r < mask.shape[0] and 0 <= c < mask.shape[1]
+                    if inside and mask[r, c] and not seen[r, c]:
+                        seen[r, c] = True
+                        queue.append((r, c))
+        found.append(blob)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_remove_specks_matches_a_flood_fill(seed):
+    mask = np.random.default_rng(seed).random((60, 70)) < 0.3
+    expected = np.zeros_like(mask)
+    for blob in components(mask):
+        rows, cols = zip(*blob, strict=True)
+        if max(max(rows) - min(rows), max(cols) - min(cols)) + 1 >= 4:
+            expected[rows, cols] = True
+    kept = remove_specks(mask, 4)
+    assert 0 < kept.sum() < mask.sum()
+    np.testing.assert_array_equal(kept, expected)
+
+
+def test_remove_specks_joins_diagonals_and_long_windy_strokes():
+    mask = np.zeros((40, 40), dtype=bool)
+    idx = np.arange(12)
+    mask[idx, idx] = True  # a diagonal line, one pixel wide
+    mask[30:32, 30:32] = True  # a speck
+    # A comb: many runs in many rows that only join through the spine at the bottom.
+    mask[20:38:2, 2:20] = True
+    mask[20:38, 2] = True
+    mask[5, 20:35] = True  # one run on its own: no neighbours above or below
+    kept = remove_specks(mask, 5)
+    assert kept[5, 20:35].all()
+    assert kept[idx, idx].all()
+    assert not kept[30:32, 30:32].any()
+    assert kept[20:38:2, 2:20].all()
+
+
+def test_preprocess_imports_neither_streamlit_nor_tensorflow():
+    code = (
+        "import sys, model.preprocess; "
+        "print(sorted(m for m in ('streamlit', 'tensorflow', 'keras') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
