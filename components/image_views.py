@@ -1,0 +1,282 @@
+"""Charts for the image page: arrays in, plotly Figures out. No session state.
+
+Big images are thinned out for display only: a view keeps every `stride`-th row
+and column (real pixels, not averages), and its axes and hover labels use the
+true row and column numbers, so what you hover is exactly `image[r][c]`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from model.image_math import display_stride, sample_vector, vector_step
+
+PIXEL_VIEW_CELLS = 200  # the clickable picture: at most 200 × 200 drawn pixels
+CHANNEL_VIEW_CELLS = 120  # the smaller channel and grayscale pictures
+VECTOR_POINTS = 4000  # the flattened image's line plot
+CHANNEL_COLOURS = {
+    "red": "#d62728",
+    "green": "#2ca02c",
+    "blue": "#1f77b4",
+    "gray": "#7f7f7f",
+    "alpha": "#9467bd",
+}
+# Channel pictures: each value drawn from black (0) to full strength (255).
+_CHANNEL_SCALES = {
+    "red": [[0, "#000000"], [1, "#ff0000"]],
+    "green": [[0, "#000000"], [1, "#00ff00"]],
+    "blue": [[0, "#000000"], [1, "#0000ff"]],
+    "gray": [[0, "#000000"], [1, "#ffffff"]],
+    "alpha": [[0, "#000000"], [1, "#ffffff"]],
+}
+_GRAY_SCALE = _CHANNEL_SCALES["gray"]
+_IMAGE_AXES = {
+    "x": dict(title="column c", side="top", showgrid=False, zeroline=False),
+    "y": dict(title="row r", autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False),
+}
+
+
+def display_note(height: int, width: int, max_cells: int) -> str:
+    """Says how a picture drawn with this many cells per side relates to the image."""
+    step = display_stride(height, width, max_cells)
+    if step == 1:
+        return "Every pixel is drawn. Drag to zoom in, double-click to zoom out."
+    rows, cols = -(-height // step), -(-width // step)  # ceiling division
+    return (
+        f"Downsampled for display: one row and one column in every {step} is drawn "
+        f"({rows} × {cols} of {height} × {width} pixels). Hovering shows each drawn pixel's "
+        "true row, column and values; the numbers on this page always use every pixel."
+    )
+
+
+def _image_trace(view8: np.ndarray, x0: int, y0: int, step: int) -> go.BaseTraceType:
+    """Colours of an 8-bit (h, w) or (h, w, C) array, pixel centres at x0 + j·step."""
+    where = dict(x0=x0, dx=step, y0=y0, dy=step, hoverinfo="skip")
+    if view8.ndim == 2:
+        return go.Heatmap(
+            z=view8, zmin=0, zmax=255, colorscale=_GRAY_SCALE, showscale=False, **where
+        )
+    if view8.shape[2] == 2:  # gray + alpha: show the gray with its transparency
+        gray, alpha = view8[:, :, 0], view8[:, :, 1]
+        view8 = np.stack([gray, gray, gray, alpha], axis=2)
+    model = "rgb" if view8.shape[2] == 3 else "rgba256"
+    return go.Image(z=view8, colormodel=model, **where)
+
+
+def _value_template(channels: int, source: str = "customdata") -> str:
+    if channels == 1:
+        return f"%{{{source}}}"
+    parts = ", ".join(f"%{{{source}[{i}]}}" for i in range(channels))
+    return f"[{parts}]"
+
+
+def _outline(fig: go.Figure, row: int, col: int, half: float) -> None:
+    """Mark a pixel with a box readable on any colour: black under white."""
+    box = dict(type="rect", x0=col - half, x1=col + half, y0=row - half, y1=row + half)
+    fig.add_shape(**box, line=dict(color="black", width=4))
+    fig.add_shape(**box, line=dict(color="white", width=2))
+
+
+def pixel_view_figure(
+    pixels8: np.ndarray, values: np.ndarray, selected: tuple[int, int], max_cells: int = 200
+) -> go.Figure:
+    """The whole image, zoomable; hover shows the true row, column and values.
+
+    pixels8 gives the colours (0-255); values is what numpy decoded (the same array
+    for 8-bit files), shown on hover. An invisible marker sits on every displayed
+    pixel so that a click reports its row and column.
+    """
+    height, width = values.shape[:2]
+    step = display_stride(height, width, max_cells)
+    view8, view_values = pixels8[::step, ::step], values[::step, ::step]
+    rows, cols = np.mgrid[0:height:step, 0:width:step]
+    channels = 1 if view_values.ndim == 2 else view_values.shape[2]
+    fig = go.Figure(_image_trace(view8, 0, 0, step))
+    fig.add_trace(
+        go.Scattergl(
+            x=cols.ravel().astype(np.int32),
+            y=rows.ravel().astype(np.int32),
+            customdata=view_values.reshape(view_values.shape[0] * view_values.shape[1], -1)
+            if channels > 1
+            else view_values.ravel(),
+            mode="markers",
+            marker=dict(size=max(4, 600 // max(view8.shape[:2])), opacity=0),
+            selected=dict(marker=dict(opacity=0)),
+            unselected=dict(marker=dict(opacity=0)),
+            hovertemplate="row %{y}, column %{x}<br>"
+            + _value_template(channels)
+            + "<extra></extra>",
+            showlegend=False,
+        )
+    )
+    row, col = selected
+    _outline(fig, row, col, half=max(step * 2, 3))
+    fig.update_layout(
+        height=520,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(_IMAGE_AXES["x"], range=[-step / 2, width - step / 2]),
+        yaxis=_IMAGE_AXES["y"],
+        dragmode="zoom",
+        clickmode="event+select",
+        hovermode="closest",
+        uirevision="keep-zoom",  # a new selected pixel must not undo the user's zoom
+    )
+    return fig
+
+
+def neighbourhood_figure(
+    window8: np.ndarray, window_values: np.ndarray, top: int, left: int, selected: tuple[int, int]
+) -> go.Figure:
+    """A few pixels around the selected one, each with its values printed in it."""
+    height, width = window_values.shape[:2]
+    channels = 1 if window_values.ndim == 2 else window_values.shape[2]
+    rows, cols = np.mgrid[top : top + height, left : left + width]
+    flat_values = window_values.reshape(height * width, channels)
+    labels = ["<br>".join(str(v) for v in cell) for cell in flat_values.tolist()]
+    # Dark text on light pixels, light text on dark ones (by the cell's brightness).
+    light = window8 if window8.ndim == 2 else window8[:, :, : min(3, window8.shape[2])].mean(2)
+    if window8.ndim == 3 and window8.shape[2] == 2:
+        light = window8[:, :, 0]
+    text_colours = np.where(light.ravel() > 127, "black", "white")
+    fig = go.Figure(_image_trace(window8, left, top, 1))
+    fig.add_trace(
+        go.Scatter(
+            x=cols.ravel(),
+            y=rows.ravel(),
+            mode="markers+text",
+            text=labels,
+            textfont=dict(color=text_colours.tolist(), size=12 if channels < 3 else 11),
+            marker=dict(size=40, opacity=0, symbol="square"),
+            selected=dict(marker=dict(opacity=0)),
+            unselected=dict(marker=dict(opacity=0)),
+            customdata=flat_values,
+            hovertemplate="row %{y}, column %{x}<br>"
+            + _value_template(channels)
+            + "<extra></extra>",
+            showlegend=False,
+        )
+    )
+    _outline(fig, *selected, half=0.5)
+    fig.update_layout(
+        height=430,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(_IMAGE_AXES["x"], dtick=1, range=[left - 0.5, left + width - 0.5]),
+        yaxis=dict(_IMAGE_AXES["y"], dtick=1),
+        dragmode=False,
+        clickmode="event+select",
+    )
+    return fig
+
+
+def channel_figure(plane8: np.ndarray, name: str, max_cells: int = 120) -> go.Figure:
+    """One channel as a picture: black where the value is 0, full colour at 255."""
+    height, width = plane8.shape
+    step = display_stride(height, width, max_cells)
+    fig = go.Figure(
+        go.Heatmap(
+            z=plane8[::step, ::step],
+            x0=0,
+            dx=step,
+            y0=0,
+            dy=step,
+            zmin=0,
+            zmax=255,
+            colorscale=_CHANNEL_SCALES[name],
+            showscale=False,
+            hovertemplate=f"row %{{y}}, column %{{x}}<br>{name} %{{z}}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=30, b=10),
+        xaxis=dict(_IMAGE_AXES["x"], title=None, range=[-step / 2, width - step / 2]),
+        yaxis=dict(_IMAGE_AXES["y"], title=None),
+    )
+    return fig
+
+
+def histogram_figure(counts: np.ndarray, name: str) -> go.Figure:
+    """How many pixels have each value 0..255 in one channel."""
+    fig = go.Figure(
+        go.Bar(
+            x=np.arange(256),
+            y=counts,
+            marker=dict(color=CHANNEL_COLOURS.get(name, "#7f7f7f"), line=dict(width=0)),
+            hovertemplate=f"{name} = %{{x}}: %{{y:,}} pixels<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=220,
+        bargap=0,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title=f"{name} value", range=[-0.5, 255.5], tickvals=[0, 64, 128, 192, 255]),
+        yaxis=dict(title="pixels"),
+    )
+    return fig
+
+
+def vector_note(length: int, max_points: int = VECTOR_POINTS) -> str:
+    """Says how much of a long vector its line plot draws."""
+    step = vector_step(length, max_points)
+    if step == 1:
+        return f"All {length:,} values are drawn."
+    return f"Downsampled for display: one value in every {step} is drawn."
+
+
+def flat_vector_figure(
+    flat: np.ndarray, marked_index: int, max_points: int = VECTOR_POINTS
+) -> go.Figure:
+    """The flattened grayscale image as a line: value against position in the vector."""
+    indices, values = sample_vector(flat, max_points)
+    fig = go.Figure(
+        go.Scattergl(
+            x=indices,
+            y=values,
+            mode="lines",
+            line=dict(color="#555555", width=1),
+            hovertemplate="flat[%{x:,}] = %{y}<extra></extra>",
+            name="gray values",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[marked_index],
+            y=[int(flat[marked_index])],
+            mode="markers",
+            marker=dict(color="#d62728", size=11, line=dict(color="white", width=1)),
+            hovertemplate="selected pixel: flat[%{x:,}] = %{y}<extra></extra>",
+            name="selected pixel",
+        )
+    )
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="index in the flat vector", range=[0, flat.size - 1]),
+        yaxis=dict(title="value (0 black, 255 white)", range=[-5, 260]),
+        showlegend=False,
+    )
+    return fig
+
+
+def digit_input_figure(small: np.ndarray) -> go.Figure:
+    """The 28 × 28 grayscale image the digit model would read, values printed."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=small,
+            zmin=0,
+            zmax=255,
+            colorscale=_GRAY_SCALE,
+            showscale=False,
+            texttemplate="%{z}",
+            textfont=dict(size=7),
+            hovertemplate="row %{y}, column %{x}<br>value %{z}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=520,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(_IMAGE_AXES["x"], dtick=4),
+        yaxis=dict(_IMAGE_AXES["y"], dtick=4),
+    )
+    return fig
