@@ -33,7 +33,8 @@ def test_batched_probabilities_match_single_passes(classifier):
     batched = classifier.probabilities(digits, batch_size=3)
     assert batched.shape == (7, 10)
     singles = np.stack([classifier.forward(d).probabilities for d in digits])
-    np.testing.assert_allclose(batched, singles, rtol=1e-5, atol=1e-6)
+    # The one-digit path is XLA-compiled: fused arithmetic, so equal to ~1e-6.
+    np.testing.assert_allclose(batched, singles, rtol=1e-4, atol=1e-5)
 
 
 def test_concurrent_calls_agree(classifier):
@@ -51,7 +52,7 @@ def test_concurrent_calls_agree(classifier):
     for t in threads:
         t.join()
     for got, want in zip(results, expected, strict=True):
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got, want, rtol=0, atol=0)
 
 
 @pytest.mark.parametrize("shape", [(28, 28), (28, 28, 1), (4, 28, 28), (4, 28, 28, 1)])
