@@ -106,6 +106,8 @@ def resize_for_digit_model(gray: np.ndarray, side: int = DIGIT_MODEL_SIDE) -> np
 def preview(pixels8: np.ndarray, side: int = PREVIEW_SIDE) -> np.ndarray:
     """A small copy for showing the whole photo at a glance (at most side pixels)."""
     img = Image.fromarray(pixels8)
+    if img.mode == "LA":  # displays take gray, RGB or RGBA, not gray + alpha
+        img = img.convert("RGBA")
     img.thumbnail((side, side), Image.Resampling.LANCZOS)
     return np.asarray(img)
 

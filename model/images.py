@@ -35,6 +35,16 @@ _ORIENTATION_FIX = {
     7: (Image.Transpose.TRANSVERSE, "mirrored and rotated 90°"),
     8: (Image.Transpose.ROTATE_90, "rotated 90° anticlockwise"),
 }
+# The first bytes of each allowed format (WEBP is checked apart: RIFF....WEBP).
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
 # Modes numpy turns straight into pixel values; anything else is converted.
 _KEPT_MODES = {"L", "LA", "RGB", "RGBA", "I;16", "I", "F"}
 
@@ -78,6 +88,12 @@ def decode_image(data: bytes, name: str = "image") -> DecodedImage:
             f"{name}: refused, the image is larger than {MAX_MEGAPIXELS} megapixels ({err})."
         ) from err
     except Exception as err:  # Pillow raises many types for files it cannot read
+        looks_like = _sniff_format(data)
+        if looks_like:
+            raise ImageDecodeError(
+                f"{name}: starts like a {looks_like} file but is damaged or cut short, so it "
+                "cannot be opened."
+            ) from err
         raise ImageDecodeError(
             f"{name}: not an image this app can open. It must be one of "
             f"{', '.join(ALLOWED_FORMATS)} (the content decides, not the file extension)."
@@ -123,6 +139,16 @@ def open_image_file(path: str | Path) -> DecodedImage:
     except OSError as err:
         raise ImageDecodeError(f"{path.name}: cannot read the file ({err.strerror}).") from err
     return decode_image(data, path.name)
+
+
+def _sniff_format(data: bytes) -> str | None:
+    """Which allowed format the first bytes announce, if any."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    for signature, file_format in _SIGNATURES:
+        if data.startswith(signature):
+            return file_format
+    return None
 
 
 def _read_orientation(img: Image.Image, notes: list[str]) -> int:

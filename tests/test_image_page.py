@@ -1,0 +1,266 @@
+"""AppTest: the Explore-an-image page, its uploads and failure paths.
+
+Every expected number is computed here with numpy and Pillow from the same file.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from components import state_keys as keys
+from model.samples import SAMPLES_DIR
+from tests.conftest import APP_TIMEOUT_S, ROOT
+
+PAGE = "pages/image.py"
+MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "tif": "image/tiff"}
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    mime = MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+    at.file_uploader(key=keys.IMAGE_UPLOAD).set_value((name, data, mime))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def box_text(at: AppTest, key: str) -> str:
+    """All the text inside the container with this key."""
+    box = at.main.get_by_key(key)
+    return "\n".join(
+        str(node.value) for node in box if isinstance(getattr(node, "value", None), str)
+    )
+
+
+def encode(img: Image.Image, fmt: str, **params) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, format=fmt, **params)
+    return buffer.getvalue()
+
+
+def pick_pixel(at: AppTest, row: int, col: int) -> AppTest:
+    at.number_input(key=keys.PIXEL_ROW).set_value(row)
+    at.number_input(key=keys.PIXEL_COL).set_value(col)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def page():
+    return open_page()
+
+
+def test_default_sample_shows_the_classic_400_by_400(page):
+    image = np.asarray(Image.open(SAMPLES_DIR / "astronaut_400.jpg"))
+    assert "(400, 400, 3)" in box_text(page, keys.IMAGE_SHAPE_BOX)
+    assert "400 × 400 = **160,000**" in box_text(page, keys.IMAGE_SHAPE_BOX)
+    assert str(image[0][0].tolist()) in box_text(page, keys.PIXEL_VALUE_BOX)
+    assert not page.error
+
+
+def test_page_has_every_section_downloads_and_the_draw_link(page):
+    headers = [h.value for h in page.header]
+    assert headers == [
+        "1. The image as an array",
+        "2. One pixel",
+        "3. Channels",
+        "4. Grayscale",
+        "5. Flatten: one long row of numbers",
+        "6. What the digit model sees",
+        "7. Take the numbers with you",
+    ]
+    assert [b.label for b in page.download_button][:2] == [
+        "Grayscale PNG",
+        "The array as .npy (400, 400, 3)",
+    ]
+    assert any("Draw a digit" in link.label for link in page.get("page_link"))
+    assert any("0.299" in latex.value for latex in page.latex)
+
+
+def test_upload_then_pick_a_pixel_shows_numpys_values():
+    data = (SAMPLES_DIR / "chelsea.png").read_bytes()
+    image = np.asarray(Image.open(io.BytesIO(data)))
+    at = upload(open_page(), "chelsea.png", data)
+    assert "(300, 451, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX)
+    assert "[143, 120, 104]" in box_text(at, keys.PIXEL_VALUE_BOX)  # image[0][0]
+    pick_pixel(at, 123, 321)
+    text = box_text(at, keys.PIXEL_VALUE_BOX)
+    assert f">>> image[123][321]\n{image[123][321]!r}" in text
+    assert str(image[123][321].tolist()) in text
+    gray = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
+    codes = "\n".join(code.value for code in at.code)
+    assert f">>> gray[123][321]\n{gray[123][321]!r}" in codes
+    assert f"flat[123 * 451 + 321]\n{gray.ravel()[123 * 451 + 321]!r}" in codes
+    assert "(135300,)" in codes
+
+
+def test_grayscale_upload_states_one_channel():
+    data = (SAMPLES_DIR / "camera.png").read_bytes()
+    at = upload(open_page(), "camera.png", data)
+    assert "(512, 512)" in box_text(at, keys.IMAGE_SHAPE_BOX)
+    assert "np.uint8(200)" in box_text(at, keys.PIXEL_VALUE_BOX)  # image[0][0]
+    assert any("**one channel**" in md.value for md in at.markdown)
+
+
+def test_choosing_another_sample():
+    at = open_page()
+    at.selectbox(key=keys.IMAGE_SAMPLE).set_value("coffee.jpg")
+    at.run()
+    assert "(400, 600, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX)
+
+
+def test_camera_photo_is_used_when_taken():
+    at = open_page()
+    at.toggle(key=keys.IMAGE_USE_CAMERA).set_value(True)
+    at.run()
+    photo = encode(Image.new("RGB", (64, 48), (10, 200, 30)), "JPEG", quality=95)
+    at.camera_input(key=keys.IMAGE_CAMERA).set_value(("photo.jpg", photo, "image/jpeg"))
+    at.run()
+    assert not at.exception, at.exception
+    assert "(48, 64, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX)
+
+
+def test_a_smaller_image_keeps_the_pixel_inside_it():
+    at = open_page()
+    pick_pixel(at, 399, 399)
+    at = upload(at, "tiny.png", encode(Image.new("L", (5, 3), 77), "PNG"))
+    assert at.number_input(key=keys.PIXEL_ROW).value == 2
+    assert at.number_input(key=keys.PIXEL_COL).value == 4
+    assert "np.uint8(77)" in box_text(at, keys.PIXEL_VALUE_BOX)
+
+
+# --- Odd modes: shape and dtype of what was decoded, and the conversion explained ---
+
+
+def mode_file(mode: str) -> tuple[str, bytes]:
+    rng = np.random.default_rng(1)
+    if mode == "I;16":
+        return "deep.png", encode(
+            Image.fromarray(rng.integers(0, 65536, (6, 9), dtype=np.uint16)), "PNG"
+        )
+    if mode == "RGBA":
+        return "alpha.png", encode(
+            Image.fromarray(rng.integers(0, 256, (6, 9, 4), dtype=np.uint8)), "PNG"
+        )
+    if mode == "LA":
+        return "gray-alpha.png", encode(
+            Image.fromarray(rng.integers(0, 256, (6, 9, 2), dtype=np.uint8)), "PNG"
+        )
+    if mode == "P":
+        return "palette.png", encode(Image.new("RGB", (9, 6), (200, 10, 10)).convert("P"), "PNG")
+    if mode == "CMYK":
+        return "print.jpg", encode(Image.new("CMYK", (9, 6), (0, 255, 255, 0)), "JPEG")
+    if mode == "1":
+        return "bits.png", encode(Image.new("1", (9, 6), 1), "PNG")
+    raise ValueError(mode)
+
+
+@pytest.mark.parametrize(
+    ("mode", "shape", "dtype", "note"),
+    [
+        ("I;16", "(6, 9)", "uint16", "16-bit"),
+        ("RGBA", "(6, 9, 4)", "uint8", None),
+        ("LA", "(6, 9, 2)", "uint8", None),
+        ("P", "(6, 9, 3)", "uint8", "Palette"),
+        ("CMYK", "(6, 9, 3)", "uint8", "CMYK"),
+        ("1", "(6, 9)", "uint8", "1-bit"),
+    ],
+)
+def test_odd_modes_show_shape_dtype_and_conversion(mode, shape, dtype, note):
+    name, data = mode_file(mode)
+    at = upload(open_page(), name, data)
+    text = box_text(at, keys.IMAGE_SHAPE_BOX)
+    assert shape in text and f"dtype('{dtype}')" in text
+    if note:
+        assert any(note in info.value for info in at.info), [i.value for i in at.info]
+    assert not at.error
+
+
+def test_gif_says_first_frame():
+    frames = [Image.new("RGB", (8, 8), c) for c in [(255, 0, 0), (0, 0, 255)]]
+    data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
+    at = upload(open_page(), "anim.gif", data)
+    assert any("first frame of 2" in info.value for info in at.info)
+
+
+def test_corrupt_exif_warns_and_shows_the_image():
+    data = encode(Image.new("RGB", (8, 6)), "JPEG", exif=b"Exif\x00\x00not tiff at all")
+    at = upload(open_page(), "broken-exif.jpg", data)
+    assert any("EXIF" in warning.value for warning in at.warning)
+    assert "(6, 8, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX)
+
+
+# --- Bad files: a clear message and nothing else -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.png", b"just some text, renamed to .png\n", "notes.png: not an image"),
+        (
+            "cut.jpg",
+            encode(Image.new("RGB", (64, 64), (9, 9, 9)), "JPEG")[:300],
+            "cut.jpg: starts like a JPEG file but is damaged or cut short",
+        ),
+        ("bomb.png", encode(Image.new("1", (20_000, 20_000)), "PNG"), "50 megapixels"),
+    ],
+    ids=["text-as-png", "truncated-jpeg", "bomb"],
+)
+def test_bad_file_gives_a_clear_error_and_no_crash(name, data, message):
+    at = upload(open_page(), name, data)
+    assert any(message in error.value for error in at.error), [e.value for e in at.error]
+    assert at.number_input.len == 0  # nothing below the error is drawn
+    assert not at.exception
+
+
+def test_bad_upload_does_not_touch_another_session():
+    good = open_page()
+    bad = upload(open_page(), "notes.png", b"not an image")
+    assert bad.error
+    good.run()
+    assert not good.error
+    assert "(400, 400, 3)" in box_text(good, keys.IMAGE_SHAPE_BOX)
+
+
+# --- Speed: this page never imports TensorFlow ----------------------------------------
+
+
+def test_image_page_does_not_import_tensorflow():
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout={APP_TIMEOUT_S})
+        at.run()
+        at.switch_page({PAGE!r})
+        at.run()
+        assert not at.exception, at.exception
+        assert at.title[0].value == "Explore an image", at.title
+        loaded = sorted(m for m in sys.modules if m == "tensorflow" or m.startswith("tensorflow."))
+        print("TENSORFLOW_MODULES", len(loaded))
+        assert "tensorflow" not in sys.modules, loaded[:5]
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "TENSORFLOW_MODULES 0" in result.stdout
