@@ -58,10 +58,9 @@ def save_model(model: keras.Model, path: str | Path, card: ModelCard) -> ModelCa
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".keras", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    # mkstemp makes the file private (0600); give it the permissions of any new file.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    # mkstemp makes the file private (0600); a model is readable like any other file.
+    # (Reading the umask would mean setting it, which races with other threads.)
+    os.chmod(tmp, 0o644)
     try:
         model.save(tmp)
         card.sha256 = sha256_of(tmp)
