@@ -1,0 +1,125 @@
+"""The command-line tools, called in-process through their main() functions."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from model import evaluate, predict, train
+from model.cards import read_card
+from model.persistence import load_model
+
+
+@pytest.fixture
+def small_npz(tmp_path):
+    from tests.helpers import tiny_mnist
+
+    data = tiny_mnist(n_train=192, n_test=300)
+    path = tmp_path / "mnist-small.npz"
+    np.savez(
+        path, x_train=data.x_train, y_train=data.y_train, x_test=data.x_test, y_test=data.y_test
+    )
+    return path
+
+
+def last_json(capsys):
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_train_writes_model_and_card(tmp_path, small_npz, capsys):
+    out = tmp_path / "mine.keras"
+    code = train.main(
+        [
+            "--preset",
+            "seed",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "64",
+            "--optimizer",
+            "rmsprop",
+            "--data",
+            str(small_npz),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "epoch 1/1 done" in printed and "test accuracy" in printed
+    card = read_card(out)
+    assert card.preset == "seed" and card.params == 93_322
+    assert card.trained_on == "first 192 MNIST training digits"
+    assert card.test_set == "first 300 digits of the official MNIST test set"
+    assert card.recipe["optimizer"] == "rmsprop" and card.recipe["batch_size"] == 64
+    model, _ = load_model(out)
+    assert model.count_params() == 93_322
+
+
+def test_train_reports_bad_data(tmp_path, capsys):
+    (tmp_path / "bad.npz").write_text("nope")
+    code = train.main(["--data", str(tmp_path / "bad.npz"), "--out", str(tmp_path / "m.keras")])
+    assert code == 2
+    assert "bad.npz: not a readable .npz" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["seed", "default"])
+def test_evaluate_json_matches_card_params(name, small_npz, capsys):
+    assert evaluate.main(["--model", name, "--data", str(small_npz), "--json"]) == 0
+    result = last_json(capsys)
+    assert {"model", "accuracy", "loss", "params"} <= result.keys()
+    assert result["model"] == name and result["test_digits"] == 300
+    assert result["params"] == read_card(name).params
+    # Shipped models are trained; 300 real test digits are enough to tell.
+    assert result["accuracy"] > 0.95
+
+
+def test_evaluate_without_model_flag_uses_default(small_npz, capsys):
+    assert evaluate.main(["--data", str(small_npz), "--json"]) == 0
+    assert last_json(capsys)["name"] == read_card("default").name
+
+
+def test_evaluate_refuses_missing_model(tmp_path, capsys):
+    assert evaluate.main(["--model", str(tmp_path / "none.keras")]) == 2
+    assert "no such model file" in capsys.readouterr().err
+
+
+def draw_digit(path, kind):
+    img = Image.new("L", (140, 140), 255)  # dark ink on white paper, like a scan
+    draw = ImageDraw.Draw(img)
+    if kind == "one":
+        draw.line([(70, 20), (70, 120)], fill=0, width=10)
+    elif kind == "zero":
+        draw.ellipse([35, 15, 105, 125], outline=0, width=10)
+    img.save(path)
+
+
+def test_predict_json_lines_with_errors_in_place(tmp_path, capsys):
+    draw_digit(tmp_path / "a_one.png", "one")
+    draw_digit(tmp_path / "b_zero.png", "zero")
+    draw_digit(tmp_path / "c_blank.png", "blank")
+    (tmp_path / "d_text.png").write_text("this is not an image")
+    code = predict.main([str(tmp_path), "--json"])
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert code == 1, "exit status says some files failed"
+    assert [r["path"].rsplit("/", 1)[-1] for r in rows] == [
+        "a_one.png",
+        "b_zero.png",
+        "c_blank.png",
+        "d_text.png",
+    ]
+    assert rows[0]["digit"] == 1 and rows[1]["digit"] == 0
+    assert len(rows[0]["probabilities"]) == 10
+    assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-3
+    assert "error" in rows[2] and "nothing" in rows[2]["error"].lower()
+    assert "error" in rows[3] and "d_text.png" in rows[3]["error"]
+
+
+def test_predict_batches_many_files(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(predict, "CHUNK", 4)  # several chunks from a few files
+    for i in range(9):
+        draw_digit(tmp_path / f"{i}.png", "one")
+    assert predict.main([str(tmp_path), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert len(rows) == 9 and all(r["digit"] == 1 for r in rows)
