@@ -1,4 +1,4 @@
-"""AppTest: every page renders without an exception."""
+"""AppTest: every page renders inside the frame without an exception."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,11 +8,26 @@ from tests.conftest import APP_TIMEOUT_S, ROOT
 PAGES = ["pages/image.py", "pages/draw.py", "pages/network.py", "pages/training.py"]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders(page):
+def open_page(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.run()
     at.switch_page(page)
-    at.run()
+    return at.run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_in_the_frame(page):
+    at = open_page(page)
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
+    # The frame's sidebar names the active model with its measured accuracy.
+    accuracy = [m for m in at.sidebar.get("metric") if m.label == "Test accuracy"]
+    assert accuracy and accuracy[0].value.endswith("%")
+
+
+def test_sidebar_reports_unreadable_model_card(tmp_path):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.session_state["active_model"] = str(tmp_path / "missing.keras")
+    at.switch_page("pages/network.py")
+    at.run()
+    assert not at.exception
+    assert any("Cannot read the model card" in e.value for e in at.sidebar.get("error"))
