@@ -142,15 +142,18 @@ def _affine_augmenter(seed: int) -> keras.Sequential:
     return _AUGMENTERS[seed]
 
 
-def augmented_dataset(inputs: np.ndarray, targets: np.ndarray, recipe: Recipe) -> tf.data.Dataset:
-    """Shuffled batches, each freshly augmented every epoch. inputs: (N, 28, 28, 1) float32."""
+def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Dataset:
+    """(N, 28, 28) uint8 digits and labels -> shuffled, batched, optionally augmented batches."""
+    inputs = as_model_input(x)
+    targets = keras.utils.to_categorical(y, num_classes).astype(np.float32)
     ds = tf.data.Dataset.from_tensor_slices((inputs, targets))
     ds = ds.shuffle(len(inputs), seed=recipe.seed, reshuffle_each_iteration=True)
     ds = ds.batch(recipe.batch_size)
-    ds = ds.map(
-        lambda images, labels: (augment_batch(images, recipe.seed), labels),
-        num_parallel_calls=tf.data.AUTOTUNE,
-    )
+    if recipe.augment:
+        ds = ds.map(
+            lambda images, labels: (augment_batch(images, recipe.seed), labels),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
@@ -238,19 +241,13 @@ def train(
     cancel_check = _CancelCheck(cancel or threading.Event())
     reporter = _ProgressReporter(recipe.epochs, batches, on_progress)
     start = time.perf_counter()
-    inputs = as_model_input(x_train)
-    targets = keras.utils.to_categorical(y_train, num_classes)
-    if recipe.augment:
-        data_args = {"x": augmented_dataset(inputs, targets, recipe), "shuffle": False}
-    else:
-        # Plain arrays take Keras's own input pipeline, exactly as model.fit would.
-        data_args = {"x": inputs, "y": targets, "batch_size": recipe.batch_size, "shuffle": True}
     history = model.fit(
-        **data_args,
+        make_dataset(x_train, y_train, recipe),
         epochs=recipe.epochs,
         # The reporter runs first, so a cancel requested from a progress report
         # is seen at the end of that same batch.
         callbacks=[reporter, cancel_check],
+        shuffle=False,  # the dataset reshuffles itself every epoch
         verbose=0,
     )
     seconds = time.perf_counter() - start
