@@ -32,7 +32,11 @@ def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
     y = keras.utils.to_categorical(data.y_train, num_classes)
     model = build(preset)
     steps = -(-len(x) // recipe.batch_size) * recipe.epochs
-    model.compile(make_optimizer(recipe, steps), "categorical_crossentropy", ["accuracy"])
+    model.compile(
+        optimizer=make_optimizer(recipe, steps),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     start = time.perf_counter()
     model.fit(x, y, batch_size=recipe.batch_size, epochs=recipe.epochs, verbose=0)
     return time.perf_counter() - start
