@@ -15,6 +15,7 @@ from model.image_math import display_stride, sample_vector, vector_step
 PIXEL_VIEW_CELLS = 200  # the clickable picture: at most 200 × 200 drawn pixels
 CHANNEL_VIEW_CELLS = 120  # the smaller channel and grayscale pictures
 VECTOR_POINTS = 4000  # the flattened image's line plot
+NEIGHBOURHOOD_RADIUS = 2  # the close-up is 5 × 5 pixels: room to print every value
 CHANNEL_COLOURS = {
     "red": "#d62728",
     "green": "#2ca02c",
@@ -31,9 +32,16 @@ _CHANNEL_SCALES = {
     "alpha": [[0, "#000000"], [1, "#ffffff"]],
 }
 _GRAY_SCALE = _CHANNEL_SCALES["gray"]
-_IMAGE_AXES = {
-    "x": dict(title="column c", side="top", showgrid=False, zeroline=False),
-    "y": dict(title="row r", autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False),
+_IMAGE_AXES = {  # pixel pictures: row 0 at the top, square pixels, no padding around
+    "x": dict(title="column c", side="top", showgrid=False, zeroline=False, constrain="domain"),
+    "y": dict(
+        title="row r",
+        autorange="reversed",
+        scaleanchor="x",
+        constrain="domain",
+        showgrid=False,
+        zeroline=False,
+    ),
 }
 
 
@@ -64,6 +72,19 @@ def _image_trace(view8: np.ndarray, x0: int, y0: int, step: int) -> go.BaseTrace
     return go.Image(z=view8, colormodel=model, **where)
 
 
+def _shown_brightness(pixels8: np.ndarray) -> np.ndarray:
+    """Mean of the colour channels, composited over white where there is alpha: (h, w)."""
+    if pixels8.ndim == 2:
+        return pixels8.astype(np.float64)
+    has_alpha = pixels8.shape[2] in (2, 4)
+    colour = pixels8[:, :, :-1] if has_alpha else pixels8
+    mean = colour.mean(axis=2)
+    if not has_alpha:
+        return mean
+    alpha = pixels8[:, :, -1] / 255
+    return alpha * mean + (1 - alpha) * 255
+
+
 def _value_template(channels: int, source: str = "customdata") -> str:
     if channels == 1:
         return f"%{{{source}}}"
@@ -78,6 +99,13 @@ def _outline(fig: go.Figure, row: int, col: int, half: float) -> None:
     fig.add_shape(**box, line=dict(color="white", width=2))
 
 
+def _crosshair(fig: go.Figure, row: int, col: int) -> None:
+    """Faint lines through the selected pixel, so it can be found in a big picture."""
+    line = dict(color="white", width=1, dash="dot")
+    fig.add_hline(y=row, line=line, opacity=0.8)
+    fig.add_vline(x=col, line=line, opacity=0.8)
+
+
 def pixel_view_figure(
     pixels8: np.ndarray, values: np.ndarray, selected: tuple[int, int], max_cells: int = 200
 ) -> go.Figure:
@@ -90,13 +118,15 @@ def pixel_view_figure(
     height, width = values.shape[:2]
     step = display_stride(height, width, max_cells)
     view8, view_values = pixels8[::step, ::step], values[::step, ::step]
-    rows, cols = np.mgrid[0:height:step, 0:width:step]
+    # uint16 coordinates halve the payload; a 50-megapixel image can be wider than that.
+    coord_type = np.uint16 if max(height, width) < 2**16 else np.uint32
+    rows, cols = np.mgrid[0:height:step, 0:width:step].astype(coord_type)
     channels = 1 if view_values.ndim == 2 else view_values.shape[2]
     fig = go.Figure(_image_trace(view8, 0, 0, step))
     fig.add_trace(
         go.Scattergl(
-            x=cols.ravel().astype(np.int32),
-            y=rows.ravel().astype(np.int32),
+            x=cols.ravel(),
+            y=rows.ravel(),
             customdata=view_values.reshape(view_values.shape[0] * view_values.shape[1], -1)
             if channels > 1
             else view_values.ravel(),
@@ -111,7 +141,8 @@ def pixel_view_figure(
         )
     )
     row, col = selected
-    _outline(fig, row, col, half=max(step * 2, 3))
+    _crosshair(fig, row, col)
+    _outline(fig, row, col, half=max(step * 3, 4))
     fig.update_layout(
         height=520,
         margin=dict(l=10, r=10, t=40, b=10),
@@ -134,11 +165,10 @@ def neighbourhood_figure(
     rows, cols = np.mgrid[top : top + height, left : left + width]
     flat_values = window_values.reshape(height * width, channels)
     labels = ["<br>".join(str(v) for v in cell) for cell in flat_values.tolist()]
-    # Dark text on light pixels, light text on dark ones (by the cell's brightness).
-    light = window8 if window8.ndim == 2 else window8[:, :, : min(3, window8.shape[2])].mean(2)
-    if window8.ndim == 3 and window8.shape[2] == 2:
-        light = window8[:, :, 0]
-    text_colours = np.where(light.ravel() > 127, "black", "white")
+    # Dark text on light pixels, light text on dark ones, judged on the colour as
+    # shown: a see-through pixel shows the white page behind it.
+    light = _shown_brightness(window8)
+    text_colours = np.where(light.ravel() > 140, "black", "white")
     fig = go.Figure(_image_trace(window8, left, top, 1))
     fig.add_trace(
         go.Scatter(
@@ -146,8 +176,8 @@ def neighbourhood_figure(
             y=rows.ravel(),
             mode="markers+text",
             text=labels,
-            textfont=dict(color=text_colours.tolist(), size=12 if channels < 3 else 11),
-            marker=dict(size=40, opacity=0, symbol="square"),
+            textfont=dict(color=text_colours.tolist(), size=13),
+            marker=dict(size=48, opacity=0, symbol="square"),
             selected=dict(marker=dict(opacity=0)),
             unselected=dict(marker=dict(opacity=0)),
             customdata=flat_values,
@@ -159,10 +189,19 @@ def neighbourhood_figure(
     )
     _outline(fig, *selected, half=0.5)
     fig.update_layout(
-        height=430,
+        # Each cell has room for one printed line per channel.
+        height=100 + height * (16 * channels + 14),
         margin=dict(l=10, r=10, t=40, b=10),
+        # Cells may be taller than wide (an image trace makes them square unless told
+        # otherwise): room for three or four printed values.
         xaxis=dict(_IMAGE_AXES["x"], dtick=1, range=[left - 0.5, left + width - 0.5]),
-        yaxis=dict(_IMAGE_AXES["y"], dtick=1),
+        yaxis=dict(
+            _IMAGE_AXES["y"],
+            dtick=1,
+            scaleanchor=False,
+            autorange=False,
+            range=[top + height - 0.5, top - 0.5],  # reversed: row `top` at the top
+        ),
         dragmode=False,
         clickmode="event+select",
     )
@@ -240,7 +279,7 @@ def flat_vector_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        go.Scattergl(  # WebGL like the line, so the dot is drawn on top of it
             x=[marked_index],
             y=[int(flat[marked_index])],
             mode="markers",

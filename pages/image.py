@@ -16,6 +16,7 @@ from components.image_input import (
 )
 from components.image_views import (
     CHANNEL_VIEW_CELLS,
+    NEIGHBOURHOOD_RADIUS,
     PIXEL_VIEW_CELLS,
     channel_figure,
     digit_input_figure,
@@ -94,7 +95,7 @@ with array_col:
             f"- Values: {' × '.join(str(n) for n in image.shape)} = "
             f"**{analysis.value_count:,}**\n"
             f"- dtype `{image.dtype}`: {describe_dtype(image.dtype)}; this image runs from "
-            f"{analysis.value_min} to {analysis.value_max}."
+            f"{analysis.value_min:,} to {analysis.value_max:,}."
         )
 
 # --- 2. One pixel --------------------------------------------------------------
@@ -120,8 +121,8 @@ with value_col:
             code += f"\n>>> image[{row}][{col}].tolist()\n{pixel.tolist()}"
         st.code(code, language="python")
         pixel_readout(pixel, analysis.pixels8[row][col], names)
-    window, top, left = neighbourhood(image, row, col)
-    window8, _, _ = neighbourhood(analysis.pixels8, row, col)
+    window, top, left = neighbourhood(image, row, col, NEIGHBOURHOOD_RADIUS)
+    window8, _, _ = neighbourhood(analysis.pixels8, row, col, NEIGHBOURHOOD_RADIUS)
     st.markdown(
         f"Its neighbourhood, `image[{top}:{top + window.shape[0]}, {left}:{left + window.shape[1]}]`, "
         "with every value printed. Click a neighbour to move to it."
@@ -251,10 +252,12 @@ with small_col:
     st.plotly_chart(digit_input_figure(analysis.digit_input), key="digit_input")
 with words_col:
     st.markdown(
-        f"The digit model in this app reads **{side} × {side} grayscale** images: "
-        f"{side * side} numbers, one flattened vector of shape `({side * side},)` after its "
-        f"convolutions. Here is your image squashed to that size: each cell is the average "
-        f"of a block of about {height / side:.0f} × {width / side:.0f} pixels."
+        f"The digit model in this app reads **{side} × {side} grayscale** images, shape "
+        f"`({side}, {side}, 1)`: {side * side} numbers. Here is your image squashed to that "
+        f"size: each cell is the average of a block of about {height / side:.0f} × "
+        f"{width / side:.0f} pixels. A plain dense network would flatten these to "
+        f"`({side * side},)`; a CNN keeps the grid, so its filters can look at each pixel "
+        "together with its neighbours, like the close-up in section 2."
     )
     st.markdown(
         "The model learnt from white digits on a black background, so a photo means "
