@@ -32,6 +32,15 @@ BACKGROUND_SIDE = 128  # the paper is estimated on a copy this small: lighting i
 BACKGROUND_WINDOW = 0.15  # closing window as a share of that copy: wider than any stroke
 NOISE_SIGMAS = 5.0  # photo ink must stand this many noise deviations above the paper
 BLANK_MESSAGE = "Nothing drawn"
+# What an MNIST digit looks like, measured on the 10,000 official test digits:
+# at most 33% of the 28×28 pixels above 0.5, never under half as tall as wide
+# (ink above 0.3), and at most 3 separate pieces of ink at least 4 pixels
+# across. Inputs beyond these bounds, with some slack, are unlike anything the
+# model was trained on.
+MAX_INK_COVERAGE = 0.4
+MIN_HEIGHT_TO_WIDTH = 0.45
+MAX_BLOBS = 3
+MIN_BLOB_EXTENT = 4
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ def prepare_digit(
 ) -> PreparedDigit:
     """Make the 28×28 model input for a drawing or photo of one digit.
 
-    `image` is an (H, W), (H, W, 3) or (H, W, 4) array (uint8, or float in
+    `image` is an (H, W), (H, W, 2), (H, W, 3) or (H, W, 4) array (uint8, or float in
     [0, 1]) or a PIL image of any mode. With `mnist_style=False` the whole image
     is resized to 28×28 without cropping or centring, for comparison. With
     `photo=True` the ink is separated from unevenly lit paper first.
@@ -198,15 +207,20 @@ def _standard_mode(image: Image.Image) -> Image.Image:
 
 
 def _checked_array(image: np.ndarray) -> np.ndarray:
-    """A valid image array as contiguous uint8: (H, W), (H, W, 3) or (H, W, 4)."""
+    """A valid image array as contiguous uint8: (H, W), (H, W, 3) or (H, W, 4).
+
+    Gray + alpha, (H, W, 2), becomes (H, W, 4) with the gray in all three colours.
+    """
     if image.ndim == 3 and image.shape[2] == 1:
         image = image[..., 0]
-    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)):
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (2, 3, 4)):
         raise ValueError(
-            f"expected an (H, W), (H, W, 3) or (H, W, 4) image, got shape {image.shape}"
+            f"expected an (H, W), (H, W, 2), (H, W, 3) or (H, W, 4) image, got shape {image.shape}"
         )
     if image.shape[0] == 0 or image.shape[1] == 0:
         raise ValueError(f"image is empty: shape {image.shape}")
+    if image.ndim == 3 and image.shape[2] == 2:
+        image = image[..., [0, 0, 0, 1]]
     return np.ascontiguousarray(_to_uint8(image))
 
 
@@ -344,8 +358,39 @@ def remove_specks(mask: np.ndarray, min_extent: int) -> np.ndarray:
 
 
 def _drop_small_components(mask: np.ndarray, min_extent: int) -> np.ndarray:
-    """Works on horizontal runs of ink rather than pixels: a stroke has few runs,
-    so joining them with union-find is quick even for a large mask."""
+    run_rows, run_first, run_last, run_of, parent = _ink_runs(mask)
+    count = len(parent)
+    top = np.full(count, mask.shape[0])
+    bottom = np.full(count, -1)
+    left = np.full(count, mask.shape[1])
+    right = np.full(count, -1)
+    np.minimum.at(top, parent, run_rows)
+    np.maximum.at(bottom, parent, run_rows)
+    np.minimum.at(left, parent, run_first)
+    np.maximum.at(right, parent, run_last)
+    extent = np.maximum(bottom - top, right - left) + 1
+    keep_run = extent[parent] >= min_extent
+    return mask & keep_run[np.maximum(run_of, 0)]
+
+
+def count_blobs(mask: np.ndarray) -> int:
+    """How many 8-connected pieces of ink a mask holds."""
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return 0
+    return len(np.unique(_ink_runs(mask)[4]))
+
+
+def _ink_runs(
+    mask: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The mask's horizontal runs of ink, joined into 8-connected blobs.
+
+    Returns (row, first column, last column) of every run, the run index of each
+    pixel (-1 off the ink), and each run's blob: the index of its blob's first run.
+    A stroke has few runs, so joining runs rather than pixels is quick even for a
+    large mask.
+    """
     starts = mask.copy()
     starts[:, 1:] &= ~mask[:, :-1]
     ends = mask.copy()
@@ -386,18 +431,7 @@ def _drop_small_components(mask: np.ndarray, min_extent: int) -> np.ndarray:
                 break
             parent = jumped
 
-    count = len(parent)
-    top = np.full(count, mask.shape[0])
-    bottom = np.full(count, -1)
-    left = np.full(count, mask.shape[1])
-    right = np.full(count, -1)
-    np.minimum.at(top, parent, run_rows)
-    np.maximum.at(bottom, parent, run_rows)
-    np.minimum.at(left, parent, run_first)
-    np.maximum.at(right, parent, run_last)
-    extent = np.maximum(bottom - top, right - left) + 1
-    keep_run = extent[parent] >= min_extent
-    return mask & keep_run[np.maximum(run_of, 0)]
+    return run_rows, run_first, run_last, run_of, parent
 
 
 def ink_bbox(img: np.ndarray, threshold: float = 0.0) -> tuple[int, int, int, int] | None:
@@ -454,6 +488,26 @@ def paste_centered(digit: np.ndarray, *, by_mass: bool = True) -> np.ndarray:
     field = np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.float32)
     field[top : top + height, left : left + width] = digit
     return field
+
+
+def doubts(digit: np.ndarray) -> tuple[str, ...]:
+    """Why a 28×28 input in [0, 1] looks unlike an MNIST digit, in words; () if it doesn't."""
+    digit = np.asarray(digit, dtype=np.float32)
+    reasons = []
+    coverage = float((digit > 0.5).mean())
+    if coverage > MAX_INK_COVERAGE:
+        reasons.append(
+            f"ink covers {coverage:.0%} of the image; an MNIST digit covers at most a third"
+        )
+    box = ink_bbox(digit, 0.3)
+    if box is not None:
+        top, left, bottom, right = box
+        if (bottom - top) < MIN_HEIGHT_TO_WIDTH * (right - left):
+            reasons.append("it is much wider than tall; MNIST digits never are")
+    blobs = count_blobs(remove_specks(digit > 0.3, MIN_BLOB_EXTENT))
+    if blobs > MAX_BLOBS:
+        reasons.append(f"it is {blobs} separate marks; a digit is one to three strokes")
+    return tuple(reasons)
 
 
 # --- Small image operations --------------------------------------------------

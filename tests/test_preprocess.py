@@ -20,6 +20,8 @@ from model.preprocess import (
     MAX_WORKING_SIDE,
     MNIST_SIZE,
     center_of_mass,
+    count_blobs,
+    doubts,
     ink_bbox,
     otsu_threshold,
     paste_centered,
@@ -247,6 +249,15 @@ def test_array_kinds(reference, convert):
     np.testing.assert_allclose(result.input, expected.input, atol=1e-5)
 
 
+def test_gray_plus_alpha_array(reference):
+    # What numpy gives for a grayscale PNG with transparency: (H, W, 2).
+    gray, expected = reference
+    opaque = np.stack([gray, np.full_like(gray, 255)], axis=-1)
+    np.testing.assert_allclose(prepare_digit(opaque).input, expected.input, atol=1e-5)
+    strokes_only = np.stack([np.full_like(gray, 255), gray], axis=-1)  # white, alpha = ink
+    np.testing.assert_allclose(prepare_digit(strokes_only).input, expected.input, atol=1e-5)
+
+
 def test_an_mnist_sized_input_goes_round_again(reference):
     _, expected = reference
     again = prepare_digit(expected.input)
@@ -448,7 +459,6 @@ def test_photo_with_plain_resize():
     "bad",
     [
         np.zeros((2, 3, 28, 28, 1), dtype=np.uint8),
-        np.zeros((28, 28, 2), dtype=np.uint8),
         np.zeros((28, 28, 5), dtype=np.uint8),
         np.zeros((28,), dtype=np.uint8),
         np.zeros((0, 28), dtype=np.uint8),
@@ -459,7 +469,6 @@ def test_photo_with_plain_resize():
     ],
     ids=[
         "5-D",
-        "2 channels",
         "5 channels",
         "1-D",
         "empty",
@@ -571,3 +580,45 @@ def test_preprocess_imports_neither_streamlit_nor_tensorflow():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+# --- Does it look like a digit? ----------------------------------------------
+
+
+def test_count_blobs():
+    mask = np.zeros((28, 28), dtype=bool)
+    assert count_blobs(mask) == 0
+    mask[2:10, 3] = True
+    mask[9, 4] = True  # touches diagonally: still one piece
+    assert count_blobs(mask) == 1
+    mask[20:25, 20:22] = True
+    assert count_blobs(mask) == 2
+
+
+def test_drawn_digits_raise_no_doubts(reference):
+    _, prepared = reference
+    assert doubts(prepared.input) == ()
+    one = prepare_digit(draw([[(140, 30), (140, 250)]], width=20))
+    assert doubts(one.input) == ()
+
+
+@pytest.mark.parametrize(
+    "picture, words",
+    [
+        (draw([[(30, 140), (250, 140)]], width=20), "wider than tall"),
+        (np.pad(np.full((200, 200), 255, np.uint8), 40), "ink covers"),
+        (draw([[(30 + 50 * i, 100), (30 + 50 * i, 180)] for i in range(5)], width=8), "marks"),
+    ],
+    ids=["dash", "filled square", "five bars"],
+)
+def test_scribbles_are_unlike_a_digit(picture, words):
+    reasons = doubts(prepare_digit(picture).input)
+    assert any(words in reason for reason in reasons), reasons
+
+
+def test_bundled_mnist_test_digits_raise_no_doubts():
+    from model.data import load_bundled_sample
+
+    digits = load_bundled_sample().x_test.astype(np.float32) / 255
+    flagged = [i for i, digit in enumerate(digits) if doubts(digit)]
+    assert flagged == []
