@@ -22,3 +22,18 @@ PIXEL_IMAGE_ID = "pixel_image_id"
 # Container keys (the st-key-<key> CSS class), not session state, named here once.
 IMAGE_SHAPE_BOX = "image_shape"
 PIXEL_VALUE_BOX = "pixel_value"
+
+# --- Draw a digit (pages/draw.py) ---
+# Container keys (the st-key-<key> CSS class). Tests rely on these exact strings.
+DIGIT_CANVAS_BOX = "digit_canvas"  # holds the drawing canvas
+PREDICTION_BOX = "prediction"  # "Prediction: N", or the invitation to draw
+# Widget and state keys.
+CANVAS_GENERATION = "canvas_generation"  # int; Clear bumps it, giving the canvas a new key
+STROKE_WIDTH = "stroke_width"  # st.slider: pen width in canvas pixels
+DIGIT_SOURCE = "digit_source"  # st.segmented_control: draw, photo or sample
+DIGIT_UPLOAD = "digit_upload"  # st.file_uploader for a photo of a digit
+SAMPLE_INDEX = "sample_index"  # int: which bundled MNIST test digit is shown
+MNIST_STYLE = "mnist_style"  # st.toggle: MNIST-style preprocessing or a plain resize
+LAYER_CHOICE = "layer_choice"  # st.selectbox: which layer's activations are shown
+SALIENCY_METHOD = "saliency_method"  # st.segmented_control: Grad-CAM or gradient
+SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a chosen digit

@@ -1,4 +1,92 @@
+"""Draw a digit: what the CNN predicts, the exact 28×28 input, each layer, saliency."""
+
 import streamlit as st
 
+from components.draw_input import (
+    choose_source,
+    drawn_digit,
+    mnist_style_toggle,
+    model_note,
+    photo_digit,
+    sample_digit,
+    show_prediction,
+)
+from components.draw_panels import layer_explorer, saliency_explorer
+from components.draw_views import THUMBNAIL_SIDE, thumbnail
+from components.frame import require_frame
+from components.model_store import active_classifier
+from components.sidebar import active_model_name
+from model.preprocess import doubts, prepare_digit
+
+require_frame()
 st.title("Draw a digit")
-st.info("Coming next: draw a digit and see the CNN's prediction and every layer's activations.")
+st.markdown(
+    "Draw a digit and see at once what the CNN thinks, the exact 28×28 image it was "
+    "given, and what each layer did with it. The model learned from MNIST, so your "
+    "drawing is first made to look like an MNIST digit."
+)
+loaded = active_classifier()
+if loaded is None:
+    st.stop()
+classifier, card = loaded
+model_note(card, active_model_name())
+
+source = choose_source()
+input_col, prediction_col = st.columns([1, 1], gap="large")
+with input_col:
+    if source == "photo":
+        picture = photo_digit()
+    elif source == "sample":
+        picture = sample_digit()
+    else:
+        picture = drawn_digit()
+    mnist_style = mnist_style_toggle()
+
+prepared = forward = None
+if picture.pixels is not None:
+    prepared = prepare_digit(picture.pixels, mnist_style=mnist_style, photo=picture.photo)
+    if not prepared.blank:
+        forward = classifier.forward(prepared.input)  # every layer, in one pass
+with prediction_col:
+    show_prediction(
+        forward,
+        doubts(prepared.input) if forward is not None else (),
+        picture.true_label,
+        empty_note="Only specks found: draw a bigger digit." if prepared is not None else None,
+    )
+
+if prepared is None or forward is None:
+    st.stop()
+
+st.header("1. From your picture to the model's input")
+st.markdown(
+    "MNIST digits are white on black, cropped to the ink, scaled to fit a 20×20 box and "
+    "placed in a 28×28 image so that their centre of mass is in the middle. Your picture "
+    "goes through the same steps; the last image is exactly what the model reads."
+    if mnist_style
+    else "MNIST-style preprocessing is off: the whole picture is squashed to 28×28, as many "
+    "demos do. Watch the prediction when the digit is small or off-centre."
+)
+steps = [("Your picture", picture.pixels), *((s.title, s.image) for s in prepared.steps)]
+st.image(
+    [thumbnail(image) for _, image in steps],
+    caption=[f"{number}. {title}" for number, (title, _) in enumerate(steps, start=1)],
+    width=THUMBNAIL_SIDE,
+    output_format="PNG",  # JPEG would smear the hard pixel edges
+)
+
+st.header("2. What each layer sees")
+st.markdown(
+    "All layers ran once, on the input above. Convolution layers slide small filters "
+    "over the image and make one feature map per filter; pooling layers keep the "
+    "strongest value of each 2×2 patch; the last layers are flat lists of numbers, "
+    "ending in the ten probabilities."
+)
+layer_explorer(forward.activations)
+
+st.header("3. Where the model looked")
+st.markdown(
+    "Saliency maps colour the pixels that matter most for one class: by default the "
+    "predicted one. Pick another class to see what would make the model say that."
+)
+saliency_explorer(classifier.model, prepared.input, forward.digit)

@@ -1,0 +1,179 @@
+"""Widgets for the drawing page: where the digit comes from, and the prediction box.
+
+Each input helper draws its widgets and returns a `DigitPicture`: plain pixels
+and what is known about them. Upload bytes are decoded here and never stored in
+session state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from components import state_keys as keys
+from components.canvas import draw_digit
+from components.draw_views import CHART_CONFIG, probability_figure, thumbnail
+from model.cards import SHIPPED_NAMES, ModelCard
+from model.data import load_bundled_sample
+from model.images import ImageDecodeError, decode_image, to_8bit
+from model.inference import Forward
+
+SOURCES = {
+    "draw": ":material/draw: Draw",
+    "photo": ":material/photo_camera: Photo of a digit",
+    "sample": ":material/casino: MNIST sample",
+}
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
+# Below this top probability the page says it is not sure. On the official
+# test set the seed model is this sure of 99% of its right answers.
+SURE_ENOUGH = 0.7
+
+
+@dataclass(frozen=True)
+class DigitPicture:
+    pixels: np.ndarray | None  # what goes into prepare_digit; None when there is nothing yet
+    photo: bool  # ink on unevenly lit paper: separate it from the paper first
+    origin: str  # for people: "your drawing", "your photo", "MNIST test digit #17"
+    true_label: int | None = None  # known for MNIST samples
+
+
+def choose_source() -> str:
+    """Which input the user picked: "draw", "photo" or "sample"."""
+    return st.segmented_control(
+        "Input",
+        list(SOURCES),
+        format_func=SOURCES.__getitem__,
+        default="draw",
+        required=True,
+        key=keys.DIGIT_SOURCE,
+        label_visibility="collapsed",
+    )
+
+
+def drawn_digit() -> DigitPicture:
+    return DigitPicture(draw_digit(), photo=False, origin="your drawing")
+
+
+# Decoding a phone photo takes a while and every widget on the page reruns the
+# script: keep the last few decoded photos, keyed by their bytes.
+@st.cache_data(max_entries=4, show_spinner="Reading the photo…")
+def _photo_pixels(data: bytes, name: str) -> np.ndarray:
+    return to_8bit(decode_image(data, name).array)
+
+
+def photo_digit() -> DigitPicture:
+    """An uploaded photo of one handwritten digit, dark ink on paper."""
+    upload = st.file_uploader(
+        "Upload a photo of one handwritten digit",
+        type=UPLOAD_TYPES,
+        key=keys.DIGIT_UPLOAD,
+        help="Dark ink on paper, in any light. Crop it roughly to the digit.",
+    )
+    if upload is None:
+        st.caption(
+            "Write a digit on paper with a dark pen, take a photo, and upload it. The ink is "
+            "separated from the paper (shadows included) and then prepared like a drawing."
+        )
+        return DigitPicture(None, photo=True, origin="your photo")
+    try:
+        pixels = _photo_pixels(upload.getvalue(), upload.name)
+    except ImageDecodeError as err:
+        st.error(str(err), icon=":material/block:")
+        return DigitPicture(None, photo=True, origin="your photo")
+    st.image(thumbnail(pixels, 280), caption=upload.name)
+    return DigitPicture(pixels, photo=True, origin="your photo")
+
+
+# The bundled sample is real MNIST: its first 1,000 official test digits. The
+# arrays are small (under 1 MB) and read-only, so one copy serves every session.
+@st.cache_resource
+def _test_digits() -> tuple[np.ndarray, np.ndarray]:
+    sample = load_bundled_sample()
+    return sample.x_test, sample.y_test
+
+
+def _next_sample() -> None:
+    """Jump to another test digit at random: never the same one again."""
+    count = len(_test_digits()[1])
+    step = int(np.random.default_rng().integers(1, count))
+    st.session_state[keys.SAMPLE_INDEX] = (st.session_state[keys.SAMPLE_INDEX] + step) % count
+
+
+def sample_digit() -> DigitPicture:
+    """One MNIST test digit, with its true label. A button picks another at random."""
+    x_test, y_test = _test_digits()
+    index = st.session_state.setdefault(keys.SAMPLE_INDEX, 0)
+    st.image(
+        thumbnail(x_test[index], 280), caption=f"MNIST test digit #{index}", output_format="PNG"
+    )
+    st.button("Another sample", icon=":material/casino:", on_click=_next_sample)
+    return DigitPicture(
+        x_test[index],
+        photo=False,
+        origin=f"MNIST test digit #{index}",
+        true_label=int(y_test[index]),
+    )
+
+
+def mnist_style_toggle() -> bool:
+    return st.toggle(
+        "MNIST-style preprocessing",
+        value=True,
+        key=keys.MNIST_STYLE,
+        help="On: crop to the ink, fit into 20×20, centre by mass, as MNIST was made. "
+        "Off: squash the whole picture to 28×28, as many demos do.",
+    )
+
+
+def show_prediction(
+    forward: Forward | None,
+    doubts: tuple[str, ...] = (),
+    true_label: int | None = None,
+    empty_note: str | None = None,
+) -> None:
+    """The prediction box: the digit, large, and all ten probabilities; or an invitation."""
+    with st.container(key=keys.PREDICTION_BOX, border=True):
+        if forward is None:
+            st.markdown("### Draw a digit")
+            st.caption(
+                empty_note
+                or "Draw one digit, 0 to 9, in the black square. The prediction appears as "
+                "soon as you release the mouse."
+            )
+            return
+        digit, confidence = forward.digit, forward.confidence
+        st.markdown(f"# Prediction: {digit}")
+        verdict = f"{confidence:.1%} sure"
+        if true_label is not None:
+            verdict += f" · true label **{true_label}** " + ("✅" if true_label == digit else "❌")
+        st.markdown(verdict)
+        if doubts:
+            st.warning(
+                "**Not sure**: this looks unlike a digit, because " + "; and ".join(doubts) + ".",
+                icon=":material/help:",
+            )
+        elif confidence < SURE_ENOUGH:
+            runner_up = int(np.argsort(forward.probabilities)[-2])
+            st.warning(
+                f"**Not sure**: the model gives {digit} only {confidence:.0%}; "
+                f"it might be a {runner_up} ({forward.probabilities[runner_up]:.0%}).",
+                icon=":material/help:",
+            )
+        st.plotly_chart(probability_figure(forward.probabilities, true_label), config=CHART_CONFIG)
+
+
+def model_note(card: ModelCard, active_name: str) -> None:
+    """Which model the page runs: a shipped one unless a retrained one is active."""
+    if active_name in SHIPPED_NAMES:
+        st.caption(
+            f"No retrained model is active, so this page runs the shipped model "
+            f"**{active_name}** (preset `{card.preset}`, {card.test_accuracy:.2%} on the "
+            f"{card.test_set}). Retrain one on the Retrain page."
+        )
+    else:
+        st.caption(
+            f"This page runs your retrained model **{card.name}** (preset `{card.preset}`, "
+            f"{card.test_accuracy:.2%} on the {card.test_set})."
+        )

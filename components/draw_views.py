@@ -1,0 +1,201 @@
+"""Charts for the drawing page: arrays in, plotly Figures (or small images) out.
+
+No session state here. The figures are made to be cheap to send on every
+stroke: numpy arrays travel as binary (plotly encodes them in base64), a layer's
+feature maps are tiled into one heatmap rather than one subplot per map, and no
+figure carries more than a few tens of thousands of numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+THUMBNAIL_SIDE = 112  # preprocessing steps are shown this big, 4 screen pixels per MNIST pixel
+_GRAY = [[0, "#000000"], [1, "#ffffff"]]
+_ACTIVE = [[0, "#0d0887"], [0.5, "#cc4778"], [1, "#f0f921"]]  # plasma: 0 dark, strong bright
+_SIGNED = "RdBu_r"  # batch-norm outputs are signed: blue below 0, red above
+# Saliency over the digit: weak values transparent, so the digit shows through.
+_SALIENCY = [
+    [0.0, "rgba(255, 80, 0, 0)"],
+    [0.25, "rgba(255, 80, 0, 0.25)"],
+    [0.6, "rgba(255, 140, 0, 0.65)"],
+    [1.0, "rgba(255, 235, 0, 0.9)"],
+]
+PREDICTED_COLOUR = "#ff4b4b"
+OTHER_COLOUR = "#9aa4b1"
+TRUE_COLOUR = "#21c354"
+_NO_MODEBAR = {"displayModeBar": False}
+_IMAGE_Y = dict(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False)
+_IMAGE_X = dict(showgrid=False, zeroline=False, constrain="domain")
+
+# Passed to st.plotly_chart: small figures need no zoom and pan toolbar.
+CHART_CONFIG = _NO_MODEBAR
+
+
+def thumbnail(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
+    """A picture as (side, side, 4) uint8 RGBA: scaled to fit, centred, transparent around.
+
+    Small images are blown up with hard pixel edges, so a 28×28 input shows its
+    28 × 28 squares instead of a blur; big ones are averaged down. The square
+    frame gives every step of a row the same size, whatever its shape.
+    """
+    pixels = np.asarray(image)
+    if pixels.dtype != np.uint8:
+        pixels = np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+    picture = Image.fromarray(pixels).convert("RGBA")
+    scale = side / max(picture.size)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    resample = Image.Resampling.NEAREST if scale >= 1 else Image.Resampling.BOX
+    picture = picture.resize(size, resample)
+    frame = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    frame.paste(picture, ((side - size[0]) // 2, (side - size[1]) // 2))
+    return np.asarray(frame)
+
+
+def probability_figure(probabilities: np.ndarray, true_label: int | None = None) -> go.Figure:
+    """All ten class probabilities as bars; the predicted digit in red, a known true one in green."""
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    predicted = int(np.argmax(probabilities))
+    colours = [OTHER_COLOUR] * len(probabilities)
+    colours[predicted] = PREDICTED_COLOUR
+    if true_label is not None and true_label != predicted:
+        colours[true_label] = TRUE_COLOUR
+    fig = go.Figure(
+        go.Bar(
+            x=list(range(len(probabilities))),
+            y=probabilities,
+            marker_color=colours,
+            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probabilities],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=240,
+        margin=dict(l=10, r=10, t=20, b=10),
+        xaxis=dict(title="digit", tickmode="linear", dtick=1, fixedrange=True),
+        yaxis=dict(title="probability", range=[0, 1.1], tickformat=".0%", fixedrange=True),
+        bargap=0.25,
+    )
+    return fig
+
+
+def tile_maps(maps: np.ndarray, columns: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(h, w, n) feature maps -> one (rows·(h+1)-1, cols·(w+1)-1) mosaic with NaN gaps.
+
+    Also returns the (map, row, col) of every mosaic cell, for hovering: uint8,
+    a third of the bytes of int32 (layers here have at most 128 maps of 28×28);
+    the gaps hold 0 and never show, since gaps do not hover.
+    """
+    height, width, count = maps.shape
+    columns = columns or min(count, max(4, math.ceil(math.sqrt(count * 2))))
+    rows = math.ceil(count / columns)
+    mosaic = np.full((rows * (height + 1) - 1, columns * (width + 1) - 1), np.nan, np.float32)
+    small = max(count, height, width) <= 256
+    where = np.zeros((*mosaic.shape, 3), np.uint8 if small else np.uint16)
+    cell_rows, cell_cols = np.mgrid[0:height, 0:width]
+    for index in range(count):
+        top, left = (index // columns) * (height + 1), (index % columns) * (width + 1)
+        mosaic[top : top + height, left : left + width] = maps[:, :, index]
+        where[top : top + height, left : left + width] = np.stack(
+            [np.full_like(cell_rows, index), cell_rows, cell_cols], axis=-1
+        )
+    return mosaic, where
+
+
+def feature_maps_figure(title: str, maps: np.ndarray) -> go.Figure:
+    """A conv or pooling layer's output, (h, w, n): one small heatmap per feature map.
+
+    All maps share one colour scale, so bright means strongly active anywhere in
+    the layer. Hovering shows the map, row, column and value.
+    """
+    maps = np.asarray(maps, dtype=np.float32)
+    height, width, count = maps.shape
+    mosaic, where = tile_maps(maps)
+    low, high = float(maps.min()), float(maps.max())
+    signed = low < 0
+    bound = max(abs(low), abs(high), 1e-6)
+    fig = go.Figure(
+        go.Heatmap(
+            z=mosaic,
+            customdata=where,
+            colorscale=_SIGNED if signed else _ACTIVE,
+            zmin=-bound if signed else 0,
+            zmax=bound if signed else max(high, 1e-6),
+            hoverongaps=False,
+            colorbar=dict(thickness=12, len=0.8, title=dict(text="value", side="right")),
+            hovertemplate="map %{customdata[0]} · row %{customdata[1]}, column %{customdata[2]}"
+            "<br>value %{z:.3f}<extra></extra>",
+        )
+    )
+    mosaic_rows, mosaic_cols = mosaic.shape
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        height=min(760, max(220, int(60 + 620 * mosaic_rows / mosaic_cols))),
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(_IMAGE_X, visible=False),
+        yaxis=dict(_IMAGE_Y, visible=False),
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def vector_figure(title: str, values: np.ndarray, predicted: int | None = None) -> go.Figure:
+    """A flat layer's output (Flatten, Dense, softmax) as one bar per value."""
+    values = np.asarray(values, dtype=np.float32).ravel()
+    colours = np.where(values >= 0, "#4c78a8", "#e45756").tolist()
+    if predicted is not None:
+        colours[predicted] = PREDICTED_COLOUR
+    fig = go.Figure(
+        go.Bar(
+            x=np.arange(values.size),
+            y=values,
+            marker=dict(color=colours, line=dict(width=0)),
+            hovertemplate="value %{x}: %{y:.4f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        height=260,
+        bargap=0 if values.size > 100 else 0.2,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(title="index", dtick=1 if values.size <= 16 else None),
+        yaxis=dict(title="activation"),
+    )
+    return fig
+
+
+def saliency_figure(digit: np.ndarray, saliency: np.ndarray, title: str) -> go.Figure:
+    """The 28×28 input in gray with a saliency map (0..1) over it, weak parts see-through."""
+    digit = np.asarray(digit, dtype=np.float32)
+    saliency = np.asarray(saliency, dtype=np.float32)
+    fig = go.Figure(
+        [
+            go.Heatmap(
+                z=digit, colorscale=_GRAY, zmin=0, zmax=1, showscale=False, hoverinfo="skip"
+            ),
+            go.Heatmap(
+                z=saliency,
+                customdata=digit[..., np.newaxis],
+                colorscale=_SALIENCY,
+                zmin=0,
+                zmax=1,
+                colorbar=dict(thickness=12, len=0.8, title=dict(text="saliency", side="right")),
+                hovertemplate="row %{y}, column %{x}<br>saliency %{z:.2f}"
+                "<br>input %{customdata[0]:.2f}<extra></extra>",
+            ),
+        ]
+    )
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        height=380,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(_IMAGE_X, dtick=7, range=[-0.5, 27.5]),
+        yaxis=dict(_IMAGE_Y, dtick=7, range=[27.5, -0.5], autorange=False),
+    )
+    return fig

@@ -1,0 +1,187 @@
+"""AppTest of the drawing page, with the canvas replaced by a given picture.
+
+`components.canvas.read_canvas` is the one call into the browser widget; the
+tests swap it for a function that returns a drawing made with PIL, so every
+path of the page runs without a browser.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from streamlit.testing.v1 import AppTest
+
+import components.canvas
+from components import state_keys as keys
+from tests.conftest import APP_TIMEOUT_S, ROOT
+
+SIDE = 280
+
+
+def canvas_picture(lines, width: int = 20) -> np.ndarray:
+    """What the canvas sends: (280, 280, 4) uint8, white strokes on opaque black."""
+    picture = Image.new("RGBA", (SIDE, SIDE), (0, 0, 0, 255))
+    pen = ImageDraw.Draw(picture)
+    for line in lines:
+        pen.line(line, fill=(255, 255, 255, 255), width=width, joint="curve")
+    return np.asarray(picture)
+
+
+ONE = canvas_picture([[(140, 40), (142, 240)]])
+SMALL_CORNER_ONE = canvas_picture([[(40, 20), (41, 80)]], width=8)
+
+
+@pytest.fixture
+def canvas(monkeypatch):
+    """Set `canvas.drawing` to what the canvas should return (None: nothing drawn)."""
+
+    class FakeCanvas:
+        drawing: np.ndarray | None = None
+        keys_seen: list[str] = []
+
+        def read(self, key: str, stroke_width: int) -> np.ndarray | None:
+            self.keys_seen.append(key)
+            return self.drawing
+
+    fake = FakeCanvas()
+    fake.keys_seen = []
+    monkeypatch.setattr(components.canvas, "read_canvas", fake.read)
+    return fake
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.run()
+    at.switch_page("pages/draw.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def prediction_text(at: AppTest) -> str:
+    """Everything written in the prediction box."""
+    box = at.get_by_key(keys.PREDICTION_BOX)
+    return "\n".join(e.value for kind in ("markdown", "caption", "warning") for e in box.get(kind))
+
+
+def test_nothing_drawn_invites_drawing_and_predicts_nothing(canvas):
+    at = open_page()
+    text = prediction_text(at)
+    assert "Draw a digit" in text
+    assert "Prediction:" not in text
+    assert not at.get("plotly_chart"), "no charts before there is a drawing"
+
+
+def test_a_drawing_is_predicted_with_every_section(canvas):
+    canvas.drawing = ONE
+    at = open_page()
+    assert "# Prediction: 1" in [m.value for m in at.markdown]
+    # The steps from the canvas to the model's 28×28 input, one picture each.
+    captions = at.image[-1].captions
+    assert captions[:2] == ["1. Your picture", "2. Grayscale"]
+    assert captions[-1].endswith("Rescaled so the brightest pixel is 1")
+    # Probabilities, one layer's feature maps, and the saliency map.
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_plain_resize_changes_the_steps_and_can_change_the_prediction(canvas):
+    canvas.drawing = SMALL_CORNER_ONE
+    at = open_page()
+    assert "# Prediction: 1" in [m.value for m in at.markdown]
+
+    at.toggle(key=keys.MNIST_STYLE).set_value(False).run()
+    assert at.image[-1].captions[-1] == "4. Whole image resized to 28×28"
+    assert not at.exception
+
+
+def test_layer_selector_shows_each_kind_of_layer(canvas):
+    canvas.drawing = ONE
+    at = open_page()
+    layers = at.selectbox(key=keys.LAYER_CHOICE)
+    assert layers.value == "conv2d"
+    for name in layers.options:
+        at.selectbox(key=keys.LAYER_CHOICE).set_value(name.split(" ")[0]).run()
+        assert not at.exception, name
+
+
+def test_saliency_for_another_class_and_method(canvas):
+    canvas.drawing = ONE
+    at = open_page()
+    at.selectbox(key=keys.SALIENCY_CLASS).set_value(7).run()
+    at.segmented_control(key=keys.SALIENCY_METHOD).set_value("Gradient").run()
+    assert not at.exception
+
+
+def test_only_specks_is_not_a_digit(canvas):
+    specks = np.zeros((SIDE, SIDE, 4), np.uint8)
+    specks[..., 3] = 255
+    specks[100:102, 100:102, :3] = 255
+    canvas.drawing = specks
+    at = open_page()
+    text = prediction_text(at)
+    assert "Prediction:" not in text
+    assert "Only specks" in text
+
+
+def test_a_scribble_is_flagged_as_unlike_a_digit(canvas):
+    canvas.drawing = canvas_picture([[(40, 140), (240, 140)]], width=24)  # a dash
+    at = open_page()
+    assert any("Not sure" in w.value for w in at.warning)
+
+
+def test_clear_gives_the_canvas_a_new_key(canvas):
+    canvas.drawing = ONE
+    at = open_page()
+    first_key = canvas.keys_seen[-1]
+    at.button[[b.label for b in at.button].index("Clear")].click().run()
+    assert canvas.keys_seen[-1] != first_key
+
+
+def test_mnist_sample_shows_its_true_label(canvas):
+    at = open_page()
+    at.segmented_control(key=keys.DIGIT_SOURCE).set_value("sample").run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Prediction: 7" in text  # the first official test digit is a 7
+    assert "true label **7**" in text
+    at.button[[b.label for b in at.button].index("Another sample")].click().run()
+    assert not at.exception
+    assert at.session_state[keys.SAMPLE_INDEX] != 0
+    assert at.image[0].captions == [f"MNIST test digit #{at.session_state[keys.SAMPLE_INDEX]}"]
+
+
+def photo_bytes() -> bytes:
+    """A dark "7" on paper lit from one side, as a JPEG."""
+    light = np.linspace(0.45, 0.95, 400)[None, :] * np.ones((300, 1))
+    ink = np.asarray(
+        Image.fromarray(canvas_picture([[(90, 60), (200, 60), (120, 240)]], 18)[..., 0]).resize(
+            (400, 300)
+        ),
+        dtype=np.float64,
+    )
+    gray = light * (1 - 0.7 * ink / 255)
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(gray * 255).astype(np.uint8)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_uploaded_photo_is_read_like_a_drawing(canvas):
+    at = open_page()
+    at.segmented_control(key=keys.DIGIT_SOURCE).set_value("photo").run()
+    assert "Prediction:" not in prediction_text(at)
+    at.file_uploader(key=keys.DIGIT_UPLOAD).upload("seven.jpg", photo_bytes(), "image/jpeg").run()
+    assert not at.exception, at.exception
+    assert "# Prediction: 7" in [m.value for m in at.markdown]
+    assert "3. Estimated paper, lighting included" in at.image[-1].captions
+
+
+def test_a_broken_upload_is_an_error_not_a_crash(canvas):
+    at = open_page()
+    at.segmented_control(key=keys.DIGIT_SOURCE).set_value("photo").run()
+    at.file_uploader(key=keys.DIGIT_UPLOAD).upload("broken.png", b"not a png", "image/png").run()
+    assert not at.exception
+    assert at.error
+    assert "Prediction:" not in prediction_text(at)
