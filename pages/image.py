@@ -7,6 +7,7 @@ only the pictures of big images are thinned out for display, and say so.
 import streamlit as st
 
 from components import state_keys as keys
+from components.frame import require_frame
 from components.image_input import (
     analyse_bytes,
     choose_image,
@@ -36,6 +37,7 @@ from model.image_math import (
 )
 from model.images import ImageDecodeError, npy_bytes, png_bytes
 
+require_frame()
 st.title("Explore an image")
 st.markdown(
     "To a computer, a photo is a grid of numbers. Upload one of yours, take a photo, "
@@ -46,7 +48,8 @@ choice = choose_image()
 try:
     analysis = analyse_bytes(choice.data, choice.name)
 except ImageDecodeError as err:
-    st.error(str(err), icon="🚫")
+    st.error(str(err), icon=":material/block:")
+    st.caption("Try another file, or remove this one (×) to go back to the sample photos.")
     st.stop()
 
 decoded = analysis.decoded
@@ -55,9 +58,9 @@ height, width, channels = decoded.height, decoded.width, decoded.channels
 names = channel_names(channels)
 for note in decoded.notes:
     if note.startswith("Warning"):
-        st.warning(note, icon="⚠️")
+        st.warning(note, icon=":material/warning:")
     else:
-        st.info(note, icon="ℹ️")
+        st.info(note, icon=":material/info:")
 
 # --- 1. The array -------------------------------------------------------------
 st.header("1. The image as an array")
@@ -263,7 +266,7 @@ with words_col:
         "The model learnt from white digits on a black background, so a photo means "
         "nothing to it. Draw a digit to see what it does with an image it understands."
     )
-    st.page_link("pages/draw.py", label="Draw a digit for the CNN", icon="✏️")
+    st.page_link("pages/draw.py", label="Draw a digit for the CNN", icon=":material/draw:")
 
 # --- 7. Downloads ------------------------------------------------------------------
 st.header("7. Take the numbers with you")
@@ -274,14 +277,14 @@ png_col.download_button(
     data=lambda: png_bytes(gray),
     file_name=f"{choice.file_stem}_gray.png",
     mime="image/png",
-    icon="⬇️",
+    icon=":material/download:",
 )
 npy_col.download_button(
     f"The array as .npy {image.shape!r}",
     data=lambda: npy_bytes(image),
     file_name=f"{choice.file_stem}.npy",
     mime="application/octet-stream",
-    icon="⬇️",
+    icon=":material/download:",
 )
 st.caption(
     f'`np.load("{choice.file_stem}.npy")` gives back the array: shape {image.shape!r}, '
