@@ -95,7 +95,7 @@ PRESETS: dict[str, Preset] = {
     "robust": Preset(
         name="robust",
         description="3 convolutions with batch norm and dropout, trained on augmented digits.",
-        epochs=24,
+        epochs=30,
         batch_size=128,
         optimizer="adam",
         learning_rate=0.002,

@@ -115,11 +115,15 @@ def augment_batch(images: tf.Tensor, seed: int) -> tf.Tensor:
     """
     affine = _affine_augmenter(seed)
     images = affine(images, training=True)
-    # Stroke thickness: a 2×2 max filter thickens by one pixel, a min filter thins.
+    # Stroke thickness: a 2×2 max filter thickens by one pixel, a 3×3 one by two
+    # (a small digit drawn with a wide pen), and a 2×2 min filter thins.
     thick = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
+    thicker = tf.nn.max_pool2d(images, ksize=3, strides=1, padding="SAME")
     thin = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
     choice = tf.random.uniform((tf.shape(images)[0], 1, 1, 1), 0, 1)
-    images = tf.where(choice < 0.25, thick, tf.where(choice > 0.85, thin, images))
+    images = tf.where(choice < 0.2, thick, images)
+    images = tf.where((choice >= 0.2) & (choice < 0.3), thicker, images)
+    images = tf.where(choice > 0.85, thin, images)
     return tf.clip_by_value(images, 0.0, 1.0)
 
 
