@@ -32,14 +32,15 @@ def expand(paths: list[str]) -> Iterator[Path]:
 
 def prepare_file(path: Path, photo: bool) -> np.ndarray | str:
     """The 28×28 model input for one file, or a user-facing error message."""
-    from model.images import ImageDecodeError, open_image_file
+    from model.images import ImageDecodeError, open_image_file, to_8bit
     from model.preprocess import prepare_digit
 
     try:
         decoded = open_image_file(path)
-    except (ImageDecodeError, OSError) as err:
-        return str(err)
-    prepared = prepare_digit(decoded.array, photo=photo)
+        # 16-bit and float files are put on the 0-255 scale, as the app shows them.
+        prepared = prepare_digit(to_8bit(decoded.array), photo=photo)
+    except (ImageDecodeError, OSError, ValueError) as err:
+        return f"{path}: {err}" if str(path) not in str(err) else str(err)
     if prepared.blank:
         return f"{path}: {prepared.message or 'nothing drawn'}"
     return prepared.input

@@ -116,6 +116,19 @@ def test_predict_json_lines_with_errors_in_place(tmp_path, capsys):
     assert "error" in rows[3] and "d_text.png" in rows[3]["error"]
 
 
+def test_predict_reads_16_bit_and_gray_alpha_files(tmp_path, capsys):
+    one = Image.new("L", (140, 140), 0)
+    ImageDraw.Draw(one).line([(70, 20), (70, 120)], fill=255, width=10)
+    wide = (np.asarray(one, np.uint16) * 257).astype(np.uint16)
+    Image.fromarray(wide).save(tmp_path / "sixteen.png")
+    assert Image.open(tmp_path / "sixteen.png").mode.startswith("I")
+    la = Image.merge("LA", [one, Image.new("L", one.size, 255)])
+    la.save(tmp_path / "gray_alpha.png")
+    assert predict.main([str(tmp_path), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [r.get("digit") for r in rows] == [1, 1], rows
+
+
 def test_predict_batches_many_files(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(predict, "CHUNK", 4)  # several chunks from a few files
     for i in range(9):
