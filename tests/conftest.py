@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,74 +10,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# The first page that imports TensorFlow takes several seconds on a 2-core machine.
-APP_TIMEOUT_S = 90
+from tests.live_server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    START_TIMEOUT_S,
+    streamlit_server,
+)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+APP_TIMEOUT_S = START_TIMEOUT_S
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """Start `streamlit run app.py` on 127.0.0.1 and yield its base URL."""
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + APP_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"Streamlit server did not start; see {log.name}")
-        time.sleep(0.3)
-    yield url
-    server.terminate()
+    """A real `streamlit run app.py` on 127.0.0.1, for the whole test session."""
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        with streamlit_server(ROOT / "app.py", log_path) as url:
+            yield url
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
