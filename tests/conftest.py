@@ -36,7 +36,11 @@ def browser():
     # A missing browser is a failure, not a skip: CI must exercise the real UI.
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The first visit to a page that loads TensorFlow and the model takes seconds,
+    # far past expect()'s 5 s default on a busy 2-core machine.
+    expect.set_options(timeout=APP_TIMEOUT_S * 1000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
