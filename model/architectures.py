@@ -25,6 +25,7 @@ class Preset:
     optimizer: str
     learning_rate: float
     augment: bool
+    schedule: str  # "constant" or "cosine" learning rate
 
 
 def build_seed() -> keras.Model:
@@ -91,6 +92,7 @@ PRESETS: dict[str, Preset] = {
         optimizer="rmsprop",
         learning_rate=0.001,
         augment=False,
+        schedule="constant",
     ),
     "robust": Preset(
         name="robust",
@@ -100,6 +102,7 @@ PRESETS: dict[str, Preset] = {
         optimizer="adam",
         learning_rate=0.002,
         augment=True,
+        schedule="cosine",
     ),
 }
 

@@ -58,7 +58,7 @@ class Recipe:
             "optimizer": p.optimizer,
             "learning_rate": p.learning_rate,
             "augment": p.augment,
-            "schedule": "cosine" if p.augment else "constant",
+            "schedule": p.schedule,
         }
         base.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**base)
