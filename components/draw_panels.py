@@ -22,6 +22,20 @@ from model.inference import LayerActivation
 from model.saliency import METHODS, explainer_for
 
 PREDICTED = "predicted"
+# What each kind of layer does, in a sentence, shown under the selector.
+LAYER_KINDS = {
+    "Conv2D": "A convolution: each filter, 3×3 pixels, slides over its input and makes one "
+    "feature map, bright where the filter's pattern is.",
+    "MaxPooling2D": "Pooling keeps the strongest value of every 2×2 patch: half the size, "
+    "the same patterns.",
+    "BatchNormalization": "Batch normalization shifts and scales every map to a standard "
+    "range, so the next layer trains faster. Values can be negative.",
+    "ReLU": "ReLU sets every negative value to 0 and keeps the rest.",
+    "Flatten": "Flatten lays all the maps out as one long list of numbers for the dense layers.",
+    "Dropout": "Dropout switches random values off while training; at prediction time it "
+    "passes everything through unchanged.",
+    "Dense": "A dense layer: every output is a weighted sum of all its inputs.",
+}
 
 
 def _default_layer(activations: tuple[LayerActivation, ...]) -> str:
@@ -42,19 +56,23 @@ def layer_explorer(activations: tuple[LayerActivation, ...]) -> None:
         key=keys.LAYER_CHOICE,
     )
     activation = by_name[name]
+    kind_note = LAYER_KINDS.get(activation.kind, "")
+    if name == activations[-1].name:
+        kind_note = "The last dense layer, with softmax: ten numbers that add up to 1."
+    if activation.kind == "Conv2D" and activation.values.min() < 0:
+        kind_note += (
+            " This one has no activation of its own: a ReLU layer further on sets its "
+            "negative values (blue) to 0."
+        )
     if activation.values.ndim == 3:
         height, width, count = activation.shape
         st.caption(
-            f"{count} feature maps of {height}×{width}, one per filter, on one colour scale: "
-            "bright where the filter found its pattern. Hover for values."
+            f"{kind_note} {count} maps of {height}×{width} on one colour scale. Hover for values."
         )
         figure = feature_maps_figure(activation.title, activation.values)
     else:
         predicted = int(np.argmax(activation.values)) if name == activations[-1].name else None
-        st.caption(
-            f"{activation.values.size} numbers, one bar each. Hover for values."
-            + (" The last layer's bars are the ten probabilities." if predicted is not None else "")
-        )
+        st.caption(f"{kind_note} {activation.values.size} numbers, one bar each. Hover for values.")
         figure = vector_figure(activation.title, activation.values, predicted)
     st.plotly_chart(figure, config=CHART_CONFIG)
 
@@ -62,8 +80,8 @@ def layer_explorer(activations: tuple[LayerActivation, ...]) -> None:
 @st.fragment
 def saliency_explorer(model: keras.Model, digit: np.ndarray, predicted: int) -> None:
     """Grad-CAM or gradient saliency for the predicted class or any class, over the input."""
-    method_col, class_col = st.columns(2)
-    method = method_col.segmented_control(
+    controls, chart = st.columns([2, 3], gap="large")
+    method = controls.segmented_control(
         "Method",
         METHODS,
         default=METHODS[0],
@@ -72,7 +90,7 @@ def saliency_explorer(model: keras.Model, digit: np.ndarray, predicted: int) -> 
         help="Grad-CAM: which regions a late convolution's maps tie to the class. "
         "Gradient: how much each pixel would change the class's score.",
     )
-    choice = class_col.selectbox(
+    choice = controls.selectbox(
         "Explain the class",
         [PREDICTED, *range(10)],
         format_func=lambda c: f"the prediction ({predicted})" if c == PREDICTED else str(c),
@@ -80,8 +98,18 @@ def saliency_explorer(model: keras.Model, digit: np.ndarray, predicted: int) -> 
     )
     class_index = predicted if choice == PREDICTED else int(choice)
     saliency = explainer_for(model).explain(digit, class_index)
-    where = f" (layer {saliency.cam_layer})" if method == "Grad-CAM" else ""
-    st.plotly_chart(
-        saliency_figure(digit, saliency.map(method), f"{method}{where} for class {class_index}"),
+    if method == "Grad-CAM":
+        controls.caption(
+            f"Grad-CAM weighs the feature maps of layer `{saliency.cam_layer}` by how much "
+            f"they raise the score of {class_index}: coarse, about regions."
+        )
+    else:
+        controls.caption(
+            f"The gradient shows how strongly each input pixel would change the score of "
+            f"{class_index} if it were a little brighter or darker: sharp, and noisier."
+        )
+    chart.plotly_chart(
+        saliency_figure(digit, saliency.map(method), f"{method} for class {class_index}"),
         config=CHART_CONFIG,
+        width="content",
     )

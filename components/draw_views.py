@@ -136,7 +136,8 @@ def feature_maps_figure(title: str, maps: np.ndarray) -> go.Figure:
     mosaic_rows, mosaic_cols = mosaic.shape
     fig.update_layout(
         title=dict(text=title, x=0, font=dict(size=15)),
-        height=min(760, max(220, int(60 + 620 * mosaic_rows / mosaic_cols))),
+        # Tall enough that the square cells fill a wide page's width.
+        height=min(820, max(240, int(70 + 860 * mosaic_rows / mosaic_cols))),
         margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(_IMAGE_X, visible=False),
         yaxis=dict(_IMAGE_Y, visible=False),
@@ -193,7 +194,8 @@ def saliency_figure(digit: np.ndarray, saliency: np.ndarray, title: str) -> go.F
     )
     fig.update_layout(
         title=dict(text=title, x=0, font=dict(size=15)),
-        height=380,
+        width=470,
+        height=420,
         margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(_IMAGE_X, dtick=7, range=[-0.5, 27.5]),
         yaxis=dict(_IMAGE_Y, dtick=7, range=[27.5, -0.5], autorange=False),

@@ -33,6 +33,8 @@ SEVEN = [[(70, 50), (210, 50), (120, 240)]]
 def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
     """Each stroke: press at its first point, move through the rest, release."""
     canvas = page.locator(CANVAS)
+    # After Clear the old canvas lingers a moment above the new one: wait for one.
+    expect(canvas).to_have_count(1, timeout=RERUN_TIMEOUT_MS)
     box = canvas.bounding_box()
     for stroke in strokes:
         points = [(box["x"] + x, box["y"] + y) for x, y in stroke]
