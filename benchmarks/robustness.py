@@ -1,7 +1,7 @@
 """How well the models read digits drawn and photographed the way people do.
 
-Each official MNIST test digit is turned into pen strokes (its skeleton) and
-redrawn onto a 280 × 280 canvas, the way the drawing page receives it: with a
+Each official MNIST test digit is turned into pen strokes (its skeleton, plus
+the parts its writer inked solid) and redrawn onto a 280 × 280 canvas, the way the drawing page receives it: with a
 thin, normal or thick pen; off-centre, small or large; slanted or rotated
 ±15°; or as a photo of dark ink on unevenly lit paper, with noise and JPEG.
 Every picture then goes through `prepare_digit`, naive (the whole canvas
@@ -37,6 +37,9 @@ from model.preprocess import prepare_digit  # noqa: E402
 
 CANVAS = 280  # the drawing page's canvas side
 SKELETON_SCALE = 4  # digits are thinned at 4× MNIST's resolution: 112 × 112
+# At that scale, ink wider than this (5.75 MNIST pixels, where 99% of MNIST
+# strokes are under 4.5) was inked solid, not stroked: 4% of the test digits.
+SOLID_SIZE = 23
 MNIST_BOX = 20  # an MNIST digit's longer side, in its own pixels
 NORMAL_PEN = 20  # the page's default pen width, in canvas pixels
 NORMAL_SIZE = 200  # a digit drawn comfortably on the canvas: its longer side
@@ -105,32 +108,56 @@ def thin(mask: np.ndarray) -> np.ndarray:
             return img[1:-1, 1:-1]
 
 
-def skeleton_points(digit: np.ndarray) -> np.ndarray:
-    """(N, 2) float (x, y) points along a 28×28 digit's strokes, in MNIST pixels."""
+def pen_points(digit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where a pen went to write a 28×28 digit: (N, 2) and (M, 2) float (x, y) in MNIST pixels.
+
+    The first are points along its strokes (the skeleton), to be drawn with any
+    pen. The second fill the parts its writer inked solid, like a filled-in
+    loop, which a skeleton would turn into a line and so into another digit.
+    """
     side = 28 * SKELETON_SCALE
     big = Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC)
     # Smoothing the outline first keeps its bumps from growing spurs on the skeleton.
     big = big.filter(ImageFilter.GaussianBlur(SKELETON_SCALE / 2))
-    skeleton = thin(np.asarray(big) > 100)
-    rows, cols = np.nonzero(skeleton)
-    return np.stack([cols, rows], axis=1).astype(np.float64) / SKELETON_SCALE
+    ink = np.asarray(big) > 100
+    rows, cols = np.nonzero(thin(ink))
+    strokes = np.stack([cols, rows], axis=1).astype(np.float64) / SKELETON_SCALE
+    # Solid parts: what survives an opening wider than any pen stroke.
+    solid = Image.fromarray(ink.astype(np.uint8) * 255)
+    solid = solid.filter(ImageFilter.MinFilter(SOLID_SIZE)).filter(
+        ImageFilter.MaxFilter(SOLID_SIZE)
+    )
+    rows, cols = np.nonzero(np.asarray(solid)[::2, ::2])  # every other pixel is dense enough
+    filled = np.stack([cols, rows], axis=1).astype(np.float64) * 2 / SKELETON_SCALE
+    return strokes, filled
 
 
-def draw_strokes(points: np.ndarray, transform: Transform, rng: np.random.Generator) -> np.ndarray:
+def draw_strokes(
+    points: tuple[np.ndarray, np.ndarray], transform: Transform, rng: np.random.Generator
+) -> np.ndarray:
     """Pen strokes through the points, placed as the transform says: (280, 280) float ink."""
-    xy = points - (points.min(axis=0) + points.max(axis=0)) / 2  # centre the box on 0
-    xy = xy * (transform.size / MNIST_BOX)
-    xy[:, 0] -= transform.shear * xy[:, 1]  # y grows downwards: the top leans right
+    strokes, filled = points
+    both = np.concatenate([strokes, filled])
+    centre = (both.min(axis=0) + both.max(axis=0)) / 2
+    scale = transform.size / MNIST_BOX
     angle = np.radians(transform.rotate)
     rotation = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
-    xy = xy @ rotation.T + np.asarray(transform.centre)
+
+    def placed(xy: np.ndarray) -> np.ndarray:
+        xy = (xy - centre) * scale  # the box centred on 0
+        xy[:, 0] -= transform.shear * xy[:, 1]  # y grows downwards: the top leans right
+        return xy @ rotation.T + np.asarray(transform.centre)
+
     # Drawn at twice the size and averaged down: anti-aliased edges, like the canvas.
     supersample = 2
     picture = Image.new("L", (CANVAS * supersample, CANVAS * supersample), 0)
     pen = ImageDraw.Draw(picture)
-    radius = transform.pen * supersample / 2
-    for x, y in xy * supersample:
-        pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    pen_radius = transform.pen * supersample / 2
+    # Solid parts are filled whatever the pen, with dots just big enough to touch.
+    fill_radius = 0.75 * 2 / SKELETON_SCALE * scale * supersample
+    for xy, radius in ((placed(strokes), pen_radius), (placed(filled), fill_radius)):
+        for x, y in xy * supersample:
+            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
     picture = picture.resize((CANVAS, CANVAS), Image.Resampling.BOX)
     return np.asarray(picture, dtype=np.float32) / 255
 
@@ -155,7 +182,7 @@ def photograph(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(Image.open(buffer).convert("RGB"))
 
 
-def canvas_picture(points: np.ndarray, transform: Transform, rng) -> np.ndarray:
+def canvas_picture(points: tuple[np.ndarray, np.ndarray], transform: Transform, rng) -> np.ndarray:
     """The picture the page would receive, uint8: (280, 280) drawn or (280, 280, 3) photo."""
     ink = draw_strokes(points, transform, rng)
     if transform.photo:
@@ -169,7 +196,7 @@ def prepared_inputs(task: tuple[int, np.ndarray]) -> np.ndarray:
     out = np.zeros((len(digits), len(TRANSFORMS), len(STYLES), 28, 28), np.uint8)
     for i, digit in enumerate(digits):
         rng = np.random.default_rng(first_index + i)  # the same pictures on every run
-        points = skeleton_points(digit)
+        points = pen_points(digit)
         for t, transform in enumerate(TRANSFORMS):
             picture = canvas_picture(points, transform, rng)
             for s, mnist_style in enumerate(STYLES.values()):
@@ -273,7 +300,7 @@ def markdown_table(results, raw, models) -> str:
 def save_examples(x_test: np.ndarray, folder: Path) -> None:
     """One canvas picture per transform, of the first test digit: to see what is measured."""
     folder.mkdir(parents=True, exist_ok=True)
-    points = skeleton_points(x_test[0])
+    points = pen_points(x_test[0])
     for t, transform in enumerate(TRANSFORMS):
         picture = canvas_picture(points, transform, np.random.default_rng(0))
         Image.fromarray(picture).save(folder / f"{t:02d}.png")
