@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-THUMBNAIL_SIDE = 112  # preprocessing steps are shown this big, 4 screen pixels per MNIST pixel
+THUMBNAIL_SIDE = 84  # preprocessing steps: 3 screen pixels per MNIST pixel; nine fit across
 _GRAY = [[0, "#000000"], [1, "#ffffff"]]
 _ACTIVE = [[0, "#0d0887"], [0.5, "#cc4778"], [1, "#f0f921"]]  # plasma: 0 dark, strong bright
 _SIGNED = "RdBu_r"  # batch-norm outputs are signed: blue below 0, red above

@@ -141,9 +141,9 @@ def prepare_digit(
         steps.append(Step("bbox", f"Cropped to the ink ({crop.shape[0]}×{crop.shape[1]})", crop))
         crop, before, after = match_stroke_width(crop, kept[top:bottom, left:right])
         if after == before:
-            title = f"Stroke width {before:.1f} px of 20, like MNIST's: unchanged"
+            title = f"Stroke width kept: {before:.1f} of 20 px, as in MNIST"
         else:
-            title = f"Stroke width {before:.1f} → {after:.1f} px of 20, nearer MNIST's"
+            title = f"Stroke width {before:.1f} → {after:.1f} of 20 px, nearer MNIST"
         steps.append(Step("stroke", title, crop))
         fitted = fit_into_box(crop, DIGIT_BOX)
         steps.append(Step("fit20", "Fitted into 20×20 (aspect ratio kept)", fitted))
