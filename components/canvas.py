@@ -11,6 +11,10 @@ drawing without a browser.
 
 from __future__ import annotations
 
+import functools
+import logging
+from importlib.resources import files
+
 import numpy as np
 import streamlit as st
 
@@ -23,12 +27,66 @@ DEFAULT_STROKE = 20
 STROKE_RANGE = (6, 40)
 
 
+# The package's own name for its component, under which Streamlit serves its files.
+CANVAS_COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
+# The canvas's undo/redo toolbar waits, invisible but still taking the mouse, over
+# the top-right 141 × 30 px of the canvas, and slides up out of the way only after
+# the pointer has hovered for 0.1 s. A stroke started there sooner (always, on a
+# touch screen) lands on the toolbar and is lost. Keep the toolbar above the
+# canvas at all times, fading in as before, and let it take the mouse only while
+# it shows.
+TOOLBAR_FIX_CSS = """
+.dc-toolbar { top: -3rem !important; transition: opacity .15s .1s !important; }
+.dc-root:not(:hover) > .dc-toolbar:not(:focus-within):not([data-pinned=true]) {
+  pointer-events: none;
+}
+"""
+
+
+class _DropOverrideWarning(logging.Filter):
+    """Streamlit warns when a component is registered twice; here it is on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(f"Component {CANVAS_COMPONENT} is already")
+
+
+logging.getLogger("streamlit.components.v2.component_registry").addFilter(_DropOverrideWarning())
+
+
+@functools.cache
+def _canvas_stylesheet() -> str:
+    """The package's stylesheet with TOOLBAR_FIX_CSS after it."""
+    import streamlit_drawable_canvas
+
+    build = files(streamlit_drawable_canvas) / "frontend" / "build"
+    (stylesheet,) = [f for f in build.iterdir() if f.name.endswith(".css")]
+    return stylesheet.read_text() + TOOLBAR_FIX_CSS
+
+
+def _register_canvas_with_toolbar_fix() -> None:
+    """Register the package's component again, its stylesheet amended.
+
+    The stylesheet lives in the component's shadow root, out of reach of the
+    page's CSS, so the fix has to travel with the component's own definition.
+    Streamlit uses the last definition registered under a name. Each Streamlit
+    runtime (one per server, one per AppTest) needs this once; again is harmless.
+    """
+    st.components.v2.component(
+        CANVAS_COMPONENT,
+        html='<div class="canvas-root"></div>',
+        css=_canvas_stylesheet(),
+        js="index-*.js",  # the package's own script, served from its folder
+        isolate_styles=True,
+    )
+
+
 def read_canvas(key: str, stroke_width: int) -> np.ndarray | None:
     """The canvas widget itself; returns its RGBA picture, or None while it is empty."""
     # Imported on first use: the package registers its component on import, which
     # needs a running Streamlit, so importing this module elsewhere stays harmless.
     from streamlit_drawable_canvas import st_canvas
 
+    _register_canvas_with_toolbar_fix()
     result = st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
