@@ -29,7 +29,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
+from tests.live_server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    START_TIMEOUT_S,
+    drag_stroke,
+    streamlit_server,
+)
 
 TARGET_RATIO = 1.2
 WARMUP_STROKES = 2  # the first strokes build graphs and fill caches; not timed
@@ -144,20 +150,15 @@ def stroke_drawn(page) -> bool:
 def timed_stroke(page, stroke) -> tuple[float, int]:
     """Milliseconds from mouse-up to the prediction on screen, for one stroke after Clear.
 
-    Also returns how many strokes were lost first: a canvas mounted a moment ago
-    by Clear can miss the mouse before its drawing tool is set up.
+    Also returns how many strokes never reached the canvas and were drawn again.
+    It should be 0; it is counted so that a canvas losing strokes shows up here.
     """
     clear(page)
     lost = 0
     while True:
         box = settled_box(page)
         page.evaluate(TIMER_JS, PREDICTION)
-        points = [(box["x"] + x, box["y"] + y) for x, y in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point, steps=3)
-        page.mouse.up()
+        drag_stroke(page, box, stroke, steps=3)
         if stroke_drawn(page):
             break
         lost += 1
