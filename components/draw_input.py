@@ -171,7 +171,7 @@ def model_note(card: ModelCard, active_name: str) -> None:
         st.caption(
             f"No retrained model is active, so this page runs the shipped model "
             f"**{active_name}** (preset `{card.preset}`, {card.test_accuracy:.2%} on the "
-            f"{card.test_set}). Retrain one on the Retrain page."
+            f"{card.test_set})."
         )
     else:
         st.caption(
