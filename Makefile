@@ -15,10 +15,12 @@ run: $(VENV)/.app-installed
 
 test: $(VENV)/.dev-installed chromium
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m ruff format --check .
 
 bench: $(VENV)/.app-installed

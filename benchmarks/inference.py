@@ -56,10 +56,20 @@ def main() -> None:
         lambda: [sub.predict(batch, verbose=0) for sub in per_layer],
         max(10, args.repeats // 10),
     )
-    print(f"model {args.model}: one pass {one_pass:.2f} ms, naive {naive:.1f} ms "
-          f"({len(per_layer)} layers)")
-    print(json.dumps({"model": args.model, "p50_ms": round(one_pass, 3),
-                      "naive_p50_ms": round(naive, 2), "ratio": round(naive / one_pass, 1)}))
+    print(
+        f"model {args.model}: one pass {one_pass:.2f} ms, naive {naive:.1f} ms "
+        f"({len(per_layer)} layers)"
+    )
+    print(
+        json.dumps(
+            {
+                "model": args.model,
+                "p50_ms": round(one_pass, 3),
+                "naive_p50_ms": round(naive, 2),
+                "ratio": round(naive / one_pass, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

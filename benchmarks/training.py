@@ -52,24 +52,36 @@ def main() -> None:
 
     full = load_mnist(allow_download=False)
     n = min(args.digits, len(full.x_train))
-    data = MnistData(full.x_train[:n], full.y_train[:n], full.x_test[:500], full.y_test[:500],
-                     source=full.source)
+    data = MnistData(
+        full.x_train[:n], full.y_train[:n], full.x_test[:500], full.y_test[:500], source=full.source
+    )
     recipe = Recipe.for_preset(args.preset, epochs=args.epochs)
     reports = []
 
     trainer_times, fit_times = [], []
     for _ in range(args.rounds):  # alternate, so drift in machine load hits both
-        result = train(args.preset, recipe, data, on_progress=reports.append,
-                       cancel=threading.Event())
+        result = train(
+            args.preset, recipe, data, on_progress=reports.append, cancel=threading.Event()
+        )
         trainer_times.append(result.seconds)
         fit_times.append(plain_fit_seconds(args.preset, recipe, data))
 
     samples = n * recipe.epochs
     trainer_sps, fit_sps = samples / min(trainer_times), samples / min(fit_times)
-    print(f"preset {args.preset}, {n} digits x {recipe.epochs} epochs, batch {recipe.batch_size}: "
-          f"trainer {trainer_sps:.0f}/s ({len(reports)} progress reports), fit {fit_sps:.0f}/s")
-    print(json.dumps({"preset": args.preset, "trainer_sps": round(trainer_sps, 1),
-                      "fit_sps": round(fit_sps, 1), "ratio": round(trainer_sps / fit_sps, 3)}))
+    print(
+        f"preset {args.preset}, {n} digits x {recipe.epochs} epochs, batch {recipe.batch_size}: "
+        f"trainer {trainer_sps:.0f}/s ({len(reports)} progress reports), fit {fit_sps:.0f}/s"
+    )
+    print(
+        json.dumps(
+            {
+                "preset": args.preset,
+                "trainer_sps": round(trainer_sps, 1),
+                "fit_sps": round(fit_sps, 1),
+                "ratio": round(trainer_sps / fit_sps, 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
