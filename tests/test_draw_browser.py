@@ -42,12 +42,32 @@ HAS_INK = """canvas => {
 }"""
 
 
+# Whether the canvas itself is the topmost thing at canvas pixel (x, y): not the
+# toolbar, and not some other element because the layout is still moving. The
+# canvas sits in the component's shadow root, so look inside that too.
+CANVAS_IS_ON_TOP_AT = """([x, y]) => {
+  for (const host of document.querySelectorAll(".st-key-digit_canvas *")) {
+    const canvas = host.shadowRoot?.querySelector("canvas.upper-canvas");
+    if (!canvas) continue;
+    const box = canvas.getBoundingClientRect();
+    const [px, py] = [box.x + x, box.y + y];
+    return document.elementFromPoint(px, py) === host
+      && host.shadowRoot.elementFromPoint(px, py) === canvas;
+  }
+  return false;
+}"""
+
+
 def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
     """Draw on the canvas as a person would, and check that the canvas took the ink."""
     # After Clear the old canvas lingers a moment beside the new one, and the
     # rerun that mounts the new one must finish before it takes strokes.
     expect(page.locator(CANVAS)).to_have_count(1, timeout=RERUN_TIMEOUT_MS)
     expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
+    # A person starts drawing where they see the canvas: wait until the layout
+    # has settled there. Anything still covering that point (as the canvas's
+    # own toolbar once did) fails the test here.
+    page.wait_for_function(CANVAS_IS_ON_TOP_AT, arg=strokes[0][0], timeout=RERUN_TIMEOUT_MS)
     box = page.locator(CANVAS).bounding_box()
     for points in strokes:
         drag_stroke(page, box, points)
