@@ -54,27 +54,23 @@ logging.getLogger("streamlit.components.v2.component_registry").addFilter(_DropO
 
 
 @functools.cache
-def _canvas_stylesheet() -> str:
-    """The package's stylesheet with TOOLBAR_FIX_CSS after it."""
+def _register_canvas_with_toolbar_fix() -> None:
+    """Register the package's component again, its stylesheet amended with TOOLBAR_FIX_CSS.
+
+    The stylesheet lives in the component's shadow root, out of reach of the
+    page's CSS, so the fix has to travel with the component's own definition.
+    Streamlit uses the last definition registered under a name. Once per process
+    is enough: a server has one runtime. (Each AppTest makes a runtime of its
+    own and gets the package's stylesheet; only a browser would notice.)
+    """
     import streamlit_drawable_canvas
 
     build = files(streamlit_drawable_canvas) / "frontend" / "build"
     (stylesheet,) = [f for f in build.iterdir() if f.name.endswith(".css")]
-    return stylesheet.read_text() + TOOLBAR_FIX_CSS
-
-
-def _register_canvas_with_toolbar_fix() -> None:
-    """Register the package's component again, its stylesheet amended.
-
-    The stylesheet lives in the component's shadow root, out of reach of the
-    page's CSS, so the fix has to travel with the component's own definition.
-    Streamlit uses the last definition registered under a name. Each Streamlit
-    runtime (one per server, one per AppTest) needs this once; again is harmless.
-    """
     st.components.v2.component(
         CANVAS_COMPONENT,
         html='<div class="canvas-root"></div>',
-        css=_canvas_stylesheet(),
+        css=stylesheet.read_text() + TOOLBAR_FIX_CSS,
         js="index-*.js",  # the package's own script, served from its folder
         isolate_styles=True,
     )
