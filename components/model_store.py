@@ -6,29 +6,35 @@ import it; the image page never does.
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from components.sidebar import active_model_name
 from model.cards import ModelCard, resolve_model_path
 from model.inference import DigitClassifier
-from model.persistence import ModelFileError, load_model, verified_card
+from model.persistence import ModelFileError, load_model
 
 
-# cache_resource: one loaded model per server, shared by every session. The
-# file's sha256 is part of the key, so a model retrained into the same path is
-# loaded afresh instead of served stale. DigitClassifier is thread-safe.
+# cache_resource: one loaded model per server, shared by every session.
+# DigitClassifier is thread-safe. The key is the file's path plus its size, mtime
+# and inode, which every save changes (saves replace the file by renaming), so a
+# model retrained into the same path is loaded afresh; load_model checks the
+# sha256 against the card once, here, rather than hashing the file on every rerun.
 @st.cache_resource(show_spinner="Loading the CNN…", max_entries=4)
-def _load_classifier(path: str, sha256: str) -> DigitClassifier:
-    model, _ = load_model(path)
-    return DigitClassifier(model)
+def _load_classifier(
+    path: str, file_stamp: tuple[int, int, int]
+) -> tuple[DigitClassifier, ModelCard]:
+    model, card = load_model(path)
+    return DigitClassifier(model), card
 
 
 def active_classifier() -> tuple[DigitClassifier, ModelCard] | None:
     """The active model, ready to run; None (with an error shown) if it cannot be loaded."""
     path = resolve_model_path(active_model_name())
     try:
-        card = verified_card(path)
-        return _load_classifier(str(path), card.sha256), card
+        stat = os.stat(path)
+        return _load_classifier(str(path), (stat.st_size, stat.st_mtime_ns, stat.st_ino))
     except (ModelFileError, OSError, ValueError) as err:
         st.error(f"The model could not be loaded: {err}")
         return None

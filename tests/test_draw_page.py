@@ -8,6 +8,7 @@ path of the page runs without a browser.
 from __future__ import annotations
 
 import io
+import shutil
 
 import numpy as np
 import pytest
@@ -185,3 +186,24 @@ def test_a_broken_upload_is_an_error_not_a_crash(canvas):
     assert not at.exception
     assert at.error
     assert "Prediction:" not in prediction_text(at)
+
+
+def test_a_model_file_changed_after_loading_is_refused(canvas, tmp_path):
+    # The loaded model is cached by the file's size, mtime and inode, not by
+    # hashing it on every rerun: a change to the file must still reach the check.
+    model = tmp_path / "mine.keras"
+    shutil.copy(ROOT / "model" / "shipped" / "seed.keras", model)
+    shutil.copy(ROOT / "model" / "shipped" / "seed.json", tmp_path / "mine.json")
+    canvas.drawing = ONE
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.session_state[keys.ACTIVE_MODEL] = str(model)
+    at.switch_page("pages/draw.py")
+    at.run()
+    assert "Prediction: 1" in prediction_text(at)
+
+    with open(model, "ab") as file:
+        file.write(b"tampered")
+    at.run()
+    assert not at.exception
+    assert any("does not match its card" in e.value for e in at.error)
+    assert not any("Prediction:" in m.value for m in at.markdown), "no prediction from it"
