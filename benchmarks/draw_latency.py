@@ -29,18 +29,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live_server import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    START_TIMEOUT_S,
+from tests.canvas_driver import (  # noqa: E402
+    CANVAS,
+    NEXT_FRAMES,
+    PREDICTION,
+    canvas_has_ink,
     drag_stroke,
-    streamlit_server,
+    wait_for_canvas_at,
 )
+from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
 
 TARGET_RATIO = 1.2
 WARMUP_STROKES = 2  # the first strokes build graphs and fill caches; not timed
-PREDICTION = ".st-key-prediction"
-CANVAS = ".st-key-digit_canvas canvas.upper-canvas"
 
 MINIMAL_APP = f"""
 import sys
@@ -108,40 +108,19 @@ def clear(page) -> None:
     page.locator(CANVAS).evaluate("canvas => { canvas.dataset.old = '1'; }")
     page.get_by_role("button", name="Clear").click()
     expect(page.locator(f"{CANVAS}:not([data-old])")).to_be_visible(timeout=60_000)
-    # For a moment both canvases are on the page, the new one below the old:
-    # measure where to draw only once the old one has gone.
+    # For a moment both canvases are in the page: draw only once the old one has gone.
     expect(page.locator(CANVAS)).to_have_count(1, timeout=60_000)
     expect(page.locator(PREDICTION)).not_to_contain_text("Prediction:", timeout=60_000)
     expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1, timeout=60_000)
 
 
-NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-
-
-def settled_box(page) -> dict:
-    """The canvas's box once the layout has stopped moving (two frames alike)."""
-    box = page.locator(CANVAS).bounding_box()
-    while True:
-        page.evaluate(NEXT_FRAMES)
-        again = page.locator(CANVAS).bounding_box()
-        if again == box:
-            return box
-        box = again
-
-
-HAS_INK = """canvas => {
-  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  for (let i = 0; i < pixels.length; i += 4 * 5) if (pixels[i] > 128) return true;
-  return false;
-}"""
 INK_FRAMES = 30  # frames to wait for a stroke to show on the canvas (about half a second)
 
 
 def stroke_drawn(page) -> bool:
     """Whether the last stroke reached the canvas (Fabric paints it within a frame or two)."""
-    lower = page.locator(".st-key-digit_canvas canvas.dc-canvas.lower-canvas")
     for _ in range(INK_FRAMES):
-        if lower.evaluate(HAS_INK):
+        if canvas_has_ink(page):
             return True
         page.evaluate(NEXT_FRAMES)
     return False
@@ -156,7 +135,7 @@ def timed_stroke(page, stroke) -> tuple[float, int]:
     clear(page)
     lost = 0
     while True:
-        box = settled_box(page)
+        box = wait_for_canvas_at(page, stroke[0], 60_000)
         page.evaluate(TIMER_JS, PREDICTION)
         drag_stroke(page, box, stroke, steps=3)
         if stroke_drawn(page):

@@ -89,17 +89,3 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> N
         if server.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"Streamlit server did not start; see {log_path}")
         time.sleep(0.3)
-
-
-def drag_stroke(page, box: dict, points: list[tuple[float, float]], steps: int = 4) -> None:
-    """One stroke as a person draws it: press at the first point, move through the rest, release.
-
-    `points` are in canvas pixels; `box` is the canvas's bounding box on the page.
-    Playwright adds `steps` mouse moves between consecutive points.
-    """
-    on_page = [(box["x"] + x, box["y"] + y) for x, y in points]
-    page.mouse.move(*on_page[0])
-    page.mouse.down()
-    for point in on_page[1:]:
-        page.mouse.move(*point, steps=steps)
-    page.mouse.up()

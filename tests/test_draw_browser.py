@@ -12,12 +12,16 @@ import math
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.canvas_driver import (
+    CANVAS,
+    NEXT_FRAMES,
+    PREDICTION,
+    canvas_has_ink,
+    drag_stroke,
+    wait_for_canvas_at,
+)
 from tests.conftest import APP_TIMEOUT_S
-from tests.live_server import drag_stroke
 
-CANVAS = ".st-key-digit_canvas canvas.upper-canvas"  # Fabric's canvas that takes the mouse
-LOWER_CANVAS = ".st-key-digit_canvas canvas.dc-canvas.lower-canvas"  # and the one it paints on
-PREDICTION = ".st-key-prediction"
 # A rerun takes well under a second, but this machine's two cores are shared.
 RERUN_TIMEOUT_MS = 30_000
 
@@ -32,47 +36,17 @@ LOOP_ZERO = [
 SEVEN = [[(70, 50), (210, 50), (120, 240)]]
 
 
-# Whether the canvas shows white ink. Fabric paints a finished stroke on the
-# next animation frame, so wait two frames first.
-NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-HAS_INK = """canvas => {
-  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  for (let i = 0; i < pixels.length; i += 4 * 5) if (pixels[i] > 128) return true;
-  return false;
-}"""
-
-
-# Whether the canvas itself is the topmost thing at canvas pixel (x, y): not the
-# toolbar, and not some other element because the layout is still moving. The
-# canvas sits in the component's shadow root, so look inside that too.
-CANVAS_IS_ON_TOP_AT = """([x, y]) => {
-  for (const host of document.querySelectorAll(".st-key-digit_canvas *")) {
-    const canvas = host.shadowRoot?.querySelector("canvas.upper-canvas");
-    if (!canvas) continue;
-    const box = canvas.getBoundingClientRect();
-    const [px, py] = [box.x + x, box.y + y];
-    return document.elementFromPoint(px, py) === host
-      && host.shadowRoot.elementFromPoint(px, py) === canvas;
-  }
-  return false;
-}"""
-
-
 def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
     """Draw on the canvas as a person would, and check that the canvas took the ink."""
     # After Clear the old canvas lingers a moment beside the new one, and the
     # rerun that mounts the new one must finish before it takes strokes.
     expect(page.locator(CANVAS)).to_have_count(1, timeout=RERUN_TIMEOUT_MS)
     expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
-    # A person starts drawing where they see the canvas: wait until the layout
-    # has settled there. Anything still covering that point (as the canvas's
-    # own toolbar once did) fails the test here.
-    page.wait_for_function(CANVAS_IS_ON_TOP_AT, arg=strokes[0][0], timeout=RERUN_TIMEOUT_MS)
-    box = page.locator(CANVAS).bounding_box()
+    box = wait_for_canvas_at(page, strokes[0][0], RERUN_TIMEOUT_MS)
     for points in strokes:
         drag_stroke(page, box, points)
     page.evaluate(NEXT_FRAMES)
-    assert page.locator(LOWER_CANVAS).evaluate(HAS_INK), "the canvas took no stroke"
+    assert canvas_has_ink(page), "the canvas took no stroke"
 
 
 @pytest.fixture
