@@ -19,7 +19,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, streamlit_server  # noqa: E402
 
-PAGES = {"image": "Explore an image", "network": "Inside the CNN", "training": "Retrain"}
+# Screenshot file name: (URL path, title). The image page is the default page, at the root URL.
+PAGES = {
+    "image": ("", "Explore an image"),
+    "network": ("network", "Inside the CNN"),
+    "training": ("training", "Retrain"),
+}
 VIEWPORT = {"width": 1400, "height": 1000}
 MAX_HEIGHT = 1950  # px: the top of a long page is what a README reader needs
 
@@ -29,7 +34,7 @@ def main() -> None:
     with streamlit_server(ROOT / "app.py", log) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport=VIEWPORT)
-        for path, title in PAGES.items():
+        for name, (path, title) in PAGES.items():
             page.goto(f"{url}/{path}")
             expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=90_000)
             expect(page.get_by_test_id("stSidebar").get_by_text("Test accuracy")).to_be_visible()
@@ -37,7 +42,7 @@ def main() -> None:
             # Streamlit scrolls inside its main block, so measure that, not the body.
             content = page.get_by_test_id("stMainBlockContainer").bounding_box()["height"]
             height = int(min(MAX_HEIGHT, max(VIEWPORT["height"] * 0.6, content + 120)))
-            out = ROOT / "docs" / f"{path}.png"
+            out = ROOT / "docs" / f"{name}.png"
             page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
             page.screenshot(path=out)
             page.set_viewport_size(VIEWPORT)

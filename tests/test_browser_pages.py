@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+# The image page is the default page: Streamlit serves it at the root URL only.
 PAGES = {
-    "image": "Explore an image",
+    "": "Explore an image",
     "draw": "Draw a digit",
     "network": "Inside the CNN",
     "training": "Retrain",
@@ -12,7 +13,7 @@ PAGES = {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path, title", PAGES.items())
+@pytest.mark.parametrize("path, title", PAGES.items(), ids=["image", *list(PAGES)[1:]])
 def test_page_opens(page, app_url, path, title):
     page.goto(f"{app_url}/{path}")
     expect(page.get_by_role("heading", name=title).first).to_be_visible()
