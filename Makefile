@@ -13,14 +13,11 @@ CHROMIUM ?= /usr/bin/chromium
 run: $(VENV)/.app-installed
 	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
-test: $(VENV)/.dev-installed chromium
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+test: lint chromium
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
 	$(PY) -m ruff format --check .
 
 bench: $(VENV)/.app-installed

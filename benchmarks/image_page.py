@@ -37,7 +37,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from components import state_keys as keys  # noqa: E402
 from model.image_math import analyse_image  # noqa: E402
 from model.images import decode_image  # noqa: E402
-from model.samples import SAMPLES_DIR  # noqa: E402
+from model.photo_samples import SAMPLES_DIR  # noqa: E402
 
 TIMEOUT_S = 300
 
@@ -53,7 +53,7 @@ def big_photo_jpeg(width: int = 4000, height: int = 3000) -> bytes:
 def open_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
     at.run()
-    at.switch_page("pages/image.py")
+    at.switch_page("app_pages/image.py")
     at.run()
     return at
 

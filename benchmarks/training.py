@@ -19,9 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model.architectures import build, num_classes  # noqa: E402
+from model.architectures import build  # noqa: E402
 from model.data import MnistData, as_model_input, load_mnist  # noqa: E402
-from model.training import Recipe, make_optimizer, train  # noqa: E402
+from model.mnist import NUM_CLASSES  # noqa: E402
+from model.recipes import Recipe  # noqa: E402
+from model.trainer import make_optimizer, train  # noqa: E402
 
 
 def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
@@ -29,7 +31,7 @@ def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
 
     keras.utils.set_random_seed(recipe.seed)
     x = as_model_input(data.x_train)
-    y = keras.utils.to_categorical(data.y_train, num_classes)
+    y = keras.utils.to_categorical(data.y_train, NUM_CLASSES)
     model = build(preset)
     steps = -(-len(x) // recipe.batch_size) * recipe.epochs
     model.compile(

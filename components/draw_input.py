@@ -17,7 +17,7 @@ from components.canvas import draw_digit
 from components.draw_views import CHART_CONFIG, probability_figure, thumbnail
 from model.cards import SHIPPED_NAMES, ModelCard
 from model.data import load_bundled_sample
-from model.images import ImageDecodeError, decode_image, to_8bit
+from model.images import UPLOAD_TYPES, ImageDecodeError, decode_image, to_8bit
 from model.inference import Forward
 
 SOURCES = {
@@ -25,7 +25,6 @@ SOURCES = {
     "photo": ":material/photo_camera: Photo of a digit",
     "sample": ":material/casino: MNIST sample",
 }
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
 # Below this top probability the page says it is not sure. On the official
 # test set the shipped models are this sure of over 99% of their right answers,
 # and less sure of almost half of their wrong ones.

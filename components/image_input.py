@@ -17,11 +17,9 @@ import streamlit as st
 
 from components import state_keys
 from model.image_math import ImageAnalysis, analyse_image
-from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, decode_image
-from model.samples import SAMPLES
+from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES, decode_image
+from model.photo_samples import SAMPLES
 
-# File-name endings the uploader offers; the bytes themselves decide the format.
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
 _SAMPLES_BY_FILE = {sample.file: sample for sample in SAMPLES}
 
 

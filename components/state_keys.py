@@ -7,7 +7,7 @@ and never raw upload bytes.
 # Name of the model in use: "default", "seed", or the path of a retrained model.
 ACTIVE_MODEL = "active_model"
 
-# --- Explore an image (pages/image.py) ---
+# --- Explore an image (app_pages/image.py) ---
 # Widget keys. Tests and other pages rely on these exact strings.
 IMAGE_UPLOAD = "image_upload"  # st.file_uploader
 IMAGE_SAMPLE = "image_sample"  # which sample photo (st.selectbox)
@@ -23,7 +23,7 @@ PIXEL_IMAGE_ID = "pixel_image_id"
 IMAGE_SHAPE_BOX = "image_shape"
 PIXEL_VALUE_BOX = "pixel_value"
 
-# --- Draw a digit (pages/draw.py) ---
+# --- Draw a digit (app_pages/draw.py) ---
 # Container keys (the st-key-<key> CSS class). Tests rely on these exact strings.
 DIGIT_CANVAS_BOX = "digit_canvas"  # holds the drawing canvas
 PREDICTION_BOX = "prediction"  # "Prediction: N", or the invitation to draw
@@ -37,3 +37,8 @@ MNIST_STYLE = "mnist_style"  # st.toggle: MNIST-style preprocessing or a plain r
 LAYER_CHOICE = "layer_choice"  # st.selectbox: which layer's activations are shown
 SALIENCY_METHOD = "saliency_method"  # st.segmented_control: Grad-CAM or gradient
 SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a chosen digit
+
+
+def css(key: str) -> str:
+    """The CSS selector of the element with this `key`: Streamlit adds the class st-key-<key>."""
+    return f".st-key-{key}"

@@ -4,7 +4,7 @@
    Keras's `mnist.npz` layout, or a folder with the four official IDX files
    (`.gz` or not).
 2. `keras.datasets.mnist.load_data()`, which downloads once and caches.
-3. The bundled sample in model/sample/ (real MNIST digits, < 1 MB), with a notice.
+3. The bundled sample in model/mnist_sample/ (real MNIST digits, < 1 MB), with a notice.
 
 An explicit path that is broken is an error, never a silent fallback: the user
 asked for that file. Every array is validated before anyone trains on it.
@@ -19,8 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from model.mnist import SIDE
+
 ENV_VAR = "MNIST_PATH"
-BUNDLED_SAMPLE = Path(__file__).parent / "sample" / "mnist-sample.npz"
+BUNDLED_SAMPLE = Path(__file__).parent / "mnist_sample" / "mnist-sample.npz"
 OFFICIAL_TEST_SIZE = 10_000
 OFFICIAL_TRAIN_SIZE = 60_000
 
@@ -174,8 +176,8 @@ def validated(x_train, y_train, x_test, y_test, *, name: str, source: str) -> Mn
     """Check shapes, dtypes and labels; return them as MnistData or raise DataError naming `name`."""
     for split, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
         x, y = np.asarray(x), np.asarray(y)
-        if x.ndim != 3 or x.shape[1:] != (28, 28):
-            raise DataError(f"{name}: x_{split} has shape {x.shape}, expected (N, 28, 28)")
+        if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE):
+            raise DataError(f"{name}: x_{split} has shape {x.shape}, expected (N, {SIDE}, {SIDE})")
         if x.dtype != np.uint8:
             raise DataError(f"{name}: x_{split} has dtype {x.dtype}, expected uint8 (0-255)")
         if y.ndim != 1 or len(y) != len(x):

@@ -23,6 +23,8 @@ from PIL import Image
 
 MAX_MEGAPIXELS = 50
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
+# File-name endings the upload widgets offer; the bytes themselves decide the format.
+UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff")
 
 _EXIF_ORIENTATION_TAG = 0x0112
 # EXIF orientation value -> the Pillow transpose that shows the photo upright.

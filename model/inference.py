@@ -16,8 +16,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-DIGIT_SPEC = tf.TensorSpec(shape=(None, 28, 28, 1), dtype=tf.float32)
-ONE_DIGIT_SPEC = tf.TensorSpec(shape=(1, 28, 28, 1), dtype=tf.float32)
+from model.mnist import INPUT_SHAPE, NUM_CLASSES, SIDE
+
+DIGIT_SPEC = tf.TensorSpec(shape=(None, *INPUT_SHAPE), dtype=tf.float32)
+ONE_DIGIT_SPEC = tf.TensorSpec(shape=(1, *INPUT_SHAPE), dtype=tf.float32)
 # Keras clips probabilities to this before taking the log in cross-entropy.
 EPSILON = 1e-7
 
@@ -54,13 +56,13 @@ class Forward:
 def as_batch(digits: np.ndarray) -> np.ndarray:
     """(28, 28), (28, 28, 1), (N, 28, 28) or (N, 28, 28, 1) -> (N, 28, 28, 1) float32."""
     x = np.asarray(digits, dtype=np.float32)
-    if x.shape == (28, 28):
+    if x.shape == (SIDE, SIDE):
         x = x[np.newaxis]
-    if x.shape == (28, 28, 1):
+    if x.shape == INPUT_SHAPE:
         x = x[np.newaxis, ..., 0]
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
-    if x.ndim != 3 or x.shape[1:] != (28, 28):
+    if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE):
         raise ValueError(f"expected 28×28 digits, got an array of shape {np.shape(digits)}")
     return x[..., np.newaxis]
 
@@ -85,13 +87,9 @@ class DigitClassifier:
 
         self._all_outputs, self._probabilities = all_outputs, probabilities
         # Trace both graphs now, so the first user does not wait for it.
-        blank = np.zeros((1, 28, 28, 1), np.float32)
+        blank = np.zeros((1, *INPUT_SHAPE), np.float32)
         self._all_outputs(blank)
         self._probabilities(blank)
-
-    @property
-    def layer_names(self) -> list[str]:
-        return [layer.name for layer in self.layers]
 
     def forward(self, digit: np.ndarray) -> Forward:
         """Probabilities and every layer's activation for one 28×28 digit in [0, 1]."""
@@ -106,7 +104,7 @@ class DigitClassifier:
         """(N, 10) probabilities for many digits, in batches."""
         x = as_batch(digits)
         if len(x) == 0:
-            return np.zeros((0, 10), np.float32)
+            return np.zeros((0, NUM_CLASSES), np.float32)
         parts = [
             self._probabilities(x[i : i + batch_size]).numpy() for i in range(0, len(x), batch_size)
         ]

@@ -26,9 +26,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from model.inference import DIGIT_SPEC, as_batch
+from model.inference import DIGIT_SPEC, EPSILON, as_batch
+from model.mnist import INPUT_SHAPE, SIDE
 
-MNIST_SIDE = 28
 # A Grad-CAM map coarser than this says little about a 28-pixel digit: the
 # seed model's last convolution is 3×3, so its 11×11 one is used instead.
 MIN_CAM_SIDE = 7
@@ -84,7 +84,7 @@ def upsample_to_input(
     cam: np.ndarray, row_centres: np.ndarray, col_centres: np.ndarray
 ) -> np.ndarray:
     """(h, w) map whose cells sit at the given input rows and columns -> (28, 28), bilinear."""
-    pixels = np.arange(MNIST_SIDE)
+    pixels = np.arange(SIDE)
     # np.interp holds the edge value beyond the first and last centre.
     tall = np.stack([np.interp(pixels, row_centres, column) for column in cam.T], axis=1)
     return np.stack([np.interp(pixels, col_centres, row) for row in tall]).astype(np.float32)
@@ -114,7 +114,7 @@ class Explainer:
         self._graph = tf.function(
             self._maps, input_signature=[DIGIT_SPEC, tf.TensorSpec((), tf.int32)]
         )
-        self._graph(np.zeros((1, 28, 28, 1), np.float32), tf.constant(0))  # trace now
+        self._graph(np.zeros((1, *INPUT_SHAPE), np.float32), tf.constant(0))  # trace now
 
     def _maps(self, x: tf.Tensor, class_index: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         # Layer by layer, as the stack of a Sequential model: the feature maps are
@@ -133,7 +133,7 @@ class Explainer:
                 if last.bias is not None:
                     logits = logits + last.bias
             else:
-                logits = tf.math.log(tf.maximum(features, 1e-7))
+                logits = tf.math.log(tf.maximum(features, EPSILON))
             score = logits[0, class_index]
         map_grads = tape.gradient(score, feature_maps)[0]  # (h, w, channels)
         pixel_grads = tape.gradient(score, x)[0, :, :, 0]  # (28, 28)

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from model.architectures import PRESETS
-from model.training import OPTIMIZERS, SCHEDULES, Progress, Recipe
+from model.recipes import OPTIMIZERS, PRESETS, SCHEDULES, Recipe
+
+if TYPE_CHECKING:  # TensorFlow loads only once the arguments are parsed
+    import keras
+
+    from model.trainer import Progress
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -55,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     from model.cards import ModelCard
     from model.data import DataError, load_mnist
     from model.persistence import save_model
-    from model.training import train
+    from model.trainer import train
 
     try:
         recipe = Recipe.for_preset(
@@ -88,8 +94,6 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    from pathlib import Path
-
     card = ModelCard(
         name=args.name or Path(args.out).stem,
         preset=args.preset,
@@ -106,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def inference_copy(model):
+def inference_copy(model: keras.Model) -> keras.Model:
     """The same weights without optimizer state: a third of the file size, same predictions.
 
     Built from the config rather than with keras.models.clone_model, which would

@@ -7,9 +7,14 @@ is 280 × 280, (0, 0) at its top left.
 
 from __future__ import annotations
 
-CANVAS = ".st-key-digit_canvas canvas.upper-canvas"  # Fabric's canvas that takes the mouse
-LOWER_CANVAS = ".st-key-digit_canvas canvas.dc-canvas.lower-canvas"  # and the one it paints on
-PREDICTION = ".st-key-prediction"
+from components import state_keys as keys
+from components.state_keys import css
+
+CANVAS = f"{css(keys.DIGIT_CANVAS_BOX)} canvas.upper-canvas"  # Fabric's canvas that takes the mouse
+LOWER_CANVAS = (
+    f"{css(keys.DIGIT_CANVAS_BOX)} canvas.dc-canvas.lower-canvas"  # and the one it paints on
+)
+PREDICTION = css(keys.PREDICTION_BOX)
 
 # Resolves after the next two animation frames: by then Fabric has painted a
 # finished stroke, and the page has painted whatever just changed.
@@ -24,8 +29,8 @@ _HAS_INK = """canvas => {
 # Whether the canvas itself is the topmost thing at canvas pixel (x, y): not the
 # toolbar, and not some other element because the layout is still moving. The
 # canvas sits in the component's shadow root, so look inside that too.
-_CANVAS_IS_ON_TOP_AT = """([x, y]) => {
-  for (const host of document.querySelectorAll(".st-key-digit_canvas *")) {
+_CANVAS_IS_ON_TOP_AT = """([box, x, y]) => {
+  for (const host of document.querySelectorAll(`${box} *`)) {
     const canvas = host.shadowRoot?.querySelector("canvas.upper-canvas");
     if (!canvas) continue;
     const box = canvas.getBoundingClientRect();
@@ -44,7 +49,9 @@ def wait_for_canvas_at(page, point: tuple[float, float], timeout_ms: float) -> d
     layout that is still settling. Anything covering that point (as the
     canvas's own toolbar once did) makes it time out.
     """
-    page.wait_for_function(_CANVAS_IS_ON_TOP_AT, arg=list(point), timeout=timeout_ms)
+    page.wait_for_function(
+        _CANVAS_IS_ON_TOP_AT, arg=[css(keys.DIGIT_CANVAS_BOX), *point], timeout=timeout_ms
+    )
     return page.locator(CANVAS).bounding_box()
 
 

@@ -1,18 +1,15 @@
-"""Shared fixtures: the repo root on sys.path, a real Streamlit server, and Chromium."""
+"""Shared fixtures: a real Streamlit server, and Chromium."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.live_server import (  # noqa: E402
+from tests.live_server import (
     CHROMIUM,
     CHROMIUM_FLAGS,
+    ROOT,
     START_TIMEOUT_S,
     streamlit_server,
 )

@@ -3,9 +3,10 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import state_keys as keys
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
-PAGES = ["pages/image.py", "pages/draw.py", "pages/network.py", "pages/training.py"]
+PAGES = ["app_pages/image.py", "app_pages/draw.py", "app_pages/network.py", "app_pages/training.py"]
 
 
 def open_page(page: str) -> AppTest:
@@ -26,8 +27,8 @@ def test_page_renders_in_the_frame(page):
 
 def test_sidebar_reports_unreadable_model_card(tmp_path):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.session_state["active_model"] = str(tmp_path / "missing.keras")
-    at.switch_page("pages/network.py")
+    at.session_state[keys.ACTIVE_MODEL] = str(tmp_path / "missing.keras")
+    at.switch_page("app_pages/network.py")
     at.run()
     assert not at.exception
     assert any("Cannot read the model card" in e.value for e in at.sidebar.get("error"))

@@ -1,4 +1,5 @@
-from model.architectures import PRESETS, build
+from model.architectures import BUILDERS, build
+from model.recipes import PRESETS
 
 SEED_SHAPES = [
     ("conv2d", (26, 26, 32)),
@@ -39,8 +40,12 @@ def test_seed_is_exactly_the_book_cnn():
 
 
 def test_seed_recipe():
-    seed = PRESETS["seed"]
+    seed = PRESETS["seed"].recipe
     assert (seed.optimizer, seed.epochs, seed.batch_size) == ("rmsprop", 5, 64)
+
+
+def test_every_preset_has_a_model():
+    assert set(PRESETS) == set(BUILDERS)
 
 
 def test_robust_preset_ends_in_ten_way_softmax():

@@ -56,7 +56,7 @@ def canvas(monkeypatch):
 def open_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.run()
-    at.switch_page("pages/draw.py")
+    at.switch_page("app_pages/draw.py")
     at.run()
     assert not at.exception, at.exception
     return at
@@ -197,7 +197,7 @@ def test_a_model_file_changed_after_loading_is_refused(canvas, tmp_path):
     canvas.drawing = ONE
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.session_state[keys.ACTIVE_MODEL] = str(model)
-    at.switch_page("pages/draw.py")
+    at.switch_page("app_pages/draw.py")
     at.run()
     assert "Prediction: 1" in prediction_text(at)
 

@@ -14,15 +14,17 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from model.samples import SAMPLES_DIR
+from components import state_keys as keys
+from components.state_keys import css
+from model.photo_samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S
 
 PHOTO = SAMPLES_DIR / "chelsea.png"  # a real photo, 451 × 300
-SHAPE = ".st-key-image_shape"
-PIXEL_VALUE = ".st-key-pixel_value"
-ROW_INPUT = ".st-key-pixel_row input"
-COL_INPUT = ".st-key-pixel_col input"
-PIXEL_VIEW = ".st-key-pixel_view_chart"
+SHAPE = css(keys.IMAGE_SHAPE_BOX)
+PIXEL_VALUE = css(keys.PIXEL_VALUE_BOX)
+ROW_INPUT = f"{css(keys.PIXEL_ROW)} input"
+COL_INPUT = f"{css(keys.PIXEL_COL)} input"
+PIXEL_VIEW = css(keys.PIXEL_VIEW_CHART)
 # A rerun takes well under a second, but this machine's two cores are shared.
 RERUN_TIMEOUT_MS = 30_000
 
@@ -36,7 +38,7 @@ def photo() -> np.ndarray:
 def image_page(page: Page, app_url: str) -> Page:
     page.goto(app_url)  # the image page is the default page
     expect(page.locator(SHAPE)).to_contain_text("(400, 400, 3)", timeout=APP_TIMEOUT_S * 1000)
-    page.locator(".st-key-image_upload input[type=file]").set_input_files(PHOTO)
+    page.locator(f"{css(keys.IMAGE_UPLOAD)} input[type=file]").set_input_files(PHOTO)
     expect(page.locator(SHAPE)).to_contain_text("(300, 451, 3)", timeout=RERUN_TIMEOUT_MS)
     return page
 

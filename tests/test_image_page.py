@@ -16,10 +16,10 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from components import state_keys as keys
-from model.samples import SAMPLES_DIR
+from model.photo_samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
-PAGE = "pages/image.py"
+PAGE = "app_pages/image.py"
 MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "tif": "image/tiff"}
 
 

@@ -27,7 +27,7 @@ from model.images import (
     to_8bit,
     to_grayscale,
 )
-from model.samples import SAMPLES, SAMPLES_DIR
+from model.photo_samples import SAMPLES, SAMPLES_DIR
 
 RNG = np.random.default_rng(0)
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from model.training import Recipe, augment_batch, train
+from model.recipes import Recipe
+from model.trainer import augment_batch, train
 from tests.helpers import tiny_mnist
 
 

@@ -1,9 +1,5 @@
 import streamlit as st
 
-from components.frame import require_frame
-
-require_frame()
-
 st.title("Inside the CNN")
 st.info(
     "Coming next: the architecture, the learned filters, and the arithmetic of "

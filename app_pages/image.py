@@ -7,7 +7,6 @@ only the pictures of big images are thinned out for display, and say so.
 import streamlit as st
 
 from components import state_keys as keys
-from components.frame import require_frame
 from components.image_input import (
     analyse_bytes,
     choose_image,
@@ -37,7 +36,6 @@ from model.image_math import (
 )
 from model.images import ImageDecodeError, npy_bytes, png_bytes
 
-require_frame()
 st.title("Explore an image")
 st.markdown(
     "To a computer, a photo is a grid of numbers. Upload one of yours, take a photo, "
@@ -266,7 +264,7 @@ with words_col:
         "The model learnt from white digits on a black background, so a photo means "
         "nothing to it. Draw a digit to see what it does with an image it understands."
     )
-    st.page_link("pages/draw.py", label="Draw a digit for the CNN", icon=":material/draw:")
+    st.page_link("app_pages/draw.py", label="Draw a digit for the CNN", icon=":material/draw:")
 
 # --- 7. Downloads ------------------------------------------------------------------
 st.header("7. Take the numbers with you")

@@ -7,64 +7,21 @@ The app's retrain page and `python -m model.train` both call `train()`.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from model.architectures import PRESETS, build, num_classes
+from model.architectures import build
 from model.data import MnistData, as_model_input
-
-OPTIMIZERS = ("rmsprop", "adam", "sgd")
-SCHEDULES = ("constant", "cosine")
-
-
-@dataclass(frozen=True)
-class Recipe:
-    epochs: int = 5
-    batch_size: int = 64
-    optimizer: str = "rmsprop"
-    learning_rate: float = 0.001
-    seed: int = 0
-    augment: bool = False
-    train_size: int | None = None  # use the first N training digits; None = all
-    schedule: str = "constant"  # "cosine" decays the learning rate to 0 over the run
-
-    def __post_init__(self):
-        if self.epochs < 1:
-            raise ValueError("epochs must be at least 1")
-        if self.batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}")
-        if not self.learning_rate > 0:
-            raise ValueError("learning_rate must be positive")
-        if self.train_size is not None and self.train_size < 1:
-            raise ValueError("train_size must be at least 1")
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {SCHEDULES}, not {self.schedule!r}")
-
-    @classmethod
-    def for_preset(cls, preset: str, **overrides) -> Recipe:
-        p = PRESETS[preset]
-        base = {
-            "epochs": p.epochs,
-            "batch_size": p.batch_size,
-            "optimizer": p.optimizer,
-            "learning_rate": p.learning_rate,
-            "augment": p.augment,
-            "schedule": p.schedule,
-        }
-        base.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**base)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+from model.mnist import NUM_CLASSES
+from model.recipes import Recipe
 
 
 @dataclass(frozen=True)
@@ -127,29 +84,26 @@ def augment_batch(images: tf.Tensor, seed: int) -> tf.Tensor:
     return tf.clip_by_value(images, 0.0, 1.0)
 
 
-_AUGMENTERS: dict[int, keras.Sequential] = {}
-
-
+# One augmenter per seed, built once: its layers carry their own random state.
+@functools.cache
 def _affine_augmenter(seed: int) -> keras.Sequential:
-    if seed not in _AUGMENTERS:
-        _AUGMENTERS[seed] = keras.Sequential(
-            [
-                # factor is a fraction of a full turn: 0.045 × 360° ≈ ±16°.
-                keras.layers.RandomRotation(0.045, fill_mode="constant", seed=seed),
-                # Slant: a horizontal shear of up to ±0.25.
-                keras.layers.RandomShear(x_factor=0.25, fill_mode="constant", seed=seed + 3),
-                keras.layers.RandomZoom(0.12, fill_mode="constant", seed=seed + 1),
-                keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant", seed=seed + 2),
-            ],
-            name="augment",
-        )
-    return _AUGMENTERS[seed]
+    return keras.Sequential(
+        [
+            # factor is a fraction of a full turn: 0.045 × 360° ≈ ±16°.
+            keras.layers.RandomRotation(0.045, fill_mode="constant", seed=seed),
+            # Slant: a horizontal shear of up to ±0.25.
+            keras.layers.RandomShear(x_factor=0.25, fill_mode="constant", seed=seed + 3),
+            keras.layers.RandomZoom(0.12, fill_mode="constant", seed=seed + 1),
+            keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant", seed=seed + 2),
+        ],
+        name="augment",
+    )
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Dataset:
     """(N, 28, 28) uint8 digits and labels -> shuffled, batched, optionally augmented batches."""
     inputs = as_model_input(x)
-    targets = keras.utils.to_categorical(y, num_classes).astype(np.float32)
+    targets = keras.utils.to_categorical(y, NUM_CLASSES).astype(np.float32)
     ds = tf.data.Dataset.from_tensor_slices((inputs, targets))
     ds = ds.shuffle(len(inputs), seed=recipe.seed, reshuffle_each_iteration=True)
     ds = ds.batch(recipe.batch_size)
@@ -257,7 +211,7 @@ def train(
     seconds = time.perf_counter() - start
     test_loss, test_accuracy = model.evaluate(
         as_model_input(data.x_test),
-        keras.utils.to_categorical(data.y_test, num_classes),
+        keras.utils.to_categorical(data.y_test, NUM_CLASSES),
         batch_size=1000,
         verbose=0,
     )

@@ -13,12 +13,10 @@ from components.draw_input import (
 )
 from components.draw_panels import layer_explorer, saliency_explorer
 from components.draw_views import THUMBNAIL_SIDE, thumbnail
-from components.frame import require_frame
 from components.model_store import active_classifier
 from components.sidebar import active_model_name
 from model.preprocess import doubts, prepare_digit
 
-require_frame()
 st.title("Draw a digit")
 st.markdown(
     "Draw a digit and see at once what the CNN thinks, the exact 28×28 image it was "
