@@ -11,7 +11,7 @@ import os
 import streamlit as st
 
 from components.sidebar import active_model_name
-from model.cards import ModelCard, resolve_model_path
+from model.cards import ModelCard, model_label, resolve_model_path
 from model.inference import DigitClassifier
 from model.persistence import ModelFileError, load_model
 
@@ -30,11 +30,23 @@ def _load_classifier(
 
 
 def active_classifier() -> tuple[DigitClassifier, ModelCard] | None:
-    """The active model, ready to run; None (with an error shown) if it cannot be loaded."""
-    path = resolve_model_path(active_model_name())
+    """The active model, ready to run; None (with an error shown) if it cannot be loaded.
+
+    Errors are sentences that name the model, never its path on the server.
+    """
+    name = active_model_name()
+    path = resolve_model_path(name)
     try:
         stat = os.stat(path)
-        return _load_classifier(str(path), (stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    except (ModelFileError, OSError, ValueError) as err:
-        st.error(f"The model could not be loaded: {err}")
+    except OSError:
+        st.error(f"The model “{model_label(name)}” is missing: there is no such model file.")
         return None
+    try:
+        return _load_classifier(str(path), (stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    except ModelFileError as err:
+        st.error(str(err))
+    except ValueError:  # loaded, but not shaped like a digit classifier
+        st.error(
+            f"The model “{model_label(name)}” does not read 28×28 digits, so it cannot be used."
+        )
+    return None

@@ -87,6 +87,8 @@ def load_path(path: str | Path) -> MnistData:
         return _load_idx_folder(path)
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
+    if not path.is_file():  # a pipe or a device would hang or fill memory
+        raise DataError(f"{path}: not a regular file or folder")
     return _load_npz(path, source=str(path))
 
 

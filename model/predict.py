@@ -11,38 +11,76 @@ from __future__ import annotations
 
 import argparse
 import json
+import stat
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 CHUNK = 512  # files preprocessed before one batched forward pass
+STREAMLIT_CONFIG = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+
+
+def upload_limit_mb() -> int:
+    """The app's upload limit (server.maxUploadSize), so the CLI refuses what the app would."""
+    try:
+        with open(STREAMLIT_CONFIG, "rb") as f:
+            return int(tomllib.load(f)["server"]["maxUploadSize"])
+    except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError):
+        return 200  # Streamlit's own default
+
+
+def unreadable_reason(path: Path, limit_mb: int) -> str | None:
+    """Why a path is not a file to read, checked without opening it (a FIFO would block)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as err:
+        return f"cannot read it ({err.strerror})"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a device, pipe or socket), so it is not read"
+    if info.st_size > limit_mb * 1024 * 1024:
+        return f"{info.st_size / 1e6:.0f} MB is over the {limit_mb} MB limit for one image"
+    return None
 
 
 def expand(paths: list[str]) -> Iterator[Path]:
-    """Files as given; folders expanded to the files inside them, recursively and sorted."""
+    """Paths as given; folders expanded to what is inside them, recursively and sorted.
+
+    Anything inside a folder that is not a folder is yielded, so that a pipe or
+    a device among the images is reported rather than silently skipped.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+            yield from sorted(p for p in path.rglob("*") if not p.is_dir())
         else:
             yield path
 
 
-def prepare_file(path: Path, photo: bool) -> np.ndarray | str:
-    """The 28×28 model input for one file, or a user-facing error message."""
+def prepare_file(path: Path, photo: bool, limit_mb: int) -> np.ndarray | str:
+    """The 28×28 model input for one file, or a user-facing error message.
+
+    The message does not name the file: whoever prints it names it once.
+    """
     from model.images import ImageDecodeError, open_image_file, to_8bit
     from model.preprocess import prepare_digit
 
+    reason = unreadable_reason(path, limit_mb)
+    if reason is not None:
+        return reason
     try:
         decoded = open_image_file(path)
         # 16-bit and float files are put on the 0-255 scale, as the app shows them.
         prepared = prepare_digit(to_8bit(decoded.array), photo=photo)
     except (ImageDecodeError, OSError, ValueError) as err:
-        return f"{path}: {err}" if str(path) not in str(err) else str(err)
+        # The decoder's messages start with the file's name, for the app's error boxes.
+        return str(err).removeprefix(f"{path.name}: ")
     if prepared.blank:
-        return f"{path}: {prepared.message or 'nothing drawn'}"
+        return prepared.message or "nothing drawn"
     return prepared.input
 
 
@@ -52,9 +90,10 @@ def predict_files(paths: list[str], model: str = "default", photo: bool = False)
 
     classifier = DigitClassifier(load_model(model)[0])
     files = list(expand(paths))
+    limit_mb = upload_limit_mb()
     for start in range(0, len(files), CHUNK):
         chunk = files[start : start + CHUNK]
-        prepared = [prepare_file(path, photo) for path in chunk]
+        prepared = [prepare_file(path, photo, limit_mb) for path in chunk]
         ok = [i for i, p in enumerate(prepared) if not isinstance(p, str)]
         probs = classifier.probabilities(np.stack([prepared[i] for i in ok])) if ok else []
         by_index = dict(zip(ok, probs, strict=True))

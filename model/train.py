@@ -105,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         params=int(result.model.count_params()),
         sha256="",
     )
-    card = save_model(inference_copy(result.model), args.out, card)
+    try:
+        card = save_model(inference_copy(result.model), args.out, card)
+    except (OSError, ValueError) as err:
+        print(f"error: the model could not be saved: {err}", file=sys.stderr)
+        return 2
     print(f"saved {args.out} ({card.params:,} parameters, sha256 {card.sha256[:12]}…)")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,19 @@ from tests.live_server import (
 )
 
 APP_TIMEOUT_S = START_TIMEOUT_S
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_signing_key(tmp_path_factory):
+    """A signing key of the test run's own: tests never touch the user's real one.
+
+    Set before any server starts, so the app under test signs and checks with it too.
+    """
+    from model.signing import KEY_ENV_VAR
+
+    os.environ[KEY_ENV_VAR] = str(tmp_path_factory.mktemp("signing") / "model-signing.key")
+    yield
+    del os.environ[KEY_ENV_VAR]
 
 
 @pytest.fixture(scope="session")

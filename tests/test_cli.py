@@ -113,7 +113,7 @@ def test_predict_json_lines_with_errors_in_place(tmp_path, capsys):
     assert len(rows[0]["probabilities"]) == 10
     assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-3
     assert "error" in rows[2] and "nothing" in rows[2]["error"].lower()
-    assert "error" in rows[3] and "d_text.png" in rows[3]["error"]
+    assert "not an image" in rows[3]["error"]  # the path is in its own field
 
 
 def test_predict_reads_16_bit_and_gray_alpha_files(tmp_path, capsys):
@@ -136,3 +136,63 @@ def test_predict_batches_many_files(tmp_path, capsys, monkeypatch):
     assert predict.main([str(tmp_path), "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
     assert len(rows) == 9 and all(r["digit"] == 1 for r in rows)
+
+
+# --- Hardening: bad inputs are refused before they are read, named once -----------------
+
+
+def test_predict_refuses_pipes_devices_and_huge_files_and_goes_on(tmp_path, capsys, monkeypatch):
+    import os
+
+    draw_digit(tmp_path / "a_one.png", "one")
+    os.mkfifo(tmp_path / "b_pipe.png")  # reading it would block forever
+    (tmp_path / "c_zero.png").symlink_to("/dev/zero")  # reading it would fill memory
+    (tmp_path / "d_big.png").write_bytes(b"\0" * (2 * 1024 * 1024))
+    monkeypatch.setattr(predict, "upload_limit_mb", lambda: 1)
+    code = predict.main([str(tmp_path), "--json"])
+    rows = {
+        r["path"].rsplit("/", 1)[-1]: r
+        for r in map(json.loads, capsys.readouterr().out.split("\n")[:-1])
+    }
+    assert code == 1
+    assert rows["a_one.png"]["digit"] == 1
+    assert "not a regular file" in rows["b_pipe.png"]["error"]
+    assert "not a regular file" in rows["c_zero.png"]["error"]
+    assert "over the 1 MB limit" in rows["d_big.png"]["error"]
+
+
+def test_predict_limit_is_the_apps_upload_limit():
+    import tomllib
+
+    from model.predict import STREAMLIT_CONFIG
+
+    with open(STREAMLIT_CONFIG, "rb") as f:
+        assert predict.upload_limit_mb() == tomllib.load(f)["server"]["maxUploadSize"]
+
+
+def test_predict_names_the_file_once(tmp_path, capsys):
+    (tmp_path / "zero.png").write_bytes(b"")
+    assert predict.main([str(tmp_path / "zero.png")]) == 1
+    line = capsys.readouterr().out.strip()
+    assert line.count("zero.png") == 1, line
+    assert line.startswith(str(tmp_path / "zero.png") + ": error: ")
+
+
+@pytest.mark.parametrize("tool", ["predict", "evaluate"])
+def test_a_model_that_fails_to_load_is_one_line_and_exit_2(tool, tmp_path, capsys, small_npz):
+    bad = tmp_path / "broken.keras"
+    bad.write_bytes(b"not a zip")
+    (tmp_path / "broken.json").write_text('{"name": "broken"}')
+    draw_digit(tmp_path / "one.png", "one")
+    if tool == "predict":
+        code = predict.main([str(tmp_path / "one.png"), "--model", str(bad)])
+    else:
+        code = evaluate.main(["--model", str(bad), "--data", str(small_npz)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1 and "“broken”" in err and str(tmp_path) not in err
+
+
+def test_evaluate_refuses_a_device_as_data(capsys):
+    assert evaluate.main(["--data", "/dev/zero"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
