@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state_keys
-from model.cards import ModelCard, read_card
+from model.cards import CardError, ModelCard, read_card
 
 
 def active_model_name() -> str:
@@ -19,8 +19,8 @@ def model_card_sidebar() -> ModelCard | None:
         st.subheader("Active model")
         try:
             card = read_card(name)
-        except (FileNotFoundError, ValueError) as err:
-            st.error(f"Cannot read the model card: {err}")
+        except CardError as err:  # a sentence naming the model, never its path
+            st.error(str(err), icon=":material/error:")
             return None
         st.markdown(f"**{card.name}** · preset `{card.preset}`")
         st.metric(

@@ -31,7 +31,7 @@ def test_sidebar_reports_unreadable_model_card(tmp_path):
     at.switch_page("app_pages/network.py")
     at.run()
     assert not at.exception
-    assert any("Cannot read the model card" in e.value for e in at.sidebar.get("error"))
+    assert any("“missing” has no model card" in e.value for e in at.sidebar.get("error"))
 
 
 def test_users_never_see_tracebacks():
