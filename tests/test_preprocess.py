@@ -8,27 +8,23 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections import deque
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from model.preprocess import (
+from model.mnist import SIDE
+from model.preprocess import doubts, prepare_digit
+from model.preprocess.geometry import (
     CENTER_TARGET,
     DIGIT_BOX,
-    MAX_WORKING_SIDE,
-    MNIST_SIZE,
     center_of_mass,
-    count_blobs,
-    doubts,
     ink_bbox,
-    otsu_threshold,
     paste_centered,
-    prepare_digit,
-    remove_specks,
-    stroke_width,
 )
+from model.preprocess.grayscale import MAX_WORKING_SIDE
+from model.preprocess.ink import count_blobs, otsu_threshold, remove_specks
+from model.preprocess.strokes import stroke_width
 from tests.conftest import ROOT
 
 CANVAS = 280  # the drawing page's canvas side
@@ -58,7 +54,7 @@ def assert_mnist_like(result) -> None:
     """A real input: 28×28 in [0, 1], max 1, longer side 20, centre of mass central."""
     assert not result.blank and result.message is None
     digit = result.input
-    assert digit.shape == (MNIST_SIZE, MNIST_SIZE) and digit.dtype == np.float32
+    assert digit.shape == (SIDE, SIDE) and digit.dtype == np.float32
     assert digit.min() >= 0 and digit.max() == pytest.approx(1.0)
     top, left, bottom, right = ink_bbox(digit, 0)
     assert max(bottom - top, right - left) == DIGIT_BOX
@@ -118,7 +114,7 @@ def test_mnist_steps_show_crop_and_fit():
     # "pasted" centres the box; "centered" moves the same pixels to centre the mass.
     pasted, centered = step(result, "pasted"), step(result, "centered")
     height, width = fitted.shape
-    assert ink_bbox(pasted, 0)[:2] == ((MNIST_SIZE - height) // 2, (MNIST_SIZE - width) // 2)
+    assert ink_bbox(pasted, 0)[:2] == ((SIDE - height) // 2, (SIDE - width) // 2)
     assert pasted.sum() == pytest.approx(centered.sum())
     assert center_of_mass(centered) != pytest.approx(center_of_mass(pasted))
 
@@ -321,7 +317,7 @@ def test_degenerate_sizes_do_not_raise(shape, photo):
     line = np.zeros(shape, dtype=np.uint8)
     line[shape[0] // 2] = 255
     result = prepare_digit(line, photo=photo)
-    assert result.blank or result.input.shape == (MNIST_SIZE, MNIST_SIZE)
+    assert result.blank or result.input.shape == (SIDE, SIDE)
 
 
 def test_big_images_are_shrunk_first():
@@ -386,7 +382,7 @@ def test_plain_resize_keeps_the_digit_where_it_was():
 
     assert [step.name for step in result.steps] == ["grayscale", "ink", "resized"]
     expected = Image.fromarray(corner.astype(np.float32) / 255).resize(
-        (MNIST_SIZE, MNIST_SIZE), Image.Resampling.BILINEAR
+        (SIDE, SIDE), Image.Resampling.BILINEAR
     )
     np.testing.assert_allclose(result.input, np.asarray(expected), atol=1e-5)
     row, col = result.center_of_mass
@@ -513,7 +509,7 @@ def test_big_photo_is_shrunk_and_still_found():
 def test_photo_with_plain_resize():
     result = prepare_digit(synthetic_photo(), photo=True, mnist_style=False)
     assert [step.name for step in result.steps] == PHOTO_STEPS + ["resized"]
-    assert result.input.shape == (MNIST_SIZE, MNIST_SIZE)
+    assert result.input.shape == (SIDE, SIDE)
     # Specks are gone from the whole-image resize too.
     for row, col in PHOTO_SPECKS:
         assert result.input[row * 28 // 360, col * 28 // 480] < 0.05
@@ -593,42 +589,6 @@ def test_paste_keeps_ink_in_the_frame():
     assert field.sum() == pytest.approx(digit.sum())
     # The mass (row 0, column 9.5) cannot reach row 14; column 9.5 + 5 is within half a pixel of 14.
     assert ink_bbox(field, 0) == (8, 5, 9, 25)
-
-
-def components(mask: np.ndarray) -> list[list[tuple[int, int]]]:
-    """8-connected components by breadth-first search, the slow obvious way."""
-    seen = np.zeros_like(mask)
-    found = []
-    for start in zip(*np.nonzero(mask), strict=True):
-        if seen[start]:
-            continue
-        seen[start] = True
-        queue, blob = deque([start]), []
-        while queue:
-            row, col = queue.popleft()
-            blob.append((row, col))
-            for dr in (-1, 0, 1):
-                for dc in (-1, 0, 1):
-                    r, c = row + dr, col + dc
-                    inside = 0 <= r < mask.shape[0] and 0 <= c < mask.shape[1]
-                    if inside and mask[r, c] and not seen[r, c]:
-                        seen[r, c] = True
-                        queue.append((r, c))
-        found.append(blob)
-    return found
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_remove_specks_matches_a_flood_fill(seed):
-    mask = np.random.default_rng(seed).random((60, 70)) < 0.3
-    expected = np.zeros_like(mask)
-    for blob in components(mask):
-        rows, cols = zip(*blob, strict=True)
-        if max(max(rows) - min(rows), max(cols) - min(cols)) + 1 >= 4:
-            expected[rows, cols] = True
-    kept = remove_specks(mask, 4)
-    assert 0 < kept.sum() < mask.sum()
-    np.testing.assert_array_equal(kept, expected)
 
 
 def test_remove_specks_joins_diagonals_and_long_windy_strokes():
