@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from math import ceil
 
 import numpy as np
-from PIL import Image
 
 from model.mnist import SIDE
 from model.preprocess.geometry import (
@@ -75,15 +74,15 @@ class PreparedDigit:
 
 
 def prepare_digit(
-    image: np.ndarray | Image.Image, *, mnist_style: bool = True, photo: bool = False
+    image: np.ndarray, *, mnist_style: bool = True, photo: bool = False
 ) -> PreparedDigit:
     """Make the 28×28 model input for a drawing or photo of one digit.
 
-    `image` is an (H, W), (H, W, 2), (H, W, 3) or (H, W, 4) array (uint8, or float in
-    [0, 1]) or a PIL image of any mode. With `mnist_style=False` the whole image
-    is resized to 28×28 without cropping or centring, for comparison. With
-    `photo=True` the ink is separated from unevenly lit paper first.
-    Blank input gives `blank=True` and `input=None`; it never raises.
+    `image` is a uint8 array: (H, W), (H, W, 2) gray + alpha, (H, W, 3) or
+    (H, W, 4); anything else raises ValueError. With `mnist_style=False` the
+    whole image is resized to 28×28 without cropping or centring, for
+    comparison. With `photo=True` the ink is separated from unevenly lit paper
+    first. Blank input gives `blank=True` and `input=None`.
     """
     gray = working_grayscale(image)  # (H, W)
     steps = [Step("grayscale", "Grayscale", gray)]
