@@ -12,7 +12,7 @@ import numpy as np
 from scipy import ndimage
 
 from model.preprocess.geometry import DIGIT_BOX, ink_bbox, resize, scaled_size
-from model.preprocess.ink import EIGHT_CONNECTED, FAINT_INK
+from model.preprocess.ink import FAINT_INK
 
 THIN_STROKE, THICK_STROKE = 1.6, 3.4  # widths (of 20) outside these are changed...
 THIN_TARGET, THICK_TARGET = 2.0, 2.8  # ...to these
@@ -21,7 +21,7 @@ THIN_TARGET, THICK_TARGET = 2.0, 2.8  # ...to these
 MAX_THINNING = 0.35
 PART_LOST = 0.01  # ...and stops before it erases more than this share of the ink for good
 STROKE_WORK_SIDE = 100  # strokes are changed at 5 pixels per pixel of the 20-pixel box
-FOUR_CONNECTED = ndimage.generate_binary_structure(2, 1)  # a plus sign
+PLUS_SIGN = ndimage.generate_binary_structure(2, 1)  # the four direct neighbours
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -120,6 +120,8 @@ def grow(img: np.ndarray, radius: int) -> np.ndarray:
     the edge pixels anew, which a single large window would not.
     """
     for step in range(radius):
-        footprint = EIGHT_CONNECTED if step % 2 == 0 else FOUR_CONNECTED
-        img = ndimage.maximum_filter(img, footprint=footprint, mode="nearest")
+        if step % 2 == 0:  # size=3 rather than a footprint: SciPy then filters rows and columns
+            img = ndimage.maximum_filter(img, size=3, mode="nearest")
+        else:
+            img = ndimage.maximum_filter(img, footprint=PLUS_SIGN, mode="nearest")
     return img
