@@ -123,21 +123,23 @@ def prepare_digit(
         steps.append(Step("bbox", f"Cropped to the ink ({crop.shape[0]}×{crop.shape[1]})", crop))
         crop, before, after = match_stroke_width(crop, kept[top:bottom, left:right])
         if after == before:
-            title = f"Stroke width kept: {before:.1f} of 20 px, as in MNIST"
+            title = f"Stroke width kept: {before:.1f} of {DIGIT_BOX} px, as in MNIST"
         else:
-            title = f"Stroke width {before:.1f} → {after:.1f} of 20 px, nearer MNIST"
+            title = f"Stroke width {before:.1f} → {after:.1f} of {DIGIT_BOX} px, nearer MNIST"
         steps.append(Step("stroke", title, crop))
         fitted = fit_into_box(crop, DIGIT_BOX)
-        steps.append(Step("fit20", "Fitted into 20×20 (aspect ratio kept)", fitted))
+        steps.append(
+            Step("fit20", f"Fitted into {DIGIT_BOX}×{DIGIT_BOX} (aspect ratio kept)", fitted)
+        )
         pasted = paste_centered(fitted, by_mass=False)
-        steps.append(Step("pasted", "Pasted into 28×28, box centred", pasted))
+        steps.append(Step("pasted", f"Pasted into {SIDE}×{SIDE}, box centred", pasted))
         centered = paste_centered(fitted, by_mass=True)
         steps.append(Step("centered", "Shifted so the centre of mass is central", centered))
         final = centered / centered.max()
         steps.append(Step("normalized", "Rescaled so the brightest pixel is 1", final))
     else:
         final = resize(clean, (SIDE, SIDE))
-        steps.append(Step("resized", "Whole image resized to 28×28", final))
+        steps.append(Step("resized", f"Whole image resized to {SIDE}×{SIDE}", final))
 
     return PreparedDigit(
         input=final,
