@@ -124,5 +124,5 @@ def count_blobs(mask: np.ndarray) -> int:
 
 def dilate(mask: np.ndarray) -> np.ndarray:
     """Grow a mask by one pixel in all eight directions: the max over each 3×3 window."""
-    # binary_dilation gives the same mask but took 8 ms on a 280×280 canvas; this takes 2.
+    # binary_dilation gives the same mask, 1.5 to 2 times slower (2.4 vs 1.6 ms on a canvas).
     return ndimage.maximum_filter(mask, size=3, mode="constant")
