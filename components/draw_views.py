@@ -14,6 +14,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
+from model.preprocess.geometry import scaled_size
+
 THUMBNAIL_SIDE = 84  # preprocessing steps: 3 screen pixels per MNIST pixel; nine fit across
 _GRAY = [[0, "#000000"], [1, "#ffffff"]]
 _ACTIVE = [[0, "#0d0887"], [0.5, "#cc4778"], [1, "#f0f921"]]  # plasma: 0 dark, strong bright
@@ -47,9 +49,8 @@ def thumbnail(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     if pixels.dtype != np.uint8:
         pixels = np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
     picture = Image.fromarray(pixels).convert("RGBA")
-    scale = side / max(picture.size)
-    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-    resample = Image.Resampling.NEAREST if scale >= 1 else Image.Resampling.BOX
+    size = scaled_size(picture.size, side)
+    resample = Image.Resampling.NEAREST if max(picture.size) <= side else Image.Resampling.BOX
     picture = picture.resize(size, resample)
     frame = Image.new("RGBA", (side, side), (0, 0, 0, 0))
     frame.paste(picture, ((side - size[0]) // 2, (side - size[1]) // 2))
