@@ -19,12 +19,12 @@ ROLES = {
     "MaxPooling2D": "Keeps the largest value of each window: smaller maps, the same patterns.",
     "Flatten": "Lays the maps out as one long row of numbers for the dense layers.",
     "Dense": "Every output is a weighted sum of all its inputs, plus a bias.",
-    "BatchNormalization": "Shifts and scales each channel to a standard range, with the "
-    "mean and variance it learned in training; it makes deep networks train faster.",
+    "BatchNormalization": "Shifts and scales each channel to a standard range, with "
+    "statistics learned in training; deep networks train faster so.",
     "ReLU": "Sets negative values to 0 and keeps the rest.",
-    "Dropout": "Switches random values off while training, so no neuron relies on one "
-    "input; when predicting it passes everything through unchanged.",
+    "Dropout": "Switches random values off while training; passes everything on when predicting.",
 }
+NO_BIAS = " No bias of its own: the batch normalisation after it shifts the values instead."
 SOFTMAX_ROLE = "Ten weighted sums (the logits), one per digit, turned into probabilities."
 
 # The kinds of worked example the arithmetic module can do.

@@ -110,6 +110,11 @@ class FilterAscent:
             )
         return self._steps[index]
 
+    def known(self, index: int, channel: int) -> ExcitingInput | None:
+        """The exciting input if it has been found already, else None (finds nothing)."""
+        with self._lock:
+            return self._found.get((index, channel))
+
     def excite(self, index: int, channel: int, steps: int = STEPS) -> ExcitingInput:
         """The input that excites filter `channel` of conv layer `index` most (cached)."""
         layer = self.model.layers[index]
