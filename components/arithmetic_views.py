@@ -12,7 +12,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.draw_views import tile_maps
-from components.network_views import ACTIVE, GRAY, IMAGE_X, IMAGE_Y, SIGNED, outline
+from components.network_views import (
+    ACTIVE,
+    GRAY,
+    IMAGE_X,
+    IMAGE_Y,
+    SIGNED,
+    click_targets,
+    outline,
+)
 from model.arithmetic import ConvCell, DenseNeuron
 
 # One colour per digit (Plotly's 10-colour qualitative palette), for the digit space.
@@ -58,8 +66,9 @@ def map_figure(
                 zmin=-bound if signed else 0,
                 zmax=1 if gray else bound,
                 showscale=False,
-                hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>",
-            )
+                hoverinfo="skip",
+            ),
+            click_targets(values, "row %{y}, column %{x}: %{customdata:.4f}<extra></extra>"),
         ],
         layout=dict(
             title=dict(text=title, x=0, font=dict(size=14)),
@@ -71,6 +80,10 @@ def map_figure(
             ),
             # Gray shows the zero padding where a window reaches past the map.
             plot_bgcolor="#d9d9d9" if padded else "rgba(0,0,0,0)",
+            # A click selects the square under it: the page reads it as the picked cell.
+            clickmode="event+select",
+            dragmode=False,
+            hovermode="closest",
             shapes=shapes,
         ),
     )

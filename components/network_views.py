@@ -112,9 +112,34 @@ def shape_chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
     )
 
 
-def _mosaic_trace(maps: np.ndarray, columns: int, hover: str, **style) -> go.Heatmap:
+def _mosaic_trace(maps: np.ndarray, columns: int, hover: str, **style) -> dict:
     mosaic, where = tile_maps(np.asarray(maps, np.float32), columns)
-    return go.Heatmap(z=mosaic, customdata=where, hoverongaps=False, hovertemplate=hover, **style)
+    return dict(
+        type="heatmap", z=mosaic, customdata=where, hoverongaps=False, hovertemplate=hover, **style
+    )
+
+
+def click_targets(values: np.ndarray, hover: str, customdata: np.ndarray | None = None) -> dict:
+    """Invisible markers on every cell of a grid (NaN cells left out), so a click picks one.
+
+    Streamlit reports clicked *points*; a heatmap's squares are not points. The
+    markers take over the heatmap's hover text, with the value as `customdata`
+    unless other customdata is given.
+    """
+    rows, cols = np.nonzero(~np.isnan(np.asarray(values, np.float32)))
+    data = values[rows, cols] if customdata is None else customdata[rows, cols]
+    return dict(
+        type="scatter",
+        x=cols.astype(np.uint16),
+        y=rows.astype(np.uint16),
+        customdata=data,
+        mode="markers",
+        marker=dict(size=max(6, 300 // max(values.shape)), opacity=0, symbol="square"),
+        selected=dict(marker=dict(opacity=0)),
+        unselected=dict(marker=dict(opacity=0)),
+        hovertemplate=hover,
+        showlegend=False,
+    )
 
 
 def _signed_bound(values: np.ndarray) -> float:
@@ -181,18 +206,21 @@ def kernel_slices_figure(slices: np.ndarray, picked: int, title: str) -> go.Figu
     k = slices.shape[0]
     top, left = (picked // columns) * (k + 1), (picked % columns) * (k + 1)
     rows = math.ceil(count / columns)
+    mosaic, where = tile_maps(np.asarray(slices, np.float32), columns)
+    hover = "input channel %{customdata[0]} · row %{customdata[1]}, column %{customdata[2]}"
+    cells = np.concatenate([where, np.nan_to_num(mosaic)[..., np.newaxis]], axis=-1)
     return go.Figure(
         data=[
-            _mosaic_trace(
-                slices,
-                columns,
-                "input channel %{customdata[0]} · row %{customdata[1]}, column "
-                "%{customdata[2]}<br>weight %{z:.3f}<extra></extra>",
+            dict(
+                type="heatmap",
+                z=mosaic,
                 colorscale=SIGNED,
                 zmin=-bound,
                 zmax=bound,
                 showscale=False,
-            )
+                hoverinfo="skip",
+            ),
+            click_targets(mosaic, hover + "<br>weight %{customdata[3]:.3f}<extra></extra>", cells),
         ],
         layout=dict(
             title=dict(text=title, x=0, font=dict(size=14)),
@@ -201,6 +229,10 @@ def kernel_slices_figure(slices: np.ndarray, picked: int, title: str) -> go.Figu
             xaxis=dict(IMAGE_X, visible=False),
             yaxis=dict(IMAGE_Y, visible=False),
             shapes=[outline(top, left, k, k)],
+            # A click selects the square under it: the page reads it as the picked cell.
+            clickmode="event+select",
+            dragmode=False,
+            hovermode="closest",
         ),
     )
 
