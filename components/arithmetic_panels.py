@@ -79,7 +79,10 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
     with map_col:
         clickable(
             map_figure(
-                after[:, :, channel], f"{layer.name}, map {channel}: click a cell", (row, col)
+                after[:, :, channel],
+                f"{layer.name}, map {channel}: click a cell",
+                (row, col),
+                clickable=True,
             ),
             keys.CONV_MAP_CHART,
             keys.CONV_ROW,
@@ -147,7 +150,10 @@ def pooling_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) ->
     with output_col:
         clickable(
             map_figure(
-                after[:, :, channel], f"{layer.name}, map {channel}: click a cell", (row, col)
+                after[:, :, channel],
+                f"{layer.name}, map {channel}: click a cell",
+                (row, col),
+                clickable=True,
             ),
             keys.POOL_MAP_CHART,
             keys.POOL_ROW,

@@ -38,16 +38,20 @@ def map_figure(
     *,
     gray: bool = False,
     height: int = 330,
+    clickable: bool = False,
 ) -> go.Figure:
     """One (h, w) map, a picked cell and/or a (top, left, rows, cols) window outlined.
 
     A window may reach past the map into the zero padding: the axes then widen
-    to show it, and the padding shows as gray squares around the map.
+    to show it, and the padding shows as gray squares around the map. A
+    clickable map carries a click target on every cell (which costs the browser
+    one invisible marker per cell); the others hover from the heatmap itself.
     """
     values = np.asarray(values, np.float32)
     signed = not gray and float(values.min()) < 0
     bound = max(float(np.abs(values).max()), 1e-6)
     rows, cols = values.shape
+    hover = "row %{y}, column %{x}: %{z:.4f}<extra></extra>"
     x_range, y_range, shapes, padded = [-0.5, cols - 0.5], [rows - 0.5, -0.5], [], False
     if picked is not None:
         shapes.append(outline(*picked, 1, 1))
@@ -66,9 +70,10 @@ def map_figure(
                 zmin=-bound if signed else 0,
                 zmax=1 if gray else bound,
                 showscale=False,
-                hoverinfo="skip",
+                hoverinfo="skip" if clickable else None,
+                hovertemplate=None if clickable else hover,
             ),
-            click_targets(values, "row %{y}, column %{x}: %{customdata:.4f}<extra></extra>"),
+            *([click_targets(values, hover.replace("%{z", "%{customdata"))] if clickable else []),
         ],
         layout=dict(
             title=dict(text=title, x=0, font=dict(size=14)),

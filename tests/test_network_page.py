@@ -198,3 +198,31 @@ def test_the_digit_space_appears_once_the_test_digits_are_placed():
     assert "first 2,000 MNIST test digits" in text and "PCA" in text
     # Test digit #17 itself is its own nearest neighbour, at distance 0.
     assert at.image[-1].captions[0].startswith("#17 · label")
+
+
+def test_a_model_trained_here_from_a_preset_gets_every_view(tmp_path):
+    from model.cards import ModelCard
+    from model.persistence import save_model
+    from model.recipes import Recipe
+    from model.trainer import train
+    from tests.helpers import tiny_mnist
+
+    recipe = Recipe.for_preset("robust", epochs=1, batch_size=64, train_size=128)
+    result = train("robust", recipe, tiny_mnist())
+    path = tmp_path / "mine.keras"
+    card = ModelCard(
+        name="mine",
+        preset="robust",
+        recipe=recipe.to_dict(),
+        trained_on="first 128 MNIST training digits",
+        test_set="first 200 digits of the official MNIST test set",
+        test_loss=result.test_loss,
+        test_accuracy=result.test_accuracy,
+        params=0,
+        sha256="",
+    )
+    save_model(result.model, path, card)
+    at = open_network(str(path), drawn=a_test_digit())
+    assert f"{result.model.count_params():,}" in text_of(at, keys.PARAM_TOTAL_BOX)
+    assert max_difference(at) <= 1e-5 and "they agree" in text_of(at, keys.CONV_CHECK_BOX)
+    assert not at.error
