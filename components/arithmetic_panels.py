@@ -90,7 +90,7 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
         )
     k, channels = cell.patch.shape[0], cell.patch.shape[2]
     shown = int(np.argmax(np.abs(cell.products.sum(axis=(0, 1)))))
-    title = "The input" if index == 0 else f"Input map {shown} (the largest share)"
+    title = "The input" if index == 0 else f"Input map {shown} (largest share)"
     input_col.plotly_chart(
         map_figure(before[:, :, shown], f"{title}, window outlined", window=(cell.top, cell.left, k, k),
                    gray=index == 0),
@@ -101,8 +101,8 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
         padded = " (grey: zero padding)" if cell.padding.any() else ""
         st.markdown(
             f"The {k}×{k} window covers input rows {cell.top} to {cell.top + k - 1} and columns "
-            f"{cell.left} to {cell.left + k - 1} of all {channels} input channel"
-            f"{'s' if channels > 1 else ''}{padded}.\n\n"
+            f"{cell.left} to {cell.left + k - 1} of "
+            f"{'the input' if channels == 1 else f'all {channels} input channels'}{padded}.\n\n"
             f"- sum of the {cell.products.size:,} products: **{cell.total:.4f}**\n"
             + (f"- plus the bias {cell.bias:.4f}: **{cell.pre_activation:.4f}**\n" if cell.bias is not None
                else "- no bias in this layer\n")

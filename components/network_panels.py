@@ -245,7 +245,7 @@ def exciting_input(model: keras.Model, index: int, channel: int) -> None:
             found = ascent.excite(index, channel)
     if found is None:
         st.caption(
-            "Starting from a blank gray image, gradient ascent brightens or darkens each pixel "
+            "Starting from a blank grey image, gradient ascent brightens or darkens each pixel "
             "to raise this filter's mean activation."
         )
         return

@@ -302,7 +302,7 @@ def digit_figure(pixels: np.ndarray, title: str, height: int = 300) -> go.Figure
             title=dict(text=title, x=0, font=dict(size=14)),
             height=height,
             margin=dict(l=5, r=5, t=40, b=5),
-            xaxis=dict(IMAGE_X, dtick=7),
-            yaxis=dict(IMAGE_Y, dtick=7),
+            xaxis=dict(IMAGE_X, dtick=7, range=[-0.5, 27.5]),
+            yaxis=dict(IMAGE_Y, dtick=7, range=[27.5, -0.5], autorange=False),
         ),
     )

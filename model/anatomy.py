@@ -164,7 +164,7 @@ def _why(layer: keras.layers.Layer, before: tuple[int, ...], after: tuple[int, .
 def shape_chain(model: keras.Model) -> tuple[ShapeStep, ...]:
     """The input and every layer that changes the data's shape, with why it changes."""
     shape = input_shape(model.layers[0])
-    steps = [ShapeStep("input", "Input", shape, "the digit: 28×28 pixels, one gray channel")]
+    steps = [ShapeStep("input", "Input", shape, "the digit: 28×28 pixels, one grey channel")]
     for layer in model.layers:
         after = output_shape(layer)
         if after != shape:
