@@ -1,4 +1,4 @@
-"""The network page's panels: the input, the architecture, the filters, the convolution.
+"""The network page's panels: the input, the architecture and the filters.
 
 The explorers are `st.fragment`s: picking another layer, filter or cell reruns
 only that panel, with the forward pass the last full run handed in. Each works
@@ -60,7 +60,7 @@ def pick_layer(text: str, key: str, model: keras.Model, indices: list[int], defa
     return names[name]
 
 
-def clickable(figure, chart_key: str, row_key: str, col_key: str) -> None:
+def clickable(figure: go.Figure, chart_key: str, row_key: str, col_key: str) -> None:
     """Show a map; clicking a square moves the row and column inputs to it."""
 
     def picked() -> None:
@@ -174,9 +174,17 @@ def _parameter_text(formula: str, count: int, trainable: int) -> str:
 
 
 def first_layer_filters(model: keras.Model, forward: Forward) -> None:
-    index = conv_indices(model)[0]
+    conv = conv_indices(model)
+    if not conv:
+        st.info("This model has no convolution layer, so it has no filters to show.")
+        return
+    index = conv[0]
     weights = kernels(model.layers[index])
     if weights.shape[2] != 1:
+        st.caption(
+            f"The first convolution, `{model.layers[index].name}`, reads {weights.shape[2]} "
+            "channels, not pixels: see its kernels below, one per channel."
+        )
         return
     st.plotly_chart(
         first_layer_figure(weights[:, :, 0, :], forward.activations[index].values),
@@ -188,6 +196,8 @@ def first_layer_filters(model: keras.Model, forward: Forward) -> None:
 def filter_explorer(model: keras.Model, forward: Forward) -> None:
     """Any conv layer's filter: its kernels, one chosen kernel, its map, what excites it."""
     conv = conv_indices(model)
+    if not conv:
+        return
     pickers = st.columns(3)
     with pickers[0]:
         index = pick_layer("Layer", keys.FILTER_LAYER, model, conv, conv[min(1, len(conv) - 1)])
