@@ -95,10 +95,15 @@ def layer_parameters(layer: keras.layers.Layer) -> tuple[int, int, str]:
 
 def layer_table(model: keras.Model) -> tuple[LayerRow, ...]:
     rows = []
-    for layer in model.layers:
+    for index, layer in enumerate(model.layers):
         count, trainable, formula = layer_parameters(layer)
         kind = type(layer).__name__
         role = SOFTMAX_ROLE if arithmetic_view(model, layer) == SOFTMAX else ROLES.get(kind, "")
+        if kind in ("Conv2D", "Dense") and not layer.get_config()["use_bias"]:
+            role = role.replace(", plus a bias", "")
+            following = model.layers[index + 1 : index + 2]
+            if following and isinstance(following[0], keras.layers.BatchNormalization):
+                role += NO_BIAS
         rows.append(
             LayerRow(layer.name, kind, output_shape(layer), count, trainable, formula, role)
         )

@@ -205,6 +205,10 @@ def test_batch_norm_counts_its_running_statistics():
     rows = {row.name: row for row in anatomy.layer_table(model)}
     assert (rows["conv2d_bn"].params, rows["conv2d_bn"].trainable) == (128, 64)
     assert rows["conv2d"].formula == "3·3·1·32"  # no bias: batch norm's β does its job
+    assert "No bias of its own" in rows["conv2d"].role
+    assert "bias" not in rows["dense"].role.replace("No bias of its own", "")
+    seed_rows = {row.name: row for row in anatomy.layer_table(load_model("seed")[0])}
+    assert seed_rows["dense"].role.endswith("plus a bias.")
     assert arithmetic_view(model, model.layers[1]) is None  # batch norm: named, not worked
 
 
