@@ -86,7 +86,7 @@ def photo_digit() -> DigitPicture:
     return DigitPicture(pixels, photo=True, origin="your photo")
 
 
-# The bundled sample is real MNIST: its first 1,000 official test digits. The
+# The bundled sample is real MNIST: its first 2,000 official test digits. The
 # arrays are small (under 1 MB) and read-only, so one copy serves every session.
 @st.cache_resource
 def _test_digits() -> tuple[np.ndarray, np.ndarray]:

@@ -42,3 +42,35 @@ SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a c
 def css(key: str) -> str:
     """The CSS selector of the element with this `key`: Streamlit adds the class st-key-<key>."""
     return f".st-key-{key}"
+
+
+# --- Inside the CNN (app_pages/network.py) ---
+# Left by the draw page for this one: the exact (28, 28) float32 input the model read
+# there, and where it came from ("your drawing", "MNIST test digit #17"). Absent: none.
+NETWORK_DRAWN_INPUT = "network_drawn_input"
+NETWORK_DRAWN_ORIGIN = "network_drawn_origin"
+# Widget keys. Tests rely on these exact strings.
+NETWORK_SOURCE = "network_source"  # st.segmented_control: the drawn digit or an MNIST one
+NETWORK_SAMPLE = "network_sample"  # st.number_input: which MNIST test digit
+FILTER_LAYER = "filter_layer"  # st.selectbox: the conv layer whose filters are shown
+FILTER_OUT = "filter_out"  # st.number_input: the filter (output channel)
+FILTER_IN = "filter_in"  # st.number_input: the input channel of its kernel
+FILTER_SLICES_CHART = "filter_slices_chart"  # clickable: one kernel per input channel
+CONV_LAYER = "conv_layer"  # st.selectbox: the conv layer worked step by step
+CONV_FILTER = "conv_filter"  # st.number_input: its filter (output map)
+CONV_ROW = "conv_row"  # st.number_input: the output cell's row
+CONV_COL = "conv_col"  # st.number_input: the output cell's column
+CONV_MAP_CHART = "conv_map_chart"  # clickable feature map: a click picks the cell
+POOL_LAYER = "pool_layer"
+POOL_CHANNEL = "pool_channel"
+POOL_ROW = "pool_row"
+POOL_COL = "pool_col"
+POOL_MAP_CHART = "pool_map_chart"
+DENSE_LAYER = "dense_layer"  # st.selectbox: a hidden dense layer
+DENSE_UNIT = "dense_unit"  # st.number_input: one of its neurons
+# Container keys (the st-key-<key> CSS class). Tests rely on these exact strings.
+NETWORK_INPUT_BOX = "network_input"  # the digit shown, and where it came from
+PARAM_TOTAL_BOX = "param_total"  # the total parameter count, with commas
+CONV_CHECK_BOX = "conv_check"  # "max difference: X" for the worked convolution
+WORKED_CONV_BOX = "worked_conv"  # the worked sum of the picked cell
+DIGIT_SPACE_BOX = "digit_space"  # where the digit sits among 2,000 test digits
