@@ -16,16 +16,19 @@ All shared state is behind one lock; views handed out are immutable copies.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import multiprocessing as mp
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from pathlib import Path
 
-from model.data import load_mnist
 from model.run_types import FAILED, STOPPED, DataInfo, Progress, RunEnd, RunJob
 from model.run_view import (
     ENDED,
@@ -36,7 +39,9 @@ from model.run_view import (
     EpochPoint,
     RunView,
 )
-from model.run_worker import execute, worker_main
+from model.run_worker import execute, load_data
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 MAX_WAITING = 3  # runs waiting behind the one training; more are refused with the reason
 HEARTBEAT_TIMEOUT_S = 30.0  # a session silent this long (and not known connected) is gone
@@ -69,23 +74,29 @@ class _Run:
 
 
 class _Worker:
-    """A spawned worker process and its two pipes."""
+    """A worker process (python -m model.run_worker) and the socket to it."""
 
-    def __init__(self, ctx):
-        self.cancel = ctx.Event()
-        job_reader, self.jobs = ctx.Pipe(duplex=False)
-        self.events, event_writer = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(
-            target=worker_main,
-            args=(job_reader, event_writer, self.cancel),
-            name="cnn-lens-trainer",
-            daemon=True,  # ends with the server
+    def __init__(self):
+        self.conn, child_end = mp.Pipe(duplex=True)  # a Unix socket pair
+        fd = child_end.fileno()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "model.run_worker", str(fd)],
+            pass_fds=(fd,),
+            cwd=PROJECT_ROOT,
         )
-        self.process.start()
-        job_reader.close()  # the child holds its own ends
-        event_writer.close()
+        child_end.close()  # the child holds it now; its exit closes the socket
         self.ready = False
         self.run: _Run | None = None
+        self.cancelled = False
+
+    def send(self, message: tuple) -> None:
+        with contextlib.suppress(OSError):  # a dead worker is noticed by its reader
+            self.conn.send(message)
+
+    def cancel(self) -> None:
+        if not self.cancelled:
+            self.cancelled = True
+            self.send(("cancel", None))
 
 
 class RunManager:
@@ -111,7 +122,6 @@ class RunManager:
         self._max_waiting, self._heartbeat_timeout_s = max_waiting, heartbeat_timeout_s
         self._disconnect_grace_s, self._stop_grace_s = disconnect_grace_s, stop_grace_s
         self._lock = threading.RLock()
-        self._ctx = mp.get_context("spawn")  # never fork a server with threads
         self._running: _Run | None = None
         self._waiting: deque[_Run] = deque()
         self._ended: dict[str, _Run] = {}
@@ -122,11 +132,11 @@ class RunManager:
         self._beats: dict[str, float] = {}
         self._gone_since: dict[str, float] = {}
         self._closed = threading.Event()
+        self._thread_data = None  # thread mode: the digits, loaded in this process
         if mode == "process":
+            atexit.register(self.close)  # the workers are processes of their own
             with self._lock:
                 self._start_spare()
-        else:
-            self._thread_data = None
         threading.Thread(target=self._watch, name="cnn-lens-watchdog", daemon=True).start()
 
     # --- what sessions call --------------------------------------------------------
@@ -204,7 +214,7 @@ class RunManager:
             worker = self._worker
         if worker is not None:
             worker.process.kill()
-            worker.process.join(timeout=10)
+            worker.process.wait(timeout=10)
 
     # --- internals (call with the lock held) -----------------------------------------
     def _active(self) -> list[_Run]:
@@ -241,7 +251,7 @@ class RunManager:
     def _start_spare(self) -> None:
         if self._closed.is_set():
             return
-        worker = _Worker(self._ctx)
+        worker = _Worker()
         self._worker = worker
         threading.Thread(
             target=self._read, args=(worker,), name="cnn-lens-reader", daemon=True
@@ -257,7 +267,7 @@ class RunManager:
         run.status, run.started_at, self._running = STARTING, time.time(), run
         if self.mode == "process":
             self._worker.run = run
-            self._worker.jobs.send(run.job)  # read once the worker is warm
+            self._worker.send(("job", run.job))  # read once the worker is warm
         else:
             run.cancel = threading.Event()
             threading.Thread(target=self._thread_main, args=(run,), daemon=True).start()
@@ -270,7 +280,7 @@ class RunManager:
             self._waiting.remove(run)
             self._finish(run, RunEnd(STOPPED))
         elif self.mode == "process" and self._worker is not None:
-            self._worker.cancel.set()
+            self._worker.cancel()
         elif run.cancel is not None:
             run.cancel.set()
 
@@ -306,13 +316,10 @@ class RunManager:
 
     # --- the worker's side ----------------------------------------------------------
     def _read(self, worker: _Worker) -> None:
-        """Reader thread: the worker's messages, until its process ends."""
+        """Reader thread: the worker's messages, until its process ends (end of file)."""
         while True:
-            ready = wait([worker.events, worker.process.sentinel])
-            if worker.events not in ready and not worker.events.poll():
-                break  # the process ended and every message is read
             try:
-                kind, payload = worker.events.recv()
+                kind, payload = worker.conn.recv()
             except (EOFError, OSError):
                 break
             with self._lock:
@@ -323,9 +330,10 @@ class RunManager:
                     self._data_error = payload
                 else:
                     self._on_event(worker.run, kind, payload)
-        worker.process.join()
+        exitcode = worker.process.wait()
+        worker.conn.close()
         with self._lock:
-            self._worker_ended(worker, worker.process.exitcode)
+            self._worker_ended(worker, exitcode)
 
     def _worker_ended(self, worker: _Worker, exitcode: int | None) -> None:
         run = worker.run
@@ -351,7 +359,7 @@ class RunManager:
 
     def _thread_main(self, run: _Run) -> None:
         if self._thread_data is None:
-            self._thread_data = load_mnist()
+            self._thread_data = load_data()
             with self._lock:
                 self._data = DataInfo.of(self._thread_data)
 

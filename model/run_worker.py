@@ -1,14 +1,19 @@
 """The training worker: one process that loads TensorFlow and the data, trains one model, exits.
 
-`worker_main` is the process's entry point. It imports TensorFlow and loads
-the digits before it is given a job, so a warm worker starts training at once,
-then it runs `execute` on one job and ends, which gives all its memory back
-to the operating system. `execute` is also what a worker *thread* would run
-(benchmarks/thread_vs_process.py compares the two).
+    python -m model.run_worker FD
 
-Everything it sends is a tuple (kind, payload) of plain data (model/run_types.py):
-("ready", DataInfo), ("broken", reason), ("status", "starting" | "evaluating"),
-("progress", Progress), ("end", RunEnd).
+The run manager starts it with one end of a socket pair as file descriptor FD
+(a fresh interpreter, not multiprocessing's spawn: that would re-run the
+server's __main__, which under Streamlit is the app script). It imports
+TensorFlow and loads the digits before it is given a job, so a warm worker
+starts training at once; it runs `execute` on one job and exits, which gives
+all its memory back to the operating system. `execute` is also what a worker
+*thread* runs (benchmarks/thread_vs_process.py compares the two).
+
+Messages are tuples (kind, payload) of plain data (model/run_types.py).
+To the server: ("ready", DataInfo), ("broken", reason), ("status", "starting" |
+"evaluating"), ("progress", Progress), ("end", RunEnd).
+From the server: ("job", RunJob), then perhaps ("cancel", None).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
@@ -39,31 +45,49 @@ from model.run_types import (
 )
 
 Emit = Callable[[tuple[str, Any]], None]
+# Set to 1 to skip the Keras download and use the bundled sample when MNIST_PATH is unset.
+NO_DOWNLOAD_ENV = "CNN_LENS_NO_DOWNLOAD"
 MISTAKES_SHOWN = 48  # misclassified digits whose pixels are sent for the gallery
 CHANGES_SHOWN = 12  # fixed and broken digits each, for the comparison
 
 
-def worker_main(jobs: Connection, events: Connection, cancel: threading.Event) -> None:
+def worker_main(server: Connection) -> None:
     """Process entry point: warm up, wait for one job, run it, exit."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
     try:
         import model.trainer  # noqa: F401 - the slow import, done before any job arrives
 
-        data = load_mnist()
+        data = load_data()
     except Exception as err:  # noqa: BLE001 - whatever it is, the server must hear why
-        events.send(("broken", reason_for_people(err)))
+        server.send(("broken", reason_for_people(err)))
         return
-    events.send(("ready", DataInfo.of(data)))
+    server.send(("ready", DataInfo.of(data)))
     try:
-        job = jobs.recv()
+        kind, job = server.recv()
     except (EOFError, OSError):
         return  # the server went away before giving a job
+    if kind != "job":
+        return
+    cancel = threading.Event()
+    threading.Thread(target=_listen, args=(server, cancel), daemon=True).start()
     # A server that went away mid-run leaves nobody to tell.
     with contextlib.suppress(BrokenPipeError, EOFError, OSError):
-        execute(job, data, events.send, cancel)
-    events.close()
+        execute(job, data, server.send, cancel)
+    server.close()
     # Skip TensorFlow's slow teardown: the result is sent, the OS frees the rest.
     os._exit(0)
+
+
+def load_data() -> MnistData:
+    """MNIST_PATH, else Keras's download (unless CNN_LENS_NO_DOWNLOAD=1), else the bundled sample."""
+    return load_mnist(allow_download=os.environ.get(NO_DOWNLOAD_ENV) != "1")
+
+
+def _listen(server: Connection, cancel: threading.Event) -> None:
+    """Set `cancel` on the server's ("cancel", None), or when the server is gone."""
+    with contextlib.suppress(EOFError, OSError):
+        while server.recv()[0] != "cancel":
+            pass
+    cancel.set()
 
 
 def execute(job: RunJob, data: MnistData, emit: Emit, cancel: threading.Event) -> None:
@@ -172,3 +196,7 @@ def reason_for_people(err: BaseException) -> str:
     lines = str(err).strip().splitlines()
     message = _PATH.sub(r"\1", lines[0] if lines else "")[:300]
     return f"{type(err).__name__}: {message}" if message else type(err).__name__
+
+
+if __name__ == "__main__":
+    worker_main(Connection(int(sys.argv[1])))

@@ -63,7 +63,7 @@ def wait_for(condition, timeout=WAIT_S):
 
 
 def test_one_run_at_a_time_under_two_concurrent_requests(tiny_data, tmp_path):
-    manager = RunManager(mode="thread", max_waiting=1)
+    manager = RunManager(mode="thread", max_waiting=1, heartbeat_timeout_s=600)
     jobs = {"ann": make_job(tmp_path, epochs=50), "bob": make_job(tmp_path, epochs=50)}
     views, start = {}, threading.Barrier(2)
 
