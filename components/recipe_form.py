@@ -57,22 +57,22 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
         key=keys.TRAIN_BATCH_SIZE,
         help="Digits per step: the gradient is averaged over them.",
     )
-    left, right = st.columns(2)
-    left.selectbox(
+    st.selectbox(
         "Optimizer", OPTIMIZERS, format_func=OPTIMIZER_LABELS.get, key=keys.TRAIN_OPTIMIZER
     )
-    right.number_input(
+    left, right = st.columns(2)
+    left.number_input(
         "Learning rate",
         min_value=0.0,
         max_value=10.0,
         step=0.0005,
-        format="%.4f",
+        format="%.5f",
         key=keys.TRAIN_LEARNING_RATE,
         help="How big each step is. Too big and the loss explodes (the run diverges).",
     )
-    left, right = st.columns(2)
+    right.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key=keys.TRAIN_SEED)
     all_digits = f"all {data.trainable_digits:,}" if data else "all"
-    left.number_input(
+    st.number_input(
         "Training digits",
         min_value=1000,
         max_value=None,
@@ -82,7 +82,6 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
         key=keys.TRAIN_DIGITS,
         help="Train on the first N training digits; leave empty for all of them.",
     )
-    right.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key=keys.TRAIN_SEED)
     st.toggle(
         "Augmentation",
         key=keys.TRAIN_AUGMENT,

@@ -39,8 +39,7 @@ def run_actions(view: RunView, key_suffix: str = "") -> None:
         st.rerun()  # the whole app: the sidebar's card and the page follow the new model
     if active:
         st.caption("Active in this browser session.")
-    left, right = st.columns(2)
-    left.download_button(
+    st.download_button(
         "Download .keras",
         data=lambda: Path(path).read_bytes(),
         file_name=_file_name(view, ".keras"),
@@ -48,15 +47,17 @@ def run_actions(view: RunView, key_suffix: str = "") -> None:
         key=f"download_model{key_suffix}",
         icon=":material/download:",
         on_click="ignore",
+        width="stretch",
     )
-    right.download_button(
-        "Its card (.json)",
+    st.download_button(
+        "Download its card (.json)",
         data=lambda: Path(path).with_suffix(".json").read_bytes(),
         file_name=_file_name(view, ".json"),
         mime="application/json",
         key=f"download_card{key_suffix}",
         icon=":material/description:",
         on_click="ignore",
+        width="stretch",
         help="The model card: recipe, data, test accuracy and the file's hash. "
         "Keep it next to the .keras file.",
     )

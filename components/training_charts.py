@@ -48,7 +48,7 @@ def _batch_x(count: int, batches_per_epoch: int) -> np.ndarray:
 
 def live_curves_figure(curves: Curves, total_epochs: int, height: int = 330) -> go.Figure:
     """Loss (top) and accuracy (bottom): each batch faint, smoothed bold, validation per epoch."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14)
     x = _batch_x(len(curves.batch_loss), curves.batches_per_epoch)
     for row, (values, name) in enumerate(
         ((curves.batch_loss, "loss"), (curves.batch_accuracy, "accuracy")), start=1
@@ -106,8 +106,8 @@ def live_curves_figure(curves: Curves, total_epochs: int, height: int = 330) -> 
                 row=row,
                 col=1,
             )
-    fig.update_yaxes(title_text="loss", row=1, col=1, rangemode="tozero")
-    fig.update_yaxes(title_text="accuracy", row=2, col=1, range=[0, 1.02])
+    fig.update_yaxes(title_text="loss", row=1, col=1, rangemode="tozero", nticks=4)
+    fig.update_yaxes(title_text="accuracy", row=2, col=1, range=[0, 1.02], nticks=4)
     fig.update_xaxes(title_text="epoch", row=2, col=1, range=[0, max(total_epochs, 1)])
     fig.update_layout(
         height=height,

@@ -48,8 +48,8 @@ def training_sidebar() -> None:
         data = manager.data_info()
         with st.expander("Recipe", expanded=False):
             recipe_form(data)
-        data_words(data, manager.data_error())
-        live = bool(st.session_state.get(keys.ACTIVE_RUN) or manager.activity())
+        # Ticks while a run is on, and while the worker is still loading the digits.
+        live = bool(st.session_state.get(keys.ACTIVE_RUN) or manager.activity() or data is None)
         # Re-registered on every full run: it ticks only while something is training.
         st.fragment(_controls, run_every=POLL_S if live else None)(live)
         st.fragment(_latest_result)()
@@ -103,9 +103,11 @@ def _my_run() -> RunView | None:
 def _controls(was_live: bool) -> None:
     manager = run_manager()
     manager.heartbeat(session_id())
+    data = manager.data_info()
+    data_words(data, manager.data_error())
     mine = _my_run()
     others = [view for view in manager.activity() if mine is None or view.job != mine.job]
-    if (mine is not None or bool(others)) != was_live:
+    if (mine is not None or bool(others) or data is None) != was_live:
         st.rerun()  # the whole app: start or stop ticking; a new model joins the picker
     train_col, stop_col = st.columns(2)
     train_col.button(
@@ -208,7 +210,7 @@ def _latest_result() -> None:
             )
         st.page_link(
             "app_pages/training.py",
-            label="All runs, confusion matrix, mistakes, comparison",
+            label="Details on the Retrain page",
             icon=":material/model_training:",
         )
 
