@@ -48,11 +48,45 @@ def training_sidebar() -> None:
         data = manager.data_info()
         with st.expander("Recipe", expanded=False):
             recipe_form(data)
-        # Ticks while a run is on, and while the worker is still loading the digits.
-        live = bool(st.session_state.get(keys.ACTIVE_RUN) or manager.activity() or data is None)
-        # Re-registered on every full run: it ticks only while something is training.
-        st.fragment(_controls, run_every=POLL_S if live else None)(live)
-        st.fragment(_latest_result)()
+        mine = _my_run()
+        _buttons(mine)
+        running = mine is not None or bool(manager.activity())
+        warming = data is None and manager.data_error() is None
+        # The fragments hold no widgets: a click on a widget that a ticking fragment is
+        # redrawing can be lost. Each sits in a container of its own, so redrawing one
+        # never touches the other. Re-registered on every app run: it ticks only
+        # while something is training, or while the worker loads the digits.
+        with st.container():
+            st.fragment(_live, run_every=POLL_S if running or warming else None)(running)
+        with st.container():
+            st.fragment(_latest_result)()
+
+
+def _buttons(mine: RunView | None) -> None:
+    """Train and Stop. A click reruns the whole app, which then starts or stops the ticking."""
+    stopping = mine is not None and mine.stop_reason is not None
+    train_col, stop_col = st.columns(2)
+    train_col.button(
+        "Train",
+        key=keys.TRAIN_BUTTON,
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=mine is not None,
+        on_click=_press_train,
+        width="stretch",
+    )
+    stop_col.button(
+        "Stop",
+        key=keys.STOP_BUTTON,
+        icon=":material/stop:",
+        disabled=mine is None or stopping,
+        on_click=_press_stop,
+        width="stretch",
+    )
+    message = st.session_state.pop(keys.TRAIN_MESSAGE, None)
+    if message:
+        kind, text = message
+        (st.error if kind == "error" else st.warning)(text, icon=":material/block:")
 
 
 def _press_train() -> None:
@@ -80,8 +114,10 @@ def _press_train() -> None:
     st.session_state[keys.ACTIVE_RUN] = view.job.run_id
 
 
-def _press_stop(run_id: str) -> None:
-    run_manager().stop(session_id(), run_id)
+def _press_stop() -> None:
+    run_id = st.session_state.get(keys.ACTIVE_RUN)
+    if run_id:
+        run_manager().stop(session_id(), run_id)
 
 
 def _my_run() -> RunView | None:
@@ -100,41 +136,17 @@ def _my_run() -> RunView | None:
     return None
 
 
-def _controls(was_live: bool) -> None:
+def _live(was_running: bool) -> None:
+    """Where the runs are: this session's, or another session's that it would wait for."""
     manager = run_manager()
     manager.heartbeat(session_id())
-    data = manager.data_info()
-    data_words(data, manager.data_error())
+    data_words(manager.data_info(), manager.data_error())
     mine = _my_run()
     others = [view for view in manager.activity() if mine is None or view.job != mine.job]
-    if (mine is not None or bool(others) or data is None) != was_live:
-        st.rerun()  # the whole app: start or stop ticking; a new model joins the picker
-    train_col, stop_col = st.columns(2)
-    train_col.button(
-        "Train",
-        key=keys.TRAIN_BUTTON,
-        type="primary",
-        icon=":material/play_arrow:",
-        disabled=mine is not None,
-        on_click=_press_train,
-        width="stretch",
-    )
-    stopping = mine is not None and mine.stop_reason is not None
-    stop_col.button(
-        "Stop",
-        key=keys.STOP_BUTTON,
-        icon=":material/stop:",
-        disabled=mine is None or stopping,
-        on_click=_press_stop,
-        args=(mine.job.run_id if mine else "",),
-        width="stretch",
-    )
-    message = st.session_state.pop(keys.TRAIN_MESSAGE, None)
-    if message:
-        kind, text = message
-        (st.error if kind == "error" else st.warning)(text, icon=":material/block:")
+    if (mine is not None or bool(others)) != was_running:
+        st.rerun()  # the whole app: the buttons, the ticking and the picker follow
     if mine is not None:
-        _progress(mine, stopping)
+        _progress(mine, mine.stop_reason is not None)
     elif others:
         running = others[0]
         where = running.status_text() if running.status != "waiting" else "waiting"

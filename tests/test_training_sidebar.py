@@ -135,3 +135,18 @@ def test_use_this_model_is_for_this_session_only(trained):
     other = open_app("app_pages/draw.py")
     assert other.session_state[keys.ACTIVE_MODEL] == "default"
     assert any("shipped model **default**" in c.value for c in other.caption)
+
+
+def test_a_mistake_opens_on_the_draw_page(trained):
+    at, _, _ = trained
+    at.switch_page("app_pages/training.py").run()
+    opens = [b for b in at.button if b.key and b.key.startswith("mistake_")]
+    assert opens, "the gallery shows the model's mistakes"
+    index = int(opens[0].key.rsplit("_", 1)[1])
+    opens[0].click().run()
+    assert not at.exception
+    opened = at.session_state[keys.OPENED_TEST_DIGIT]
+    assert opened["origin"].startswith(f"test digit #{index:,} of the first 1,000")
+    assert at.session_state[keys.DIGIT_SOURCE] == "sample"
+    # The draw page predicts it, next to its true label.
+    assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
