@@ -49,7 +49,7 @@ def make_job(preset: str, recipe: Recipe, number: int = 1) -> RunJob:
 def wait_warm(manager: RunManager, timeout_s: float = 600) -> None:
     """Wait until the spare worker has loaded TensorFlow and the digits."""
     deadline = time.monotonic() + timeout_s
-    while manager.data_info() is None or not manager._worker or not manager._worker.ready:
+    while not manager.spare_ready():
         if time.monotonic() > deadline or manager.data_error():
             raise RuntimeError(f"the worker did not warm up: {manager.data_error()}")
         time.sleep(0.1)

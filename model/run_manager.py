@@ -86,6 +86,7 @@ class _Worker:
         )
         child_end.close()  # the child holds it now; its exit closes the socket
         self.ready = False
+        self.used = False  # it was given a job: it exits after that one
         self.run: _Run | None = None
         self.cancelled = False
 
@@ -201,6 +202,12 @@ class RunManager:
         with self._lock:
             self._beats[session_id] = time.monotonic()
 
+    def spare_ready(self) -> bool:
+        """Whether a warm worker waits for the next job (process mode)."""
+        with self._lock:
+            worker = self._worker
+            return worker is not None and worker.ready and not worker.used
+
     def worker_pid(self) -> int | None:
         with self._lock:
             return self._worker.process.pid if self._worker else None
@@ -261,12 +268,12 @@ class RunManager:
         """Give the first waiting run to the worker when nothing is training."""
         if self._running is not None or not self._waiting:
             return
-        if self.mode == "process" and self._worker is None:
-            return  # a new spare is on its way; the watchdog starts one if not
+        if self.mode == "process" and (self._worker is None or self._worker.used):
+            return  # the next spare starts when the used worker has exited
         run = self._waiting.popleft()
         run.status, run.started_at, self._running = STARTING, time.time(), run
         if self.mode == "process":
-            self._worker.run = run
+            self._worker.run, self._worker.used = run, True
             self._worker.send(("job", run.job))  # read once the worker is warm
         else:
             run.cancel = threading.Event()

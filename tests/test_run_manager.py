@@ -147,6 +147,11 @@ def test_worker_process_trains_and_is_replaced(process_manager, tmp_path):
     assert ended.status == FINISHED and ended.end.evaluation.test_accuracy > 0
     assert os.path.exists(ended.end.model_path)
     assert ended.batch_loss and ended.epochs[0].val_accuracy is not None
+    # Train pressed again at once, while the used worker is still exiting: the job
+    # waits for the fresh spare instead of going to the worker that is on its way out.
+    again = make_job(tmp_path, number=2)
+    manager.submit("ann", again)
+    assert wait_for(lambda: manager.collect("ann", again.run_id)).status == FINISHED
     # The used worker exits (its memory goes back to the OS); a fresh spare waits.
     wait_for(lambda: manager.worker_pid() not in (None, first_pid))
     assert wait_for(lambda: _exited(first_pid))
