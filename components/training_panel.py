@@ -48,7 +48,10 @@ def training_sidebar() -> None:
         data = manager.data_info()
         with st.expander("Recipe", expanded=False):
             recipe_form(data)
+        kept = len(runs())
         mine = _my_run()
+        if len(runs()) != kept:
+            st.rerun()  # a run just ended: the picker above must list its model
         _buttons(mine)
         running = mine is not None or bool(manager.activity())
         warming = data is None and manager.data_error() is None
