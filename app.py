@@ -10,6 +10,7 @@ No public setting turns that off, so the folder has another name.
 import streamlit as st
 
 from components.sidebar import model_card_sidebar
+from components.training_panel import training_sidebar
 
 st.set_page_config(page_title="CNN Lens", page_icon=":material/center_focus_strong:", layout="wide")
 
@@ -30,4 +31,5 @@ PAGES = [
 
 navigation = st.navigation(PAGES)
 model_card_sidebar()
+training_sidebar()
 navigation.run()

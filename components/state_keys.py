@@ -74,3 +74,34 @@ PARAM_TOTAL_BOX = "param_total"  # the total parameter count, with commas
 CONV_CHECK_BOX = "conv_check"  # "max difference: X" for the worked convolution
 WORKED_CONV_BOX = "worked_conv"  # the worked sum of the picked cell
 DIGIT_SPACE_BOX = "digit_space"  # where the digit sits among 2,000 test digits
+
+
+# --- Retrain (sidebar on every page, app_pages/training.py) ---
+# Widget keys. Tests rely on these exact strings.
+MODEL_PICKER = "model_picker"  # st.selectbox: the active model (its value mirrors ACTIVE_MODEL)
+TRAIN_PRESET = "train_preset"  # st.selectbox: seed, robust
+TRAIN_EPOCHS = "train_epochs"  # st.number_input, 1-50
+TRAIN_BATCH_SIZE = "train_batch_size"  # st.number_input
+TRAIN_OPTIMIZER = "train_optimizer"  # st.selectbox: rmsprop, adam, sgd
+TRAIN_LEARNING_RATE = "train_learning_rate"  # st.number_input
+TRAIN_AUGMENT = "train_augment"  # st.toggle
+TRAIN_DIGITS = "train_digits"  # st.number_input; empty = all training digits
+TRAIN_SEED = "train_seed"  # st.number_input: the random seed
+TRAIN_BUTTON = "train_button"
+STOP_BUTTON = "stop_button"
+USE_MODEL_BUTTON = "use_model"  # + "_<run id>" on the Retrain page
+SAVE_NAME = "save_name"  # st.text_input, + "_<run id>"
+SAVE_REPLACE = "save_replace"  # st.checkbox, + "_<run id>"
+COMPARE_RUNS = "compare_runs"  # st.multiselect of runs on the Retrain page
+DETAIL_RUN = "detail_run"  # st.selectbox: the run whose details are shown
+# Container keys (the st-key-<key> CSS class).
+TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
+TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
+# State (not widgets).
+SESSION_TOKEN = "session_token"  # tells this browser session apart for the run manager
+ACTIVE_RUN = "active_run"  # run id of this session's run that is waiting or training
+RUN_HISTORY = "run_history"  # this session's ended runs (RunView), oldest first
+RUN_FOLDER = "run_folder"  # SessionFolder: where this session's trained models are written
+TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train press
+# The draw page shows this test digit (dict: pixels bytes, label, origin) in its sample view.
+OPENED_TEST_DIGIT = "opened_test_digit"
