@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from model.augment import augment_batch
 from model.recipes import Recipe
-from model.trainer import augment_batch, train
+from model.trainer import train
 from tests.helpers import tiny_mnist
 
 
