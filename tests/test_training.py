@@ -2,7 +2,9 @@ import threading
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
+from model.augment import augment_batch
 from model.recipes import Recipe
 from model.trainer import train
 from tests.helpers import tiny_mnist
@@ -45,6 +47,16 @@ def test_augmented_robust_preset_trains():
     assert recipe.augment and recipe.optimizer == "adam" and recipe.schedule == "cosine"
     result = train("robust", recipe, tiny_mnist())
     assert result.model.name == "robust" and np.isfinite(result.test_loss)
+
+
+def test_augmentation_changes_digits_but_keeps_range():
+    digits = tiny_mnist().x_train[:32, ..., None].astype(np.float32) / 255.0
+    augmented = augment_batch(tf.constant(digits), seed=0).numpy()
+    assert augmented.shape == digits.shape
+    assert augmented.min() >= 0.0 and augmented.max() <= 1.0
+    assert np.abs(augmented - digits).mean() > 0.01
+    # Still a digit: most of the ink survives.
+    assert augmented.sum() > 0.5 * digits.sum()
 
 
 @pytest.mark.parametrize(
