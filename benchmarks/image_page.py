@@ -48,6 +48,7 @@ import streamlit as st  # noqa: E402
 from PIL import Image  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from components import image_store  # noqa: E402
 from components import state_keys as keys  # noqa: E402
 from components.state_keys import css  # noqa: E402
 from model.image_math import analyse_image  # noqa: E402
@@ -172,6 +173,7 @@ def plot_payload(at: AppTest) -> tuple[int, int]:
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
+    image_store.clear()
 
 
 def measure(name: str, data: bytes, repeats: int) -> dict:

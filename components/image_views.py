@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from model.image_math import display_stride, sample_vector, vector_step
+from model.image_math import StridedView, display_stride, vector_step
 
 PIXEL_VIEW_CELLS = 200  # the clickable picture: at most 200 × 200 drawn pixels
 CHANNEL_VIEW_CELLS = 120  # the smaller channel and grayscale pictures
@@ -106,18 +106,15 @@ def _crosshair(fig: go.Figure, row: int, col: int) -> None:
     fig.add_vline(x=col, line=line, opacity=0.8)
 
 
-def pixel_view_figure(
-    pixels8: np.ndarray, values: np.ndarray, selected: tuple[int, int], max_cells: int = 200
-) -> go.Figure:
+def pixel_view_figure(view: StridedView, selected: tuple[int, int]) -> go.Figure:
     """The whole image, zoomable; hover shows the true row, column and values.
 
-    pixels8 gives the colours (0-255); values is what numpy decoded (the same array
-    for 8-bit files), shown on hover. An invisible marker sits on every displayed
-    pixel so that a click reports its row and column.
+    The view's 8-bit pixels give the colours; its values (what numpy decoded) are
+    shown on hover. An invisible marker sits on every displayed pixel so that a
+    click reports its row and column.
     """
-    height, width = values.shape[:2]
-    step = display_stride(height, width, max_cells)
-    view8, view_values = pixels8[::step, ::step], values[::step, ::step]
+    height, width, step = view.height, view.width, view.step
+    view8, view_values = view.pixels8, view.values
     # uint16 coordinates halve the payload; a 50-megapixel image can be wider than that.
     coord_type = np.uint16 if max(height, width) < 2**16 else np.uint32
     rows, cols = np.mgrid[0:height:step, 0:width:step].astype(coord_type)
@@ -208,13 +205,18 @@ def neighbourhood_figure(
     return fig
 
 
-def channel_figure(plane8: np.ndarray, name: str, max_cells: int = 120) -> go.Figure:
-    """One channel as a picture: black where the value is 0, full colour at 255."""
-    height, width = plane8.shape
-    step = display_stride(height, width, max_cells)
+def channel_figure(view: StridedView, name: str, channel: int | None = None) -> go.Figure:
+    """One channel as a picture: black where the value is 0, its own colour at 255.
+
+    `channel` picks a channel of a colour view; None draws a one-channel view (gray).
+    A frame shows where the picture ends, even when it is as white as the page.
+    """
+    plane8 = view.pixels8 if channel is None else view.pixels8[:, :, channel]
+    step = view.step
+    frame = dict(showline=True, mirror=True, linecolor="#888888", linewidth=1)
     fig = go.Figure(
         go.Heatmap(
-            z=plane8[::step, ::step],
+            z=plane8,
             x0=0,
             dx=step,
             y0=0,
@@ -228,9 +230,10 @@ def channel_figure(plane8: np.ndarray, name: str, max_cells: int = 120) -> go.Fi
     )
     fig.update_layout(
         height=260,
-        margin=dict(l=10, r=10, t=30, b=10),
-        xaxis=dict(_IMAGE_AXES["x"], title=None, range=[-step / 2, width - step / 2]),
-        yaxis=dict(_IMAGE_AXES["y"], title=None),
+        # pad=0: Streamlit's theme pads the plot area, which would leave a gap in the frame.
+        margin=dict(l=10, r=10, t=30, b=10, pad=0),
+        xaxis=dict(_IMAGE_AXES["x"], **frame, title=None, range=[-step / 2, view.width - step / 2]),
+        yaxis=dict(_IMAGE_AXES["y"], **frame, title=None),
     )
     return fig
 
@@ -264,10 +267,13 @@ def vector_note(length: int, max_points: int = VECTOR_POINTS) -> str:
 
 
 def flat_vector_figure(
-    flat: np.ndarray, marked_index: int, max_points: int = VECTOR_POINTS
+    indices: np.ndarray, values: np.ndarray, length: int, marked: tuple[int, int]
 ) -> go.Figure:
-    """The flattened grayscale image as a line: value against position in the vector."""
-    indices, values = sample_vector(flat, max_points)
+    """The flattened grayscale image as a line: value against position in the vector.
+
+    indices and values are the drawn points (see ImageAnalysis.flat_samples), length
+    the whole vector's, and marked the selected pixel's (index, value).
+    """
     fig = go.Figure(
         go.Scattergl(
             x=indices,
@@ -280,8 +286,8 @@ def flat_vector_figure(
     )
     fig.add_trace(
         go.Scattergl(  # WebGL like the line, so the dot is drawn on top of it
-            x=[marked_index],
-            y=[int(flat[marked_index])],
+            x=[marked[0]],
+            y=[int(marked[1])],
             mode="markers",
             marker=dict(color="#d62728", size=11, line=dict(color="white", width=1)),
             hovertemplate="selected pixel: flat[%{x:,}] = %{y}<extra></extra>",
@@ -291,7 +297,7 @@ def flat_vector_figure(
     fig.update_layout(
         height=260,
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title="index in the flat vector", range=[0, flat.size - 1]),
+        xaxis=dict(title="index in the flat vector", range=[0, length - 1]),
         yaxis=dict(title="value (0 black, 255 white)", range=[-5, 260]),
         showlegend=False,
     )

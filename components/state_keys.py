@@ -42,3 +42,9 @@ SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a c
 def css(key: str) -> str:
     """The CSS selector of the element with this `key`: Streamlit adds the class st-key-<key>."""
     return f".st-key-{key}"
+
+
+# --- Explore an image: charts, sections and the pixel inspector ---
+# Plotly chart keys (also the st-key-<key> CSS class). A channel's picture is
+# CHANNEL_CHART_PREFIX + its name ("channel_red", "channel_alpha"...).
+CHANNEL_CHART_PREFIX = "channel_"

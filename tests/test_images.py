@@ -413,8 +413,8 @@ def test_analyse_image_of_a_16_bit_file():
     values = (RNG.integers(0, 65536, (30, 40))).astype(np.uint16)
     analysis = image_math.analyse_image(decode_image(encode(Image.fromarray(values), "PNG")))
     assert analysis.decoded.array.dtype == np.uint16
-    assert analysis.pixels8.dtype == np.uint8
-    assert analysis.gray.shape == (30, 40)
+    assert analysis.pixel8(0, 0).dtype == np.uint8
+    assert analysis.gray().shape == (30, 40)
     assert analysis.histograms["gray"].sum() == 30 * 40
     assert analysis.value_max == values.max()
     assert (analysis.pixel_count, analysis.value_count) == (1200, 1200)
@@ -426,7 +426,7 @@ def test_analyse_image_of_an_rgba_file():
     assert list(analysis.histograms) == ["red", "green", "blue", "alpha"]
     assert analysis.value_count == 10 * 20 * 4
     assert analysis.digit_input.shape == (28, 28)
-    np.testing.assert_array_equal(analysis.gray, np.asarray(Image.fromarray(rgba).convert("L")))
+    np.testing.assert_array_equal(analysis.gray(), np.asarray(Image.fromarray(rgba).convert("L")))
 
 
 def test_channel_names_and_dtypes_in_words():
@@ -444,9 +444,15 @@ def decoded_rgb(height: int, width: int) -> DecodedImage:
     return DecodedImage(array=array, mode="RGB", format="PNG", notes=())
 
 
+def view_of(image: np.ndarray, max_cells: int = 200) -> image_math.StridedView:
+    step = image_math.display_stride(*image.shape[:2], max_cells)
+    part = image[::step, ::step]
+    return image_math.StridedView(part, part, step, *image.shape[:2])
+
+
 def test_pixel_view_hover_uses_true_rows_and_columns():
     image = decoded_rgb(300, 451).array
-    fig = image_views.pixel_view_figure(image, image, (10, 20), max_cells=200)
+    fig = image_views.pixel_view_figure(view_of(image), (10, 20))
     assert isinstance(fig, go.Figure)
     picture, points = fig.data
     assert isinstance(picture, go.Image) and picture.dx == 3
@@ -460,20 +466,23 @@ def test_pixel_view_hover_uses_true_rows_and_columns():
 
 def test_pixel_view_of_grayscale_uses_a_heatmap():
     gray = RNG.integers(0, 256, (50, 60), dtype=np.uint8)
-    fig = image_views.pixel_view_figure(gray, gray, (0, 0))
+    fig = image_views.pixel_view_figure(view_of(gray), (0, 0))
     assert isinstance(fig.data[0], go.Heatmap)
     assert fig.data[1].hovertemplate.count("%{customdata}") == 1
 
 
 def test_big_image_figures_stay_small():
     image = decoded_rgb(3000, 4000).array
-    fig = image_views.pixel_view_figure(image, image, (1500, 2000))
+    fig = image_views.pixel_view_figure(view_of(image), (1500, 2000))
     payload = len(fig.to_json())
     assert payload < 1_000_000, payload
-    channel = image_views.channel_figure(image[:, :, 0], "red", image_views.CHANNEL_VIEW_CELLS)
+    channel = image_views.channel_figure(
+        view_of(image, image_views.CHANNEL_VIEW_CELLS), "red", channel=0
+    )
     assert len(channel.to_json()) < 100_000
     flat = image[:, :, 0].ravel()
-    vector = image_views.flat_vector_figure(flat, 5)
+    indices, values = image_math.sample_vector(flat, image_views.VECTOR_POINTS)
+    vector = image_views.flat_vector_figure(indices, values, flat.size, (5, flat[5]))
     assert len(vector.data[0].x) <= image_views.VECTOR_POINTS
 
 
