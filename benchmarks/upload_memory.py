@@ -224,6 +224,7 @@ def upload(page, path: Path, expected: str) -> tuple[float, str]:
 def main() -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=STEP_TIMEOUT_MS)  # this machine's two cores are shared
     steps: list[dict] = []
 
     def record(step: str, file: str = "", seconds: float | None = None, shown: str = "") -> None:
