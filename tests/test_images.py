@@ -5,6 +5,7 @@ Every odd file is made here with Pillow, in memory or under tmp_path.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 
@@ -464,10 +465,13 @@ def test_pixel_view_hover_uses_true_rows_and_columns():
     assert "row %{y}, column %{x}" in points.hovertemplate
 
 
-def test_pixel_view_of_grayscale_uses_a_heatmap():
+def test_pixel_view_draws_the_view_as_a_png_of_its_pixels():
     gray = RNG.integers(0, 256, (50, 60), dtype=np.uint8)
     fig = image_views.pixel_view_figure(view_of(gray), (0, 0))
-    assert isinstance(fig.data[0], go.Heatmap)
+    picture = fig.data[0]
+    assert isinstance(picture, go.Image) and picture.source.startswith("data:image/png;base64,")
+    png = base64.b64decode(picture.source.split(",", 1)[1])
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), gray)
     assert fig.data[1].hovertemplate.count("%{customdata}") == 1
 
 
@@ -507,7 +511,8 @@ def test_neighbourhood_figure_prints_each_value():
 def test_histogram_and_digit_figures():
     counts = np.arange(256)
     fig = image_views.histogram_figure(counts, "green")
-    assert isinstance(fig.data[0], go.Bar) and len(fig.data[0].x) == 256
+    assert len(fig.data[0].x) == 256
+    np.testing.assert_array_equal(fig.data[0].y, counts)
     small = RNG.integers(0, 256, (28, 28), dtype=np.uint8)
     digit = image_views.digit_input_figure(small)
     assert digit.data[0].texttemplate == "%{z}"
