@@ -106,6 +106,12 @@ def _select_clicked_pixel(chart_key: str) -> None:
     if points:
         st.session_state[state_keys.PIXEL_ROW] = int(points[0]["y"])
         st.session_state[state_keys.PIXEL_COL] = int(points[0]["x"])
+        st.session_state[state_keys.PIXEL_PICKS] = pixel_picks() + 1
+
+
+def pixel_picks() -> int:
+    """How many pixels were picked by a click in this session."""
+    return int(st.session_state.get(state_keys.PIXEL_PICKS, 0))
 
 
 def clickable_pixel_chart(figure: go.Figure, chart_key: str) -> None:

@@ -16,23 +16,24 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components import image_texts as texts
 from components import state_keys as keys
+from components.image_charts import VECTOR_POINTS, flat_vector_figure, vector_note
 from components.image_input import (
     ImageChoice,
     clickable_pixel_chart,
     pixel_picker,
+    pixel_picks,
     pixel_readout,
 )
 from components.image_sections import FlattenPlaces
 from components.image_store import analysed_image
 from components.image_views import (
+    LOCATOR_CELLS,
     NEIGHBOURHOOD_RADIUS,
     PIXEL_VIEW_CELLS,
-    VECTOR_POINTS,
     display_note,
-    flat_vector_figure,
+    locator_figure,
     neighbourhood_figure,
     pixel_view_figure,
-    vector_note,
 )
 from model.image_math import ImageAnalysis, channel_names, luma_by_hand, neighbourhood
 from model.images import ImageDecodeError
@@ -53,14 +54,13 @@ def pixel_inspector(choice: ImageChoice, gray_place: DeltaGenerator, flat: Flatt
 
 
 def _one_pixel(analysis: ImageAnalysis, row: int, col: int) -> None:
-    """Section 2: the clickable picture, the pixel's values, and its neighbourhood."""
+    """Section 2: the clickable picture, the pixel's values, and its neighbourhood.
+
+    The values come first in the script, so they show before any chart is drawn.
+    """
     image = analysis.array
     names = channel_names(analysis.decoded.channels)
     view_col, value_col = st.columns([3, 2], gap="large")
-    with view_col:
-        view = analysis.view(PIXEL_VIEW_CELLS)
-        clickable_pixel_chart(pixel_view_figure(view, (row, col)), keys.PIXEL_VIEW_CHART)
-        st.caption(display_note(view.height, view.width, PIXEL_VIEW_CELLS))
     with value_col:
         pixel = image[row][col]
         with st.container(key=keys.PIXEL_VALUE_BOX):
@@ -70,6 +70,11 @@ def _one_pixel(analysis: ImageAnalysis, row: int, col: int) -> None:
             # Wrapped: an RGBA pixel's repr is wider than this column.
             st.code(code, language="python", wrap_lines=True)
             pixel_readout(pixel, analysis.pixel8(row, col), names)
+        st.plotly_chart(
+            locator_figure(analysis.view(LOCATOR_CELLS), (row, col)),
+            key=keys.PIXEL_LOCATOR_CHART,
+            config={"staticPlot": True},
+        )
         window, top, left = neighbourhood(image, row, col, NEIGHBOURHOOD_RADIUS)
         bottom, right = top + window.shape[0], left + window.shape[1]
         st.markdown(
@@ -78,6 +83,10 @@ def _one_pixel(analysis: ImageAnalysis, row: int, col: int) -> None:
         )
         figure = neighbourhood_figure(analysis.scale.apply(window), window, top, left, (row, col))
         clickable_pixel_chart(figure, keys.NEIGHBOURHOOD_CHART)
+    with view_col:
+        view = analysis.view(PIXEL_VIEW_CELLS)
+        clickable_pixel_chart(pixel_view_figure(view, pixel_picks()), keys.PIXEL_VIEW_CHART)
+        st.caption(display_note(view.height, view.width, PIXEL_VIEW_CELLS))
 
 
 def _gray_by_hand(analysis: ImageAnalysis, row: int, col: int) -> None:

@@ -15,16 +15,16 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components import image_texts as texts
 from components import state_keys as keys
+from components.image_charts import (
+    CHANNEL_VIEW_CELLS,
+    channel_figure,
+    digit_input_html,
+    histogram_figure,
+)
 from components.image_input import ImageChoice
 from components.image_store import analysed_image, stored_analysis
 from components.image_texts import literal
-from components.image_views import (
-    CHANNEL_VIEW_CELLS,
-    channel_figure,
-    digit_input_figure,
-    display_note,
-    histogram_figure,
-)
+from components.image_views import display_note
 from model.image_math import ImageAnalysis, channel_names, describe_dtype
 from model.images import ImageDecodeError, npy_bytes, png_bytes
 from model.mnist import SIDE
@@ -154,7 +154,8 @@ def digit_model_input(analysis: ImageAnalysis) -> None:
     """Section 6: the image squashed to the digit model's 28 × 28."""
     height, width = analysis.decoded.height, analysis.decoded.width
     small_col, words_col = st.columns([3, 2], gap="large")
-    small_col.plotly_chart(digit_input_figure(analysis.digit_input), key="digit_input")
+    with small_col.container(key=keys.DIGIT_INPUT_BOX):
+        st.html(digit_input_html(analysis.digit_input))
     with words_col:
         st.markdown(texts.digit_model(height, width, SIDE))
         st.markdown(texts.DIGIT_MODEL_PHOTO)

@@ -48,3 +48,8 @@ def css(key: str) -> str:
 # Plotly chart keys (also the st-key-<key> CSS class). A channel's picture is
 # CHANNEL_CHART_PREFIX + its name ("channel_red", "channel_alpha"...).
 CHANNEL_CHART_PREFIX = "channel_"
+PIXEL_LOCATOR_CHART = "pixel_locator"  # the small picture marking the chosen pixel
+DIGIT_INPUT_BOX = "digit_input"  # container of the 28 × 28 grid of values
+# int: how many pixels were picked by a click; the clickable picture is redrawn
+# fresh after each, so that a later click on the same pixel is seen again.
+PIXEL_PICKS = "pixel_picks"
