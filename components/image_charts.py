@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from components.image_views import IMAGE_AXES
 from model.image_math import StridedView, vector_step
@@ -61,6 +62,42 @@ def channel_figure(view: StridedView, name: str, channel: int | None = None) -> 
         xaxis=dict(IMAGE_AXES["x"], **frame, title=None, range=[-step / 2, view.width - step / 2]),
         yaxis=dict(IMAGE_AXES["y"], **frame, title=None),
     )
+    return fig
+
+
+def channels_figure(view: StridedView, histograms: dict[str, np.ndarray]) -> go.Figure:
+    """Every channel as a picture (channel_figure) over the histogram of its values.
+
+    One figure rather than two charts per channel: each chart costs the browser its
+    own setup, and eight of them made the page slow to come back to.
+    """
+    names = list(histograms)
+    columns = len(names)
+    titles = [
+        f"{name}: image[:, :, {i}]" if columns > 1 else "image" for i, name in enumerate(names)
+    ]
+    fig = make_subplots(
+        rows=2,
+        cols=columns,
+        row_heights=[0.56, 0.44],
+        vertical_spacing=0.1,
+        horizontal_spacing=0.06,
+        subplot_titles=titles + [""] * columns,
+    )
+    for i, name in enumerate(names):
+        picture = channel_figure(view, name, None if columns == 1 else i)
+        histogram = histogram_figure(histograms[name], name)
+        fig.add_trace(picture.data[0], row=1, col=i + 1)
+        fig.add_trace(histogram.data[0], row=2, col=i + 1)
+        x_axis = picture.layout.xaxis.to_plotly_json() | {"showticklabels": False}
+        y_axis = picture.layout.yaxis.to_plotly_json() | {"showticklabels": False}
+        y_axis["scaleanchor"] = "x" if i == 0 else f"x{i + 1}"  # square pixels in its own subplot
+        fig.update_xaxes(x_axis, row=1, col=i + 1)
+        fig.update_yaxes(y_axis, row=1, col=i + 1)
+        fig.update_xaxes(histogram.layout.xaxis.to_plotly_json(), row=2, col=i + 1)
+        y_hist = histogram.layout.yaxis.to_plotly_json()
+        fig.update_yaxes(y_hist if i == 0 else y_hist | {"title": None}, row=2, col=i + 1)
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=30, b=10, pad=0), showlegend=False)
     return fig
 
 

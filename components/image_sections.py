@@ -18,6 +18,7 @@ from components import state_keys as keys
 from components.image_charts import (
     CHANNEL_VIEW_CELLS,
     channel_figure,
+    channels_figure,
     digit_input_html,
     histogram_figure,
 )
@@ -103,15 +104,10 @@ def channels(analysis: ImageAnalysis) -> None:
             texts.CHANNELS.format(channels=len(names)) + (texts.ALPHA if "alpha" in names else "")
         )
     view = analysis.view(CHANNEL_VIEW_CELLS)
-    for index, (name, column) in enumerate(
-        zip(names, st.columns(max(3, len(names))), strict=False)
-    ):
-        with column:
-            one = len(names) == 1
-            st.markdown(f"**{name}** `image{'' if one else f'[:, :, {index}]'}`")
-            figure = channel_figure(view, name, None if one else index)
-            st.plotly_chart(figure, key=keys.CHANNEL_CHART_PREFIX + name)
-            st.plotly_chart(histogram_figure(analysis.histograms[name], name), key=f"hist_{name}")
+    figure = channels_figure(view, analysis.histograms)
+    # As wide as three channels would be, so a gray image's picture is not stretched.
+    place = st.container() if len(names) > 2 else st.columns([len(names), 3 - len(names)])[0]
+    place.plotly_chart(figure, key=keys.CHANNELS_CHART)
     st.caption(
         display_note(view.height, view.width, CHANNEL_VIEW_CELLS)
         + f" The histograms count all {analysis.pixel_count:,} pixels."

@@ -45,9 +45,8 @@ def css(key: str) -> str:
 
 
 # --- Explore an image: charts, sections and the pixel inspector ---
-# Plotly chart keys (also the st-key-<key> CSS class). A channel's picture is
-# CHANNEL_CHART_PREFIX + its name ("channel_red", "channel_alpha"...).
-CHANNEL_CHART_PREFIX = "channel_"
+# Plotly chart keys (also the st-key-<key> CSS class).
+CHANNELS_CHART = "channels"  # every channel's picture over its histogram
 PIXEL_LOCATOR_CHART = "pixel_locator"  # the small picture marking the chosen pixel
 DIGIT_INPUT_BOX = "digit_input"  # container of the 28 × 28 grid of values
 # int: how many pixels were picked by a click; the clickable picture is redrawn

@@ -128,7 +128,7 @@ UNCHANGED_JS = """(selectors) => Object.fromEntries(selectors.map((selector) => 
 def test_a_new_pixel_reruns_only_the_pixel_inspector(image_page, photo):
     """Typing a row updates sections 2, 4 and 5; the channel charts, and the big
     clickable picture (the slowest to draw), are not redrawn."""
-    red_chart = css(keys.CHANNEL_CHART_PREFIX + "red")
+    red_chart = css(keys.CHANNELS_CHART)
     expect(image_page.locator(f"{red_chart} .main-svg").first).to_be_visible()
     expect(image_page.locator(f"{PIXEL_VIEW} .main-svg").first).to_be_visible()
     image_page.evaluate(WATCH_JS, [red_chart, PIXEL_VIEW])

@@ -337,13 +337,11 @@ def test_channel_words_match_the_tinted_pictures_and_alpha_is_framed():
     words = next(md.value for md in at.markdown if "counts the channels" in md.value)
     assert "grayscale picture" not in words
     assert "its own colour" in words and "black (0: see-through) to white" in words
-    alpha = next(
-        c
-        for c in at.get("plotly_chart")
-        if c.proto.id.endswith(keys.CHANNEL_CHART_PREFIX + "alpha")
-    )
-    layout = json.loads(alpha.proto.spec)["layout"]
-    assert layout["xaxis"]["showline"] and layout["xaxis"]["mirror"]
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(keys.CHANNELS_CHART))
+    figure = json.loads(chart.proto.spec)
+    alpha_picture = figure["layout"]["xaxis4"]  # row 1 holds the pictures; the 4th is alpha
+    assert alpha_picture["showline"] and alpha_picture["mirror"]
+    assert figure["data"][6]["colorscale"][-1][1] == "#ffffff"  # drawn black to white
 
 
 def test_pixel_code_wraps_so_an_rgba_value_is_never_cut_off():
