@@ -1,7 +1,7 @@
 """Widgets for the image page: where the image comes from, and which pixel to inspect.
 
 Each helper draws its widgets and returns plain values. Raw bytes are returned,
-never stored in session state.
+never stored in session state. The analysis of the chosen image: image_store.py.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 
 import numpy as np
@@ -16,8 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import state_keys
-from model.image_math import ImageAnalysis, analyse_image
-from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES, decode_image
+from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES
 from model.photo_samples import SAMPLES
 
 _SAMPLES_BY_FILE = {sample.file: sample for sample in SAMPLES}
@@ -29,10 +29,10 @@ class ImageChoice:
     name: str
     origin: str  # "your upload", "your camera photo", "sample photo"
 
-    @property
+    @cached_property
     def image_id(self) -> str:
-        """A short fingerprint, to tell one image from the next."""
-        return hashlib.blake2b(self.data, digest_size=8).hexdigest()
+        """A fingerprint of the bytes, hashed once per run: the key of the shared image store."""
+        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
 
     @property
     def file_stem(self) -> str:
@@ -74,16 +74,6 @@ def choose_image() -> ImageChoice:
     return ImageChoice(sample.read_bytes(), sample.file, "sample photo")
 
 
-# Decoding a 12-megapixel photo and counting its histograms takes about half a
-# second, and every pixel chosen reruns the page: keep the result per distinct file
-# (the key is a hash of the bytes). st.cache_data gives each run its own copy, so
-# sessions never share arrays. A file that fails raises ImageDecodeError, which is
-# not cached. At most 8 images (about 50 MB each at 12 megapixels) are kept.
-@st.cache_data(max_entries=8, show_spinner="Reading the image…")
-def analyse_bytes(data: bytes, name: str) -> ImageAnalysis:
-    return analyse_image(decode_image(data, name))
-
-
 def pixel_picker(height: int, width: int, image_id: str) -> tuple[int, int]:
     """Row and column inputs for one pixel of this image; returns (row, col)."""
     state = st.session_state
@@ -116,6 +106,12 @@ def _select_clicked_pixel(chart_key: str) -> None:
     if points:
         st.session_state[state_keys.PIXEL_ROW] = int(points[0]["y"])
         st.session_state[state_keys.PIXEL_COL] = int(points[0]["x"])
+        st.session_state[state_keys.PIXEL_PICKS] = pixel_picks() + 1
+
+
+def pixel_picks() -> int:
+    """How many pixels were picked by a click in this session."""
+    return int(st.session_state.get(state_keys.PIXEL_PICKS, 0))
 
 
 def clickable_pixel_chart(figure: go.Figure, chart_key: str) -> None:
