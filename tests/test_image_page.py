@@ -238,7 +238,7 @@ def test_corrupt_exif_warns_and_shows_the_image():
 def test_bad_file_gives_a_clear_error_and_no_crash(name, data, message):
     at = upload(open_page(), name, data)
     assert any(message in shown(error.value) for error in at.error), [e.value for e in at.error]
-    assert at.number_input.len == 0  # nothing below the error is drawn
+    assert at.main.number_input.len == 0  # nothing below the error is drawn
     assert not at.exception
 
 
