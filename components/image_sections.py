@@ -22,7 +22,7 @@ from components.image_charts import (
     digit_input_html,
     histogram_figure,
 )
-from components.image_input import ImageChoice
+from components.image_input import ImageChoice, forget_earlier_image
 from components.image_store import analysed_image, stored_analysis
 from components.image_texts import literal
 from components.image_views import display_note
@@ -36,6 +36,7 @@ def analysed_or_explained(choice: ImageChoice) -> ImageAnalysis | None:
     try:
         return analysed_image(choice)
     except ImageDecodeError as err:
+        forget_earlier_image(choice.image_id)  # a file that cannot be shown is not brought back
         st.error(literal(str(err)), icon=":material/block:")
         st.caption(texts.AFTER_ERROR)
         return None

@@ -16,7 +16,9 @@ hit. This is a small LRU bounded by bytes instead, with these limits:
 A server with TensorFlow and the digit model loaded holds about 800 MB. The
 worst upload (50 megapixels RGBA, 200 MB as an array) needs its array, Pillow's
 copy while decoding (200 MB) and blocks of the analysis (about 100 MB) on top
-of the budget, so a 320 MB budget keeps the server under 1.5 GB.
+of the budget. With a 320 MB budget the server peaked at 1,452 MB in
+benchmarks/upload_memory.py, too near 1.5 GB; 256 MB leaves room and still
+keeps one 50-megapixel image, or many ordinary photos.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ from PIL import Image
 
 from components.image_input import ImageChoice
 from model.image_math import ImageAnalysis, analyse_image
-from model.images import MAX_MEGAPIXELS, decode_image
+from model.images import MAX_MEGAPIXELS, ImageDecodeError, decode_image
 
-BUDGET_BYTES = 320 * 2**20
+BUDGET_BYTES = 256 * 2**20
 BYTES_PER_PIXEL_AT_MOST = 4  # RGBA, or one 32-bit number (modes I and F)
 
 
@@ -113,6 +115,11 @@ def stored_analysis(choice: ImageChoice) -> ImageAnalysis:
         found = _CACHE.get(choice.image_id)  # another session may have just made it
         if found is not None:
             return found  # type: ignore[return-value]
+        if choice.data is None:  # an earlier image whose analysis made room for others
+            raise ImageDecodeError(
+                f"{choice.name}: this image was shown earlier, but the server has since "
+                "made room for other images. Upload it again."
+            )
         _CACHE.make_room(_size_at_most(choice.data))
         analysis = analyse_image(decode_image(choice.data, choice.name))
         _CACHE.put(choice.image_id, analysis, analysis.nbytes)

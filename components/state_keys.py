@@ -115,3 +115,6 @@ DIGIT_INPUT_BOX = "digit_input"  # container of the 28 × 28 grid of values
 # int: how many pixels were picked by a click; the clickable picture is redrawn
 # fresh after each, so that a later click on the same pixel is seen again.
 PIXEL_PICKS = "pixel_picks"
+# dict(id, name, origin): this session's last own image, shown again after the upload
+# widget empties on a page switch (its analysis lives in components/image_store.py).
+IMAGE_EARLIER = "image_earlier"

@@ -383,3 +383,43 @@ def test_store_stays_in_budget_and_an_evicted_image_comes_back(monkeypatch):
 
 
 RNG_PAGE = np.random.default_rng(11)
+
+
+def test_an_upload_survives_a_visit_to_another_page():
+    # Streamlit empties the upload box when its page is left; the image must stay.
+    at = open_page()
+    image = np.zeros((37, 53, 3), np.uint8)
+    upload(at, "mine.png", encode(Image.fromarray(image), "PNG"))
+    assert "(37, 53, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX)
+    at.switch_page("app_pages/training.py")
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert "(37, 53, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX), "still the upload"
+    assert any("Still showing your upload “mine.png”" in shown(c.value) for c in at.caption)
+    at.button[[b.label for b in at.button].index("Back to the sample photos")].click().run()
+    assert "(37, 53, 3)" not in box_text(at, keys.IMAGE_SHAPE_BOX), "the samples again"
+
+
+def test_removing_the_upload_goes_back_to_the_samples():
+    at = open_page()
+    upload(at, "mine.png", encode(Image.fromarray(np.zeros((37, 53, 3), np.uint8)), "PNG"))
+    at.file_uploader(key=keys.IMAGE_UPLOAD).set_value(None)
+    at.run()
+    assert "(37, 53, 3)" not in box_text(at, keys.IMAGE_SHAPE_BOX)
+    assert not any("Still showing" in c.value for c in at.caption)
+
+
+def test_an_earlier_image_dropped_from_the_store_is_said_in_words():
+    at = open_page()
+    upload(at, "mine.png", encode(Image.fromarray(np.zeros((37, 53, 3), np.uint8)), "PNG"))
+    at.switch_page("app_pages/training.py")
+    at.run()
+    image_store.clear()  # other sessions' big uploads pushed it out
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert any("Upload it again" in shown(e.value) for e in at.error)
+    at.run()  # the next run shows the samples, not the same error again
+    assert not at.error
