@@ -6,10 +6,13 @@ beside the model's own value from the same forward pass, with the difference.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import keras
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components import state_keys as keys
 from components.arithmetic_views import (
@@ -30,6 +33,35 @@ from model.inference import Forward
 
 def _indices(model: keras.Model, view: str) -> list[int]:
     return [i for i, layer in enumerate(model.layers) if arithmetic_view(model, layer) == view]
+
+
+class _Picked(NamedTuple):
+    index: int  # in model.layers
+    layer: keras.layers.Layer
+    before: np.ndarray  # the layer's input for this digit
+    after: np.ndarray  # its output
+    side: DeltaGenerator  # the column beside the layer picker, for the unit picker
+
+
+def _pick_layer_of(
+    model: keras.Model, forward: Forward, digit: np.ndarray, view: str, label: str, key: str
+) -> _Picked | None:
+    """The layer picker for one kind of layer, or None (and a note) if the model has none."""
+    indices = _indices(model, view)
+    if not indices:
+        st.info(_NONE_OF[view])
+        return None
+    layer_col, side = st.columns(2)
+    with layer_col:
+        index = pick_layer(label, key, model, indices, indices[0])
+    return _Picked(index, model.layers[index], *layer_io(forward, digit, index), side)
+
+
+_NONE_OF = {
+    CONV: "This model has no convolution that can be worked by hand.",
+    POOL: "This model has no max-pooling layer.",
+    DENSE: "This model has no hidden dense layer.",
+}
 
 
 def check_text(difference: float, agrees: bool, what: str) -> str:
@@ -59,16 +91,11 @@ def _cell_pickers(prefix: str, values: np.ndarray, row_key: str, col_key: str) -
 @st.fragment
 def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) -> None:
     """Pick a cell of a conv layer's map; see the patch, the kernel, the products and the sum."""
-    conv = _indices(model, CONV)
-    if not conv:
-        st.info("This model has no convolution that can be worked by hand.")
+    picked = _pick_layer_of(model, forward, digit, CONV, "Convolution layer", keys.CONV_LAYER)
+    if picked is None:
         return
-    layer_col, filter_col = st.columns(2)
-    with layer_col:
-        index = pick_layer("Convolution layer", keys.CONV_LAYER, model, conv, conv[0])
-    layer = model.layers[index]
-    before, after = layer_io(forward, digit, index)
-    with filter_col:
+    index, layer, before, after, side = picked
+    with side:
         channel = number(
             f"Filter (0 to {after.shape[2] - 1})", keys.CONV_FILTER, after.shape[2] - 1
         )
@@ -125,16 +152,11 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
 
 @st.fragment
 def pooling_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) -> None:
-    pools = _indices(model, POOL)
-    if not pools:
-        st.info("This model has no max-pooling layer.")
+    picked = _pick_layer_of(model, forward, digit, POOL, "Pooling layer", keys.POOL_LAYER)
+    if picked is None:
         return
-    layer_col, channel_col = st.columns(2)
-    with layer_col:
-        index = pick_layer("Pooling layer", keys.POOL_LAYER, model, pools, pools[0])
-    layer = model.layers[index]
-    before, after = layer_io(forward, digit, index)
-    with channel_col:
+    index, layer, before, after, side = picked
+    with side:
         channel = number(f"Map (0 to {after.shape[2] - 1})", keys.POOL_CHANNEL, after.shape[2] - 1)
     input_col, window_col, output_col = st.columns([4, 3, 4], gap="medium")
     with output_col:
@@ -172,16 +194,11 @@ def pooling_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) ->
 
 @st.fragment
 def dense_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) -> None:
-    dense = _indices(model, DENSE)
-    if not dense:
-        st.info("This model has no hidden dense layer.")
+    picked = _pick_layer_of(model, forward, digit, DENSE, "Dense layer", keys.DENSE_LAYER)
+    if picked is None:
         return
-    layer_col, unit_col = st.columns(2)
-    with layer_col:
-        index = pick_layer("Dense layer", keys.DENSE_LAYER, model, dense, dense[0])
-    layer = model.layers[index]
-    before, after = layer_io(forward, digit, index)
-    with unit_col:
+    index, layer, before, after, side = picked
+    with side:
         unit = number(
             f"Neuron (0 to {len(after) - 1})",
             keys.DENSE_UNIT,

@@ -26,8 +26,23 @@ TOLERANCE = 1e-5
 _EXP_LIMIT = 700.0
 
 
+class _OneValue:
+    """A hand-computed `result` beside the model's own `model_value`."""
+
+    result: float
+    model_value: float
+
+    @property
+    def difference(self) -> float:
+        return abs(self.result - self.model_value)
+
+    @property
+    def agrees(self) -> bool:
+        return agree(self.result, self.model_value)
+
+
 @dataclass(frozen=True)
-class ConvCell:
+class ConvCell(_OneValue):
     row: int
     col: int
     channel: int  # the filter, i.e. the output feature map
@@ -44,17 +59,9 @@ class ConvCell:
     result: float  # activation(pre_activation): the hand-computed output
     model_value: float  # the layer's own output at this cell
 
-    @property
-    def difference(self) -> float:
-        return abs(self.result - self.model_value)
-
-    @property
-    def agrees(self) -> bool:
-        return agree(self.result, self.model_value)
-
 
 @dataclass(frozen=True)
-class PoolCell:
+class PoolCell(_OneValue):
     row: int
     col: int
     channel: int
@@ -65,17 +72,9 @@ class PoolCell:
     result: float
     model_value: float
 
-    @property
-    def difference(self) -> float:
-        return abs(self.result - self.model_value)
-
-    @property
-    def agrees(self) -> bool:
-        return agree(self.result, self.model_value)
-
 
 @dataclass(frozen=True)
-class DenseNeuron:
+class DenseNeuron(_OneValue):
     unit: int
     inputs: np.ndarray  # (n,) float64
     weights: np.ndarray  # (n,) float64: this neuron's column of the kernel
@@ -88,14 +87,6 @@ class DenseNeuron:
     activation: str
     result: float
     model_value: float
-
-    @property
-    def difference(self) -> float:
-        return abs(self.result - self.model_value)
-
-    @property
-    def agrees(self) -> bool:
-        return agree(self.result, self.model_value)
 
 
 @dataclass(frozen=True)
