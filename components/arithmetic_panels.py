@@ -88,6 +88,25 @@ def _cell_pickers(prefix: str, values: np.ndarray, row_key: str, col_key: str) -
     return row, col
 
 
+_CONV_KEYS = (keys.CONV_MAP_CHART, keys.CONV_ROW, keys.CONV_COL)
+_POOL_KEYS = (keys.POOL_MAP_CHART, keys.POOL_ROW, keys.POOL_COL)
+
+
+def _clickable_map(
+    name: str,
+    values: np.ndarray,
+    channel: int,
+    cell: tuple[int, int],
+    chart_keys: tuple[str, str, str],
+) -> None:
+    """A layer's output map with the chosen cell marked; a click picks another cell.
+
+    `chart_keys` are the chart's key and the keys of the row and column inputs it sets.
+    """
+    figure = map_figure(values, f"{name}, map {channel}: click a cell", cell, clickable=True)
+    clickable(figure, *chart_keys)
+
+
 @st.fragment
 def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) -> None:
     """Pick a cell of a conv layer's map; see the patch, the kernel, the products and the sum."""
@@ -104,17 +123,7 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
         row, col = _cell_pickers("Cell", after[:, :, channel], keys.CONV_ROW, keys.CONV_COL)
     cell = conv_cell(layer, before, after, row, col, channel)
     with map_col:
-        clickable(
-            map_figure(
-                after[:, :, channel],
-                f"{layer.name}, map {channel}: click a cell",
-                (row, col),
-                clickable=True,
-            ),
-            keys.CONV_MAP_CHART,
-            keys.CONV_ROW,
-            keys.CONV_COL,
-        )
+        _clickable_map(layer.name, after[:, :, channel], channel, (row, col), _CONV_KEYS)
     k, channels = cell.patch.shape[0], cell.patch.shape[2]
     shown = int(np.argmax(np.abs(cell.products.sum(axis=(0, 1)))))
     title = "The input" if index == 0 else f"Input map {shown} (largest share)"
@@ -170,17 +179,7 @@ def pooling_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) ->
         config=CHART_CONFIG,
     )
     with output_col:
-        clickable(
-            map_figure(
-                after[:, :, channel],
-                f"{layer.name}, map {channel}: click a cell",
-                (row, col),
-                clickable=True,
-            ),
-            keys.POOL_MAP_CHART,
-            keys.POOL_ROW,
-            keys.POOL_COL,
-        )
+        _clickable_map(layer.name, after[:, :, channel], channel, (row, col), _POOL_KEYS)
     with window_col:
         st.plotly_chart(
             value_grid_figure(cell.window, "The window", signed=False, picked=cell.winner),
