@@ -28,7 +28,7 @@ PIXEL_VALUE_BOX = "pixel_value"
 DIGIT_CANVAS_BOX = "digit_canvas"  # holds the drawing canvas
 PREDICTION_BOX = "prediction"  # "Prediction: N", or the invitation to draw
 # Widget and state keys.
-CANVAS_GENERATION = "canvas_generation"  # int; Clear bumps it, giving the canvas a new key
+CANVAS_GENERATION = "canvas_generation"  # int; Clear bumps it, and the canvas empties itself
 STROKE_WIDTH = "stroke_width"  # st.slider: pen width in canvas pixels
 DIGIT_SOURCE = "digit_source"  # st.segmented_control: draw, photo or sample
 DIGIT_UPLOAD = "digit_upload"  # st.file_uploader for a photo of a digit
@@ -42,3 +42,8 @@ SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a c
 def css(key: str) -> str:
     """The CSS selector of the element with this `key`: Streamlit adds the class st-key-<key>."""
     return f".st-key-{key}"
+
+
+# --- Draw a digit: fixes from issue 10 ---
+DIGIT_CANVAS = "digit_canvas_widget"  # the canvas component; one key for good (see canvas._clear)
+DRAW_LAYERS_BOX = "draw_layers"  # container of the layer explorer (st-key-<key> class)

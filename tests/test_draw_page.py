@@ -40,15 +40,19 @@ def canvas(monkeypatch):
     """Set `canvas.drawing` to what the canvas should return (None: nothing drawn)."""
 
     class FakeCanvas:
-        drawing: np.ndarray | None = None
-        keys_seen: list[str] = []
+        """Keeps its drawing until the page asks for a clear, as the real canvas does."""
 
-        def read(self, key: str, stroke_width: int) -> np.ndarray | None:
-            self.keys_seen.append(key)
+        drawing: np.ndarray | None = None
+        clears_seen: list[int] = []
+
+        def read(self, clears: int, stroke_width: int) -> np.ndarray | None:
+            if self.clears_seen and clears != self.clears_seen[-1]:
+                self.drawing = None
+            self.clears_seen.append(clears)
             return self.drawing
 
     fake = FakeCanvas()
-    fake.keys_seen = []
+    fake.clears_seen = []
     monkeypatch.setattr(components.canvas, "read_canvas", fake.read)
     return fake
 
@@ -133,12 +137,13 @@ def test_a_scribble_is_flagged_as_unlike_a_digit(canvas):
     assert any("Not sure" in w.value for w in at.warning)
 
 
-def test_clear_gives_the_canvas_a_new_key(canvas):
+def test_clear_empties_the_canvas_and_the_prediction(canvas):
     canvas.drawing = ONE
     at = open_page()
-    first_key = canvas.keys_seen[-1]
+    assert "Prediction: 1" in prediction_text(at)
     at.button[[b.label for b in at.button].index("Clear")].click().run()
-    assert canvas.keys_seen[-1] != first_key
+    assert canvas.clears_seen[-1] == canvas.clears_seen[0] + 1
+    assert "Prediction:" not in prediction_text(at)
 
 
 def test_mnist_sample_shows_its_true_label(canvas):
