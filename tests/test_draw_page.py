@@ -86,8 +86,8 @@ def test_a_drawing_is_predicted_with_every_section(canvas):
     assert "# Prediction: 1" in [m.value for m in at.markdown]
     # The steps from the canvas to the model's 28×28 input, one picture each.
     captions = at.image[-1].captions
-    assert captions[:2] == ["1. Your picture", "2. Grayscale"]
-    assert captions[-1].endswith("Rescaled so the brightest pixel is 1")
+    assert captions[:2] == ["1. Your picture", "2. Gray levels only, colour dropped"]
+    assert captions[-1].endswith("Brightest pixel made white: the model's input")
     # Probabilities, one layer's feature maps, and the saliency map.
     assert len(at.get("plotly_chart")) == 3
 
@@ -181,7 +181,7 @@ def test_uploaded_photo_is_read_like_a_drawing(canvas):
     at.file_uploader(key=keys.DIGIT_UPLOAD).upload("seven.jpg", photo_bytes(), "image/jpeg").run()
     assert not at.exception, at.exception
     assert "# Prediction: 7" in [m.value for m in at.markdown]
-    assert "3. Estimated paper, lighting included" in at.image[-1].captions
+    assert "3. The paper alone, shadows included (estimated)" in at.image[-1].captions
 
 
 def test_a_broken_upload_is_an_error_not_a_crash(canvas):
