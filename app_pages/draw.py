@@ -14,6 +14,7 @@ from components.draw_input import (
 from components.draw_panels import layer_explorer, saliency_explorer
 from components.draw_views import THUMBNAIL_SIDE, thumbnail
 from components.model_store import active_classifier
+from components.network_input import remember_for_network
 from components.sidebar import active_model_name
 from model.preprocess import doubts, prepare_digit
 
@@ -45,6 +46,7 @@ if picture.pixels is not None:
     prepared = prepare_digit(picture.pixels, mnist_style=mnist_style, photo=picture.photo)
     if not prepared.blank:
         forward = classifier.forward(prepared.input)  # every layer, in one pass
+remember_for_network(prepared.input if forward is not None else None, picture.origin)
 with prediction_col:
     show_prediction(
         forward,

@@ -86,7 +86,7 @@ def photo_digit() -> DigitPicture:
     return DigitPicture(pixels, photo=True, origin="your photo")
 
 
-# The bundled sample is real MNIST: its first 1,000 official test digits. The
+# The bundled sample is real MNIST: its first 2,000 official test digits. The
 # arrays are small (under 1 MB) and read-only, so one copy serves every session.
 @st.cache_resource
 def _test_digits() -> tuple[np.ndarray, np.ndarray]:
@@ -101,8 +101,21 @@ def _next_sample() -> None:
     st.session_state[keys.SAMPLE_INDEX] = (st.session_state[keys.SAMPLE_INDEX] + step) % count
 
 
+def _opened_digit(opened: dict) -> DigitPicture:
+    """A test digit opened from the Retrain page's gallery (pixels travel as 784 bytes)."""
+    pixels = np.frombuffer(opened["pixels"], dtype=np.uint8).reshape(28, 28)
+    st.image(thumbnail(pixels, 280), caption=opened["origin"], output_format="PNG")
+    if st.button("Back to random samples", icon=":material/casino:"):
+        del st.session_state[keys.OPENED_TEST_DIGIT]
+        st.rerun()
+    return DigitPicture(pixels, photo=False, origin=opened["origin"], true_label=opened["label"])
+
+
 def sample_digit() -> DigitPicture:
     """One MNIST test digit, with its true label. A button picks another at random."""
+    opened = st.session_state.get(keys.OPENED_TEST_DIGIT)
+    if opened is not None:
+        return _opened_digit(opened)
     x_test, y_test = _test_digits()
     index = st.session_state.setdefault(keys.SAMPLE_INDEX, 0)
     st.image(

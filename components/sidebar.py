@@ -1,10 +1,18 @@
-"""The shared sidebar: which model is active and how good it is."""
+"""The shared sidebar: which model is active and how good it is.
+
+ACTIVE_MODEL in session state is the one source of truth for the active model:
+"default", "seed", or the path of a saved or freshly trained model. The
+picker only mirrors it.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 from components import state_keys
+from components.run_store import model_choices
 from model.cards import CardError, ModelCard, read_card
 
 
@@ -17,6 +25,7 @@ def model_card_sidebar() -> ModelCard | None:
     name = active_model_name()
     with st.sidebar:
         st.subheader("Active model")
+        model_picker(name)
         try:
             card = read_card(name)
         except CardError as err:  # a sentence naming the model, never its path
@@ -30,3 +39,32 @@ def model_card_sidebar() -> ModelCard | None:
         )
         st.caption(f"Trained on the {card.trained_on}. {card.params:,} parameters.")
     return card
+
+
+def use_model(name_or_path: str) -> None:
+    """Make a model active for this browser session only; the picker follows on the next run."""
+    st.session_state[state_keys.ACTIVE_MODEL] = name_or_path
+
+
+def _picked() -> None:
+    st.session_state[state_keys.ACTIVE_MODEL] = st.session_state[state_keys.MODEL_PICKER]
+
+
+def model_picker(active: str) -> None:
+    """Shipped models, saved models and this session's trained ones; picking one activates it."""
+    choices = model_choices()
+    if active not in choices:  # e.g. a saved model whose files were removed meanwhile
+        choices[active] = f"{Path(active).stem} (missing)"
+    if st.session_state.get(state_keys.MODEL_PICKER) != active:
+        st.session_state[state_keys.MODEL_PICKER] = active
+    st.selectbox(
+        "Active model",
+        list(choices),
+        format_func=choices.__getitem__,
+        key=state_keys.MODEL_PICKER,
+        on_change=_picked,
+        label_visibility="collapsed",
+        help="Used by the draw page and the network page, for this browser session only. "
+        "Saved models are in the local model folder; models trained in this session stay "
+        "private to it until saved.",
+    )

@@ -44,6 +44,82 @@ def css(key: str) -> str:
     return f".st-key-{key}"
 
 
+# --- Inside the CNN (app_pages/network.py) ---
+# Left by the draw page for this one: the exact (28, 28) float32 input the model read
+# there, and where it came from ("your drawing", "MNIST test digit #17"). Absent: none.
+NETWORK_DRAWN_INPUT = "network_drawn_input"
+NETWORK_DRAWN_ORIGIN = "network_drawn_origin"
+# Widget keys. Tests rely on these exact strings.
+NETWORK_SOURCE = "network_source"  # st.segmented_control: the drawn digit or an MNIST one
+NETWORK_SAMPLE = "network_sample"  # st.number_input: which MNIST test digit
+FILTER_LAYER = "filter_layer"  # st.selectbox: the conv layer whose filters are shown
+FILTER_OUT = "filter_out"  # st.number_input: the filter (output channel)
+FILTER_IN = "filter_in"  # st.number_input: the input channel of its kernel
+FILTER_SLICES_CHART = "filter_slices_chart"  # clickable: one kernel per input channel
+CONV_LAYER = "conv_layer"  # st.selectbox: the conv layer worked step by step
+CONV_FILTER = "conv_filter"  # st.number_input: its filter (output map)
+CONV_ROW = "conv_row"  # st.number_input: the output cell's row
+CONV_COL = "conv_col"  # st.number_input: the output cell's column
+CONV_MAP_CHART = "conv_map_chart"  # clickable feature map: a click picks the cell
+POOL_LAYER = "pool_layer"
+POOL_CHANNEL = "pool_channel"
+POOL_ROW = "pool_row"
+POOL_COL = "pool_col"
+POOL_MAP_CHART = "pool_map_chart"
+DENSE_LAYER = "dense_layer"  # st.selectbox: a hidden dense layer
+DENSE_UNIT = "dense_unit"  # st.number_input: one of its neurons
+# Container keys (the st-key-<key> CSS class). Tests rely on these exact strings.
+NETWORK_INPUT_BOX = "network_input"  # the digit shown, and where it came from
+PARAM_TOTAL_BOX = "param_total"  # the total parameter count, with commas
+CONV_CHECK_BOX = "conv_check"  # "max difference: X" for the worked convolution
+WORKED_CONV_BOX = "worked_conv"  # the worked sum of the picked cell
+DIGIT_SPACE_BOX = "digit_space"  # where the digit sits among 2,000 test digits
+
+
+# --- Retrain (sidebar on every page, app_pages/training.py) ---
+# Widget keys. Tests rely on these exact strings.
+MODEL_PICKER = "model_picker"  # st.selectbox: the active model (its value mirrors ACTIVE_MODEL)
+TRAIN_PRESET = "train_preset"  # st.selectbox: seed, robust
+TRAIN_EPOCHS = "train_epochs"  # st.number_input, 1-50
+TRAIN_BATCH_SIZE = "train_batch_size"  # st.number_input
+TRAIN_OPTIMIZER = "train_optimizer"  # st.selectbox: rmsprop, adam, sgd
+TRAIN_LEARNING_RATE = "train_learning_rate"  # st.number_input
+TRAIN_AUGMENT = "train_augment"  # st.toggle
+TRAIN_DIGITS = "train_digits"  # st.number_input; empty = all training digits
+TRAIN_SEED = "train_seed"  # st.number_input: the random seed
+TRAIN_BUTTON = "train_button"
+STOP_BUTTON = "stop_button"
+USE_MODEL_BUTTON = "use_model"  # + "_<run id>" on the Retrain page
+SAVE_NAME = "save_name"  # st.text_input, + "_<run id>"
+SAVE_REPLACE = "save_replace"  # st.checkbox, + "_<run id>"
+COMPARE_RUNS = "compare_runs"  # st.multiselect of runs on the Retrain page
+DETAIL_RUN = "detail_run"  # st.selectbox: the run whose details are shown
+# Container keys (the st-key-<key> CSS class).
+TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
+TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
+# State (not widgets).
+SESSION_TOKEN = "session_token"  # tells this browser session apart for the run manager
+ACTIVE_RUN = "active_run"  # run id of this session's run that is waiting or training
+RUN_HISTORY = "run_history"  # this session's ended runs (RunView), oldest first
+RUN_FOLDER = "run_folder"  # SessionFolder: where this session's trained models are written
+TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train press
+# The draw page shows this test digit (dict: pixels bytes, label, origin) in its sample view.
+OPENED_TEST_DIGIT = "opened_test_digit"
+
+
+# --- Explore an image: charts, sections and the pixel inspector ---
+# Plotly chart keys (also the st-key-<key> CSS class).
+CHANNELS_CHART = "channels"  # every channel's picture over its histogram
+PIXEL_LOCATOR_CHART = "pixel_locator"  # the small picture marking the chosen pixel
+DIGIT_INPUT_BOX = "digit_input"  # container of the 28 × 28 grid of values
+# int: how many pixels were picked by a click; the clickable picture is redrawn
+# fresh after each, so that a later click on the same pixel is seen again.
+PIXEL_PICKS = "pixel_picks"
+# dict(id, name, origin): this session's last own image, shown again after the upload
+# widget empties on a page switch (its analysis lives in components/image_store.py).
+IMAGE_EARLIER = "image_earlier"
+
+
 # --- Draw a digit: fixes from issue 10 ---
 DIGIT_CANVAS = "digit_canvas_widget"  # the canvas component; one key for good (see canvas._clear)
 DRAW_LAYERS_BOX = "draw_layers"  # container of the layer explorer (st-key-<key> class)

@@ -38,6 +38,10 @@ def main() -> None:
             page.goto(f"{url}/{path}")
             expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=90_000)
             expect(page.get_by_test_id("stSidebar").get_by_text("Test accuracy")).to_be_visible()
+            # Pages that run the model finish their script run only once it is loaded.
+            expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(
+                1, timeout=90_000
+            )
             page.wait_for_load_state("networkidle")
             # Streamlit scrolls inside its main block, so measure that, not the body.
             content = page.get_by_test_id("stMainBlockContainer").bounding_box()["height"]

@@ -12,6 +12,74 @@ from dataclasses import asdict, dataclass
 
 OPTIMIZERS = ("rmsprop", "adam", "sgd")  # sgd always with momentum 0.9
 SCHEDULES = ("constant", "cosine")
+MAX_EPOCHS = 50
+# Validation: the last tenth of the training digits, at most this many, is held
+# out of training and scored after every epoch (Keras's validation_split also
+# takes the end). The test set stays untouched until the run is over.
+MAX_VALIDATION_DIGITS = 1000
+
+
+class RecipeError(ValueError):
+    """A recipe with bad values; `problems` holds one sentence per bad value."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def validation_size(train_digits: int) -> int:
+    """How many of `train_digits` are held out for validation."""
+    return min(MAX_VALIDATION_DIGITS, train_digits // 10)
+
+
+def trainable_digits(train_digits: int) -> int:
+    """How many training digits a recipe can train on: all but the validation digits."""
+    return train_digits - validation_size(train_digits)
+
+
+def recipe_problems(values: dict, train_digits: int | None = None) -> list[str]:
+    """Every bad value in `values` (Recipe's fields), one sentence each, for people.
+
+    With `train_digits` (the data source's training set size), sizes are also
+    checked against the data.
+    """
+    problems = []
+    epochs, batch_size = values.get("epochs", 1), values.get("batch_size", 1)
+    learning_rate, train_size = values.get("learning_rate", 1.0), values.get("train_size")
+    if epochs < 1:
+        problems.append(f"Epochs must be at least 1 (got {epochs}): 0 epochs trains nothing.")
+    if batch_size < 1:
+        problems.append(f"Batch size must be at least 1 (got {batch_size}).")
+    if values.get("optimizer", OPTIMIZERS[0]) not in OPTIMIZERS:
+        problems.append(
+            f"Optimizer must be one of {', '.join(OPTIMIZERS)} (got {values['optimizer']!r})."
+        )
+    if not learning_rate > 0:
+        problems.append(
+            f"Learning rate must be above 0 (got {learning_rate:g}): at 0 the weights never "
+            "change, and below 0 they climb the loss instead of descending it."
+        )
+    if train_size is not None and train_size < 1:
+        problems.append(f"Training digits must be at least 1 (got {train_size}).")
+    if values.get("schedule", SCHEDULES[0]) not in SCHEDULES:
+        problems.append(
+            f"Schedule must be one of {', '.join(SCHEDULES)} (got {values['schedule']!r})."
+        )
+    if train_digits is None or problems:
+        return problems
+    available = trainable_digits(train_digits)
+    if train_size is not None and train_size > available:
+        problems.append(
+            f"Training digits: {train_size:,} asked for, but this data has {available:,} to "
+            f"train on ({validation_size(train_digits):,} more are held out for validation)."
+        )
+    used = min(train_size or available, available)
+    if batch_size > used:
+        problems.append(
+            f"Batch size {batch_size:,} is larger than the {used:,} training digits: choose "
+            f"at most {used:,}, so that every step sees a full batch."
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -26,18 +94,17 @@ class Recipe:
     schedule: str = "constant"  # "cosine" decays the learning rate to 0 over the run
 
     def __post_init__(self):
-        if self.epochs < 1:
-            raise ValueError("epochs must be at least 1")
-        if self.batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}")
-        if not self.learning_rate > 0:
-            raise ValueError("learning_rate must be positive")
-        if self.train_size is not None and self.train_size < 1:
-            raise ValueError("train_size must be at least 1")
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {SCHEDULES}, not {self.schedule!r}")
+        problems = recipe_problems(asdict(self))
+        if problems:
+            raise RecipeError(problems)
+
+    @classmethod
+    def checked(cls, values: dict, train_digits: int | None = None) -> Recipe:
+        """A Recipe from `values`, or RecipeError listing every bad value (sizes vs the data too)."""
+        problems = recipe_problems(values, train_digits)
+        if problems:
+            raise RecipeError(problems)
+        return cls(**values)
 
     @classmethod
     def for_preset(cls, preset: str, **overrides) -> Recipe:

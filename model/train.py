@@ -1,7 +1,11 @@
 """Train a preset from the command line and save it with its model card.
 
     python -m model.train --preset seed --epochs 5 --batch-size 64 --optimizer rmsprop \
-        [--data PATH] --out model/shipped/seed.keras
+        [--data PATH] [--strategy auto] --out model/shipped/seed.keras
+
+--strategy picks the tf.distribute strategy (model/distribute.py): "auto" uses
+every GPU when there are several, "multiworker" trains one model on several
+machines listed in TF_CONFIG (each machine runs this same command).
 """
 
 from __future__ import annotations
@@ -11,7 +15,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.recipes import OPTIMIZERS, PRESETS, SCHEDULES, Recipe
+from model.recipes import (
+    OPTIMIZERS,
+    PRESETS,
+    SCHEDULES,
+    Recipe,
+    RecipeError,
+    recipe_problems,
+    validation_size,
+)
+
+STRATEGIES = ("auto", "default", "mirrored", "multiworker")  # as model/distribute.py
 
 if TYPE_CHECKING:  # TensorFlow loads only once the arguments are parsed
     import keras
@@ -33,6 +47,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--train-size", type=int, help="use only the first N training digits")
     parser.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $MNIST_PATH)")
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="auto",
+        help="tf.distribute strategy: auto = mirrored over all GPUs when there are several",
+    )
     parser.add_argument("--name", help="name shown in the app (default: the output file's stem)")
     parser.add_argument("--out", required=True, help="where to write the .keras model")
     return parser.parse_args(argv)
@@ -42,9 +62,14 @@ def print_progress(p: Progress) -> None:
     # One line per tenth of an epoch keeps logs readable on slow machines.
     step = max(1, p.batches // 10)
     if p.epoch_done:
+        validation = (
+            f"  val_loss {p.val_loss:.4f}  val_acc {p.val_accuracy:.4f}"
+            if p.val_loss is not None
+            else ""
+        )
         print(
-            f"epoch {p.epoch}/{p.epochs} done  loss {p.loss:.4f}  acc {p.accuracy:.4f}  "
-            f"{p.elapsed_s:.0f}s",
+            f"epoch {p.epoch}/{p.epochs} done  loss {p.loss:.4f}  acc {p.accuracy:.4f}"
+            f"{validation}  {p.elapsed_s:.0f}s",
             flush=True,
         )
     elif p.batch % step == 0:
@@ -60,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     # Imported after argument parsing so --help answers without loading TensorFlow.
     from model.cards import ModelCard
     from model.data import DataError, load_mnist
+    from model.distribute import describe, make_strategy
     from model.persistence import save_model
+    from model.run_types import FINISHED
     from model.trainer import train
 
     try:
@@ -76,18 +103,32 @@ def main(argv: list[str] | None = None) -> int:
             train_size=args.train_size,
         )
         data = load_mnist(args.data)
+        problems = recipe_problems(recipe.to_dict(), len(data.x_train))
+        if problems:
+            raise RecipeError(problems)
+        strategy = make_strategy(args.strategy)
     except (ValueError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if data.notice:
         print(f"note: {data.notice}", flush=True)
     print(
-        f"training preset {args.preset!r} on the {data.train_description} from {data.source}",
+        f"training preset {args.preset!r} on the {data.train_description} from {data.source}, "
+        f"the last {validation_size(len(data.x_train)):,} held out for validation",
         flush=True,
     )
     print(f"recipe: {recipe.to_dict()}", flush=True)
+    print(f"strategy: {describe(strategy)}", flush=True)
 
-    result = train(args.preset, recipe, data, on_progress=print_progress)
+    result = train(args.preset, recipe, data, on_progress=print_progress, strategy=strategy)
+    if result.outcome != FINISHED:
+        epoch, batch = result.stopped_at or (0, 0)
+        print(
+            f"error: the run {result.outcome} in epoch {epoch}, batch {batch} (the loss became "
+            "NaN); nothing was saved. Try a smaller learning rate.",
+            file=sys.stderr,
+        )
+        return 1
     print(
         f"test loss {result.test_loss:.4f}  test accuracy {result.test_accuracy:.4f} "
         f"on the {data.test_description}  ({result.seconds:.0f}s training)",
@@ -98,12 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         name=args.name or Path(args.out).stem,
         preset=args.preset,
         recipe=recipe.to_dict(),
-        trained_on=data.train_description,
+        trained_on=f"first {result.train_digits:,} MNIST training digits",
         test_set=data.test_description,
         test_loss=round(result.test_loss, 6),
         test_accuracy=round(result.test_accuracy, 6),
         params=int(result.model.count_params()),
         sha256="",
+        notes=[f"{result.validation_digits:,} more training digits held out for validation"],
     )
     try:
         card = save_model(inference_copy(result.model), args.out, card)

@@ -1,13 +1,15 @@
 """Training: one function trains any preset with any recipe.
 
 It reports progress through a callback, stops within one batch when a
-`threading.Event` is set, and returns the model with its history and test metrics.
-The app's retrain page and `python -m model.train` both call `train()`.
+`threading.Event` (or a multiprocessing Event) is set, stops as "diverged" when
+the loss becomes NaN, and returns the model with its history and test
+predictions. The model is built and trained inside a tf.distribute strategy
+(model/distribute.py). The app's training worker and `python -m model.train`
+both call `train()`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import threading
 import time
@@ -19,25 +21,15 @@ import numpy as np
 import tensorflow as tf
 
 from model.architectures import build
+from model.assessment import cross_entropy
+from model.augment import augment_batch
 from model.data import MnistData, as_model_input
+from model.distribute import make_strategy
 from model.mnist import NUM_CLASSES
-from model.recipes import Recipe
+from model.recipes import Recipe, trainable_digits
+from model.run_types import DIVERGED, FINISHED, STOPPED, Progress
 
-
-@dataclass(frozen=True)
-class Progress:
-    epoch: int  # 1-based
-    epochs: int
-    batch: int  # 1-based, within the epoch
-    batches: int  # per epoch
-    loss: float
-    accuracy: float
-    elapsed_s: float
-    epoch_done: bool = False
-
-    @property
-    def fraction(self) -> float:
-        return ((self.epoch - 1) * self.batches + self.batch) / (self.epochs * self.batches)
+__all__ = ["Progress", "TrainingResult", "make_dataset", "make_optimizer", "train"]
 
 
 @dataclass
@@ -45,13 +37,23 @@ class TrainingResult:
     model: keras.Model
     preset: str
     recipe: Recipe
-    history: dict[str, list[float]]  # per-epoch loss and accuracy
-    test_loss: float
-    test_accuracy: float
+    outcome: str  # FINISHED, STOPPED (cancelled) or DIVERGED (the loss became NaN)
+    history: dict[str, list[float]]  # per-epoch loss, accuracy, val_loss, val_accuracy
     train_digits: int
-    cancelled: bool
+    validation_digits: int
     seconds: float
+    # On data's test set; None unless the run finished (a stopped or diverged
+    # model is never measured, saved or used).
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+    test_probabilities: np.ndarray | None = None  # (N, 10)
+    epochs_done: int = 0
+    stopped_at: tuple[int, int] | None = None  # (epoch, batch) of the last batch run
     batch_log: list[tuple[float, float]] = field(default_factory=list)  # (loss, acc) per batch
+
+    @property
+    def cancelled(self) -> bool:
+        return self.outcome == STOPPED
 
 
 def make_optimizer(recipe: Recipe, steps: int) -> keras.optimizers.Optimizer:
@@ -63,41 +65,6 @@ def make_optimizer(recipe: Recipe, steps: int) -> keras.optimizers.Optimizer:
     if recipe.optimizer == "adam":
         return keras.optimizers.Adam(learning_rate=lr)
     return keras.optimizers.SGD(learning_rate=lr, momentum=0.9)
-
-
-def augment_batch(images: tf.Tensor, seed: int) -> tf.Tensor:
-    """Random rotation, slant, scale, shift and stroke thickness: digits as people draw them.
-
-    images: (B, 28, 28, 1) float32 in [0, 1].
-    """
-    affine = _affine_augmenter(seed)
-    images = affine(images, training=True)
-    # Stroke thickness: a 2×2 max filter thickens by one pixel, a 3×3 one by two
-    # (a small digit drawn with a wide pen), and a 2×2 min filter thins.
-    thick = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
-    thicker = tf.nn.max_pool2d(images, ksize=3, strides=1, padding="SAME")
-    thin = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
-    choice = tf.random.uniform((tf.shape(images)[0], 1, 1, 1), 0, 1)
-    images = tf.where(choice < 0.2, thick, images)
-    images = tf.where((choice >= 0.2) & (choice < 0.3), thicker, images)
-    images = tf.where(choice > 0.85, thin, images)
-    return tf.clip_by_value(images, 0.0, 1.0)
-
-
-# One augmenter per seed, built once: its layers carry their own random state.
-@functools.cache
-def _affine_augmenter(seed: int) -> keras.Sequential:
-    return keras.Sequential(
-        [
-            # factor is a fraction of a full turn: 0.045 × 360° ≈ ±16°.
-            keras.layers.RandomRotation(0.045, fill_mode="constant", seed=seed),
-            # Slant: a horizontal shear of up to ±0.25.
-            keras.layers.RandomShear(x_factor=0.25, fill_mode="constant", seed=seed + 3),
-            keras.layers.RandomZoom(0.12, fill_mode="constant", seed=seed + 1),
-            keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant", seed=seed + 2),
-        ],
-        name="augment",
-    )
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Dataset:
@@ -137,32 +104,86 @@ class _CancelCheck(keras.callbacks.Callback):
 
 
 class _ProgressReporter(keras.callbacks.Callback):
-    # Synchronous on purpose: Keras's async dispatch uses a thread pool, which
-    # would deliver batch reports out of order. benchmarks/training.py measures the cost.
+    """Reports every batch and every epoch; stops the run when the loss is no longer finite.
 
-    def __init__(self, epochs: int, batches: int, on_progress: Callable[[Progress], None] | None):
+    Keras's batch logs hold the epoch's running means, weighted by batch size;
+    the loss and accuracy of the batch alone are recovered from two consecutive
+    means. Validation digits are scored here after each complete epoch, not by
+    fit(validation_data=...), which would also score a stopped epoch and so
+    delay Stop. Synchronous on purpose: Keras's async dispatch uses a thread
+    pool, which would deliver batch reports out of order. benchmarks/training.py
+    measures the cost.
+    """
+
+    def __init__(
+        self,
+        epochs: int,
+        digits: int,
+        batch_size: int,
+        on_progress: Callable[[Progress], None] | None,
+        validation: tuple[np.ndarray, np.ndarray] | None = None,  # model inputs, labels
+    ):
         super().__init__()
-        self.epochs, self.batches, self.on_progress = epochs, batches, on_progress
+        self.epochs, self.digits, self.batch_size = epochs, digits, batch_size
+        self.validation = validation
+        self.batches = math.ceil(digits / batch_size)
+        self.on_progress = on_progress
         self.epoch = 1
         self.start = time.perf_counter()
         self.batch_log: list[tuple[float, float]] = []
+        self.last_batch: tuple[int, int] | None = None
+        self.diverged_at: tuple[int, int] | None = None
+        self.epochs_done = 0
+        self._sums = (0.0, 0.0)  # running loss and accuracy sums over the epoch's digits
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch + 1
+        self._sums = (0.0, 0.0)
 
     def on_train_batch_end(self, batch, logs=None):
         loss, acc = float(logs["loss"]), float(logs["accuracy"])
+        seen = min((batch + 1) * self.batch_size, self.digits)
+        size = seen - min(batch * self.batch_size, self.digits)
+        sums = (loss * seen, acc * seen)
+        batch_loss = (sums[0] - self._sums[0]) / size
+        batch_acc = (sums[1] - self._sums[1]) / size
+        self._sums = sums
         self.batch_log.append((loss, acc))
+        self.last_batch = (self.epoch, batch + 1)
+        if not math.isfinite(loss):
+            self.diverged_at = self.last_batch
+            self.model.stop_training = True
         if self.on_progress:
-            self.on_progress(self._progress(batch + 1, loss, acc, epoch_done=False))
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.on_progress and logs:
             self.on_progress(
-                self._progress(self.batches, float(logs["loss"]), float(logs["accuracy"]), True)
+                self._progress(
+                    batch + 1, loss, acc, batch_loss=batch_loss, batch_accuracy=batch_acc
+                )
             )
 
-    def _progress(self, batch: int, loss: float, acc: float, epoch_done: bool) -> Progress:
+    def on_epoch_end(self, epoch, logs=None):
+        complete = self.last_batch == (self.epoch, self.batches)
+        if self.diverged_at is not None or not logs or not complete:
+            return  # a stopped or diverged epoch is not a finished one
+        self.epochs_done = self.epoch
+        if self.validation is not None:
+            x_val, y_val = self.validation
+            probabilities = self.model.predict(x_val, batch_size=500, verbose=0)
+            # Into Keras's logs, so the History callback (which runs after this one) keeps them.
+            logs["val_loss"] = cross_entropy(probabilities, y_val)
+            logs["val_accuracy"] = float(np.mean(np.argmax(probabilities, axis=1) == y_val))
+        if self.on_progress:
+            self.on_progress(
+                self._progress(
+                    self.batches,
+                    float(logs["loss"]),
+                    float(logs["accuracy"]),
+                    epoch_done=True,
+                    val_loss=logs.get("val_loss"),
+                    val_accuracy=logs.get("val_accuracy"),
+                )
+            )
+
+    def _progress(self, batch: int, loss: float, acc: float, **extra) -> Progress:
         return Progress(
             epoch=self.epoch,
             epochs=self.epochs,
@@ -171,8 +192,18 @@ class _ProgressReporter(keras.callbacks.Callback):
             loss=loss,
             accuracy=acc,
             elapsed_s=time.perf_counter() - self.start,
-            epoch_done=epoch_done,
+            **extra,
         )
+
+
+def split_for_training(
+    data: MnistData, recipe: Recipe
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x_train, y_train, x_val, y_val): validation is the end of the training set, held out."""
+    trainable = trainable_digits(len(data.x_train))
+    x_val, y_val = data.x_train[trainable:], data.y_train[trainable:]
+    size = trainable if recipe.train_size is None else min(recipe.train_size, trainable)
+    return data.x_train[:size], data.y_train[:size], x_val, y_val
 
 
 def train(
@@ -182,22 +213,33 @@ def train(
     *,
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    strategy: tf.distribute.Strategy | None = None,
 ) -> TrainingResult:
-    """Build `preset`, fit it with `recipe` on `data`, and measure it on data's test set."""
-    keras.utils.set_random_seed(recipe.seed)
-    x_train, y_train = data.x_train, data.y_train
-    if recipe.train_size is not None:
-        x_train, y_train = x_train[: recipe.train_size], y_train[: recipe.train_size]
-    batches = math.ceil(len(x_train) / recipe.batch_size)
+    """Build `preset`, fit it with `recipe` on `data`, and measure it on data's test set.
 
-    model = build(preset)
-    model.compile(
-        optimizer=make_optimizer(recipe, steps=batches * recipe.epochs),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    Validation digits (the end of data's training set) are scored after every
+    epoch. `strategy` defaults to make_strategy("auto").
+    """
+    keras.utils.set_random_seed(recipe.seed)
+    x_train, y_train, x_val, y_val = split_for_training(data, recipe)
+    strategy = strategy or make_strategy("auto")
+    with strategy.scope():
+        model = build(preset)
+        model.compile(
+            optimizer=make_optimizer(
+                recipe, steps=math.ceil(len(x_train) / recipe.batch_size) * recipe.epochs
+            ),
+            loss="categorical_crossentropy",
+            metrics=["accuracy"],
+        )
     cancel_check = _CancelCheck(cancel or threading.Event())
-    reporter = _ProgressReporter(recipe.epochs, batches, on_progress)
+    reporter = _ProgressReporter(
+        recipe.epochs,
+        len(x_train),
+        recipe.batch_size,
+        on_progress,
+        validation=(as_model_input(x_val), y_val) if len(x_val) else None,
+    )
     start = time.perf_counter()
     history = model.fit(
         make_dataset(x_train, y_train, recipe),
@@ -209,21 +251,26 @@ def train(
         verbose=0,
     )
     seconds = time.perf_counter() - start
-    test_loss, test_accuracy = model.evaluate(
-        as_model_input(data.x_test),
-        keras.utils.to_categorical(data.y_test, NUM_CLASSES),
-        batch_size=1000,
-        verbose=0,
-    )
-    return TrainingResult(
+    result = TrainingResult(
         model=model,
         preset=preset,
         recipe=recipe,
+        outcome=FINISHED,
         history={k: [float(v) for v in vs] for k, vs in history.history.items()},
-        test_loss=float(test_loss),
-        test_accuracy=float(test_accuracy),
         train_digits=len(x_train),
-        cancelled=cancel_check.cancelled,
+        validation_digits=len(x_val),
         seconds=seconds,
+        epochs_done=reporter.epochs_done,
+        stopped_at=reporter.last_batch,
         batch_log=reporter.batch_log,
     )
+    if reporter.diverged_at is not None:
+        result.outcome = DIVERGED
+    elif cancel_check.cancelled:
+        result.outcome = STOPPED
+    else:
+        probabilities = model.predict(as_model_input(data.x_test), batch_size=1000, verbose=0)
+        result.test_probabilities = probabilities
+        result.test_loss = cross_entropy(probabilities, data.y_test)
+        result.test_accuracy = float(np.mean(np.argmax(probabilities, axis=1) == data.y_test))
+    return result

@@ -16,6 +16,9 @@ from tests.live_server import (
 )
 
 APP_TIMEOUT_S = START_TIMEOUT_S
+# Training workers started by the tests use the bundled sample unless a test
+# sets MNIST_PATH: never a download, whatever the network.
+os.environ.setdefault("CNN_LENS_NO_DOWNLOAD", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)

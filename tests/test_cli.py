@@ -47,14 +47,32 @@ def test_train_writes_model_and_card(tmp_path, small_npz, capsys):
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert "epoch 1/1 done" in printed and "test accuracy" in printed
+    assert "epoch 1/1 done" in printed and "val_acc" in printed and "test accuracy" in printed
+    assert "strategy: _DefaultDistributionStrategy, 1 replica" in printed
     card = read_card(out)
     assert card.preset == "seed" and card.params == 93_322
-    assert card.trained_on == "first 192 MNIST training digits"
+    # The last 19 of the 192 training digits are held out for validation.
+    assert card.trained_on == "first 173 MNIST training digits"
     assert card.test_set == "first 300 digits of the official MNIST test set"
     assert card.recipe["optimizer"] == "rmsprop" and card.recipe["batch_size"] == 64
     model, _ = load_model(out)
     assert model.count_params() == 93_322
+
+
+def test_train_refuses_a_batch_larger_than_the_data(tmp_path, small_npz, capsys):
+    code = train.main(
+        ["--batch-size", "500", "--data", str(small_npz), "--out", str(tmp_path / "m.keras")]
+    )
+    assert code == 2
+    assert "Batch size 500 is larger than the 173 training digits" in capsys.readouterr().err
+    assert not (tmp_path / "m.keras").exists()
+
+
+def test_multiworker_strategy_needs_tf_config(tmp_path, small_npz, capsys, monkeypatch):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    args = ["--strategy", "multiworker", "--data", str(small_npz)]
+    assert train.main([*args, "--out", str(tmp_path / "m.keras")]) == 2
+    assert "needs TF_CONFIG" in capsys.readouterr().err
 
 
 def test_train_reports_bad_data(tmp_path, capsys):

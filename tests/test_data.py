@@ -1,4 +1,5 @@
 import gzip
+import os
 
 import numpy as np
 import pytest
@@ -60,12 +61,27 @@ def test_falls_back_to_bundled_sample_with_notice(monkeypatch):
     loaded = load_mnist()
     assert loaded.source == "bundled sample"
     assert "no network" in loaded.notice and "bundled MNIST sample" in loaded.notice
-    assert loaded.x_train.shape == (4000, 28, 28) and loaded.x_test.shape == (1000, 28, 28)
+    assert loaded.x_train.shape == (4000, 28, 28) and loaded.x_test.shape == (2000, 28, 28)
     assert set(np.unique(loaded.y_train)) == set(range(10))
 
 
 def test_bundled_sample_is_small():
     assert mnist.BUNDLED_SAMPLE.stat().st_size < 1_000_000
+
+
+@pytest.mark.skipif(
+    not os.environ.get("MNIST_PATH"), reason="needs the official MNIST files (MNIST_PATH)"
+)
+def test_bundled_sample_is_the_first_official_digits():
+    official = load_mnist()
+    sample = mnist.load_bundled_sample()
+    assert official.test_description == "official MNIST test set (10,000 digits)"
+    n_train, n_test = len(sample.x_train), len(sample.x_test)
+    assert (n_train, n_test) == (4000, 2000)
+    assert np.array_equal(sample.x_test, official.x_test[:n_test])
+    assert np.array_equal(sample.y_test, official.y_test[:n_test])
+    assert np.array_equal(sample.x_train, official.x_train[:n_train])
+    assert np.array_equal(sample.y_train, official.y_train[:n_train])
 
 
 @pytest.mark.parametrize(

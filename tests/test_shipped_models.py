@@ -35,7 +35,7 @@ def test_seed_card_is_the_seed_recipe():
 
 
 def test_bundled_test_digits_are_classified(shipped):
-    # Runs everywhere: the first 1,000 official test digits ship with the repo.
+    # Runs everywhere: the first 2,000 official test digits ship with the repo.
     _, classifier, _ = shipped
     sample = load_bundled_sample()
     _, accuracy = evaluate(classifier, sample.x_test, sample.y_test)

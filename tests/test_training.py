@@ -1,11 +1,17 @@
+import subprocess
+import sys
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from model.augment import augment_batch, max_filter
 from model.recipes import Recipe
-from model.trainer import augment_batch, train
+from model.run_types import DIVERGED, FINISHED, STOPPED
+from model.trainer import train
+from tests.conftest import ROOT
 from tests.helpers import tiny_mnist
 
 
@@ -22,7 +28,46 @@ def test_a_few_batches_train_and_report_progress():
     assert len(result.history["loss"]) == 2
     assert result.history["loss"][1] < result.history["loss"][0]
     assert result.train_digits == 128 and not result.cancelled
+    assert result.outcome == FINISHED and result.epochs_done == 2
     assert 0.0 <= result.test_accuracy <= 1.0 and result.test_loss > 0
+    assert result.test_probabilities.shape == (200, 10)
+
+
+def test_validation_digits_are_held_out_and_scored_every_epoch():
+    reports = []
+    data = tiny_mnist(n_train=300)
+    result = train("seed", Recipe(epochs=2, batch_size=64), data, on_progress=reports.append)
+    # The last 30 of 300 training digits are the validation digits; the rest train.
+    assert (result.train_digits, result.validation_digits) == (270, 30)
+    epoch_reports = [r for r in reports if r.epoch_done]
+    assert all(0.0 <= r.val_accuracy <= 1.0 and r.val_loss > 0 for r in epoch_reports)
+    assert result.history["val_accuracy"] == [r.val_accuracy for r in epoch_reports]
+
+
+def test_batch_values_are_each_batch_alone():
+    # Keras reports the epoch's running mean; the reporter recovers each batch's
+    # own loss, so their digit-weighted mean is the epoch's loss.
+    reports = []
+    recipe = Recipe(epochs=1, batch_size=50, train_size=120)  # batches of 50, 50 and 20
+    train("seed", recipe, tiny_mnist(), on_progress=reports.append)
+    batches = [r for r in reports if not r.epoch_done]
+    sizes = np.array([50, 50, 20])
+    weighted = np.sum([r.batch_loss for r in batches] * sizes) / sizes.sum()
+    assert weighted == pytest.approx(batches[-1].loss, rel=1e-4)
+    assert batches[0].batch_loss == pytest.approx(batches[0].loss)
+    assert batches[1].batch_loss != pytest.approx(batches[1].loss)
+
+
+def test_nan_loss_ends_the_run_as_diverged():
+    data = tiny_mnist()
+    poisoned = np.full(data.x_train.shape, np.nan, np.float32)  # the loss is NaN at once
+    reports = []
+    recipe = Recipe(epochs=3, batch_size=32, train_size=192)
+    result = train("seed", recipe, replace(data, x_train=poisoned), on_progress=reports.append)
+    assert result.outcome == DIVERGED
+    assert result.stopped_at == (1, 1) and result.epochs_done == 0
+    assert result.test_accuracy is None, "a diverged model is never measured or used"
+    assert len(reports) == 1, "no batch runs after the one whose loss was NaN"
 
 
 def test_cancel_stops_within_one_batch():
@@ -36,9 +81,50 @@ def test_cancel_stops_within_one_batch():
 
     recipe = Recipe(epochs=3, batch_size=16, train_size=256)
     result = train("seed", recipe, tiny_mnist(), on_progress=on_progress, cancel=cancel)
-    assert result.cancelled
+    assert result.cancelled and result.outcome == STOPPED
     assert len(result.batch_log) == 3, "no batch runs after the one during which cancel was set"
     assert len(result.history["loss"]) == 1
+    assert result.epochs_done == 0 and result.stopped_at == (1, 3)
+    assert not any(r.epoch_done for r in seen), "a stopped epoch is not reported as done"
+    assert result.test_accuracy is None
+
+
+MIRRORED_ON_TWO_CPUS = """
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(
+    cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
+)
+from model.distribute import make_strategy
+from model.recipes import Recipe
+from model.trainer import train
+from tests.helpers import tiny_mnist
+
+strategy = make_strategy("mirrored")
+assert strategy.num_replicas_in_sync == 2, strategy.num_replicas_in_sync
+assert type(make_strategy("auto")).__name__ == "_DefaultDistributionStrategy"
+reports = []
+result = train(
+    "seed", Recipe(epochs=1, batch_size=32, train_size=128), tiny_mnist(),
+    on_progress=reports.append, strategy=strategy,
+)
+assert result.outcome == "finished", result.outcome
+assert len([r for r in reports if not r.epoch_done]) == 4
+print("replicas", strategy.num_replicas_in_sync, "accuracy", result.test_accuracy)
+"""
+
+
+def test_mirrored_strategy_trains_over_two_logical_cpus():
+    # Logical devices must be set before TensorFlow initialises, so in a fresh process.
+    done = subprocess.run(
+        [sys.executable, "-c", MIRRORED_ON_TWO_CPUS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "replicas 2 accuracy" in done.stdout
 
 
 def test_augmented_robust_preset_trains():
@@ -56,6 +142,15 @@ def test_augmentation_changes_digits_but_keeps_range():
     assert np.abs(augmented - digits).mean() > 0.01
     # Still a digit: most of the ink survives.
     assert augmented.sum() > 0.5 * digits.sum()
+
+
+def test_max_filter_is_max_pooling():
+    x = tf.constant(np.random.default_rng(0).random((3, 11, 13, 1), dtype=np.float32))
+    for size in (2, 3, 5):
+        pooled = tf.nn.max_pool2d(x, ksize=size, strides=1, padding="SAME")
+        assert np.array_equal(max_filter(x, size).numpy(), pooled.numpy())
+        thinned = -tf.nn.max_pool2d(-x, ksize=size, strides=1, padding="SAME")
+        assert np.array_equal(-max_filter(-x, size).numpy(), thinned.numpy())
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,234 @@
+"""The sidebar's training section, on every page: recipe, Train and Stop, live progress, result.
+
+The training itself runs in the run manager's worker process; this code only
+reads snapshots of it. While a run is on anywhere on the server, the controls
+are an `st.fragment` that reruns every second on its own, so progress moves
+while the rest of the page (a drawing, say) is left alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from components import state_keys as keys
+from components.recipe_form import (
+    checked_recipe,
+    current_recipe_values,
+    data_words,
+    recipe_form,
+    recipe_summary,
+)
+from components.run_actions import run_actions
+from components.run_store import (
+    keep_run,
+    model_name,
+    next_run_number,
+    run_manager,
+    runs,
+    session_folder,
+    session_id,
+)
+from components.sidebar import active_model_name
+from components.training_charts import CHART_CONFIG, Curves, live_curves_figure
+from model.run_manager import RunRefused
+from model.run_types import FINISHED, RunJob
+from model.run_view import RunView, format_seconds
+
+POLL_S = 1.0  # progress redraws per second while a run is on
+
+
+def training_sidebar() -> None:
+    manager = run_manager()
+    manager.heartbeat(session_id())
+    with st.sidebar:
+        st.divider()
+        st.subheader("Train a new model")
+        data = manager.data_info()
+        with st.expander("Recipe", expanded=False):
+            recipe_form(data)
+        kept = len(runs())
+        mine = _my_run()
+        if len(runs()) != kept:
+            st.rerun()  # a run just ended: the picker above must list its model
+        _buttons(mine)
+        running = mine is not None or bool(manager.activity())
+        warming = data is None and manager.data_error() is None
+        # The fragments hold no widgets: a click on a widget that a ticking fragment is
+        # redrawing can be lost. Each sits in a container of its own, so redrawing one
+        # never touches the other. Re-registered on every app run: it ticks only
+        # while something is training, or while the worker loads the digits.
+        with st.container():
+            st.fragment(_live, run_every=POLL_S if running or warming else None)(running)
+        with st.container():
+            st.fragment(_latest_result)()
+
+
+def _buttons(mine: RunView | None) -> None:
+    """Train and Stop. A click reruns the whole app, which then starts or stops the ticking."""
+    stopping = mine is not None and mine.stop_reason is not None
+    train_col, stop_col = st.columns(2)
+    train_col.button(
+        "Train",
+        key=keys.TRAIN_BUTTON,
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=mine is not None,
+        on_click=_press_train,
+        width="stretch",
+    )
+    stop_col.button(
+        "Stop",
+        key=keys.STOP_BUTTON,
+        icon=":material/stop:",
+        disabled=mine is None or stopping,
+        on_click=_press_stop,
+        width="stretch",
+    )
+    message = st.session_state.pop(keys.TRAIN_MESSAGE, None)
+    if message:
+        kind, text = message
+        (st.error if kind == "error" else st.warning)(text, icon=":material/block:")
+
+
+def _press_train() -> None:
+    preset, values = current_recipe_values()
+    manager = run_manager()
+    recipe = checked_recipe(values, manager.data_info())
+    if isinstance(recipe, list):
+        st.session_state[keys.TRAIN_MESSAGE] = ("error", " ".join(recipe))
+        return
+    active = active_model_name()
+    job = RunJob(
+        run_id=uuid.uuid4().hex[:12],
+        number=next_run_number(),
+        preset=preset,
+        recipe=recipe,
+        out_path=str(session_folder() / f"run-{uuid.uuid4().hex[:8]}.keras"),
+        previous_model=active,
+        previous_label=model_name(active),
+    )
+    try:
+        view = manager.submit(session_id(), job)
+    except RunRefused as err:
+        st.session_state[keys.TRAIN_MESSAGE] = ("warning", str(err))
+        return
+    st.session_state[keys.ACTIVE_RUN] = view.job.run_id
+
+
+def _press_stop() -> None:
+    run_id = st.session_state.get(keys.ACTIVE_RUN)
+    if run_id:
+        run_manager().stop(session_id(), run_id)
+
+
+def _my_run() -> RunView | None:
+    """This session's waiting or training run; an ended one is moved into the session's runs."""
+    run_id = st.session_state.get(keys.ACTIVE_RUN)
+    if not run_id:
+        return None
+    manager = run_manager()
+    view = manager.view(run_id)
+    if view is not None and not view.ended:
+        return view
+    ended = manager.collect(session_id(), run_id)
+    if ended is not None:
+        keep_run(ended)
+    st.session_state[keys.ACTIVE_RUN] = None
+    return None
+
+
+def _live(was_running: bool) -> None:
+    """Where the runs are: this session's, or another session's that it would wait for."""
+    manager = run_manager()
+    manager.heartbeat(session_id())
+    data_words(manager.data_info(), manager.data_error())
+    mine = _my_run()
+    others = [view for view in manager.activity() if mine is None or view.job != mine.job]
+    if (mine is not None or bool(others)) != was_running:
+        st.rerun()  # the whole app: the buttons, the ticking and the picker follow
+    if mine is not None:
+        _progress(mine, mine.stop_reason is not None)
+    elif others:
+        running = others[0]
+        where = running.status_text() if running.status != "waiting" else "waiting"
+        waiting = len(others) - 1
+        st.info(
+            f"Another session is training ({running.job.preset}, {where}, "
+            f"{running.fraction:.0%} done)"
+            + (f", and {waiting} more waiting" if waiting else "")
+            + ". One run trains at a time: if you press Train, yours waits in line.",
+            icon=":material/hourglass_top:",
+        )
+        st.progress(running.fraction)
+
+
+def _progress(view: RunView, stopping: bool) -> None:
+    with st.container(key=keys.TRAIN_PROGRESS_BOX):
+        status = "stopping…" if stopping and not view.ended else view.status_text()
+        st.markdown(f"**Run {view.job.number}** ({view.job.preset}): {status}")
+        st.progress(view.fraction, text=f"{view.fraction:.0%} of all batches of all epochs")
+        if view.started_at is not None:
+            eta = view.eta_s
+            st.caption(
+                f"Elapsed {format_seconds(view.elapsed_s)}"
+                + (f" · about {format_seconds(eta)} left" if eta is not None else "")
+            )
+        if view.batch_loss and view.last is not None:
+            curves = Curves(
+                f"run {view.job.number}",
+                view.batch_loss,
+                view.batch_accuracy,
+                view.last.batches,
+                view.epochs,
+            )
+            st.plotly_chart(
+                live_curves_figure(curves, view.job.recipe.epochs, height=300),
+                key="live_curves",
+                config=CHART_CONFIG,
+            )
+        st.caption(recipe_summary(view.job.recipe))
+
+
+def _latest_result() -> None:
+    """The last run of this session: its test accuracy and what to do with it, or how it ended."""
+    history = runs()
+    if not history:
+        return
+    view = history[-1]
+    with st.container(key=keys.TRAIN_RESULT_BOX, border=True):
+        evaluation = view.end.evaluation if view.end else None
+        if view.status == FINISHED and evaluation is not None:
+            st.markdown(
+                f"**Run {view.job.number}** ({view.job.preset}) finished.  \n"
+                f"Test accuracy: {evaluation.test_accuracy:.4f} · test loss "
+                f"{evaluation.test_loss:.4f}"
+            )
+            st.caption(
+                f"On the {evaluation.test_description}, never seen in training. "
+                f"Trained for {format_seconds(view.end.train_seconds)}."
+            )
+            if evaluation.previous is not None:
+                new, old = evaluation.test_accuracy, _accuracy(evaluation)
+                st.caption(
+                    f"{evaluation.previous.label} on the same digits: {old:.4f} "
+                    f"({(new - old) * 100:+.2f} points for the new model)."
+                )
+            run_actions(view)
+        else:
+            st.markdown(f"**Run {view.job.number}** ({view.job.preset}): {view.status_text()}.")
+            st.caption(
+                f"The active model is still {model_name(active_model_name())}: a run that "
+                "did not finish "
+                "never replaces it."
+            )
+        st.page_link(
+            "app_pages/training.py",
+            label="Details on the Retrain page",
+            icon=":material/model_training:",
+        )
+
+
+def _accuracy(evaluation) -> float:
+    return float((evaluation.previous.predicted == evaluation.labels).mean())

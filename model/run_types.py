@@ -1,0 +1,121 @@
+"""What a training run sends from the trainer to the app: plain data, no TensorFlow.
+
+The training worker (model/run_worker.py) imports TensorFlow; the server that
+shows its progress must not. Everything crossing between them is one of these
+dataclasses of numbers, strings and small numpy arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.data import ENV_VAR, MnistData
+from model.recipes import Recipe, trainable_digits, validation_size
+
+# How a run ended. Only a finished run has a model; the others leave the
+# previously active model active.
+FINISHED, STOPPED, FAILED, DIVERGED = "finished", "stopped", "failed", "diverged"
+
+
+@dataclass(frozen=True)
+class Progress:
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based, within the epoch
+    batches: int  # per epoch
+    loss: float  # the epoch's running mean so far, as Keras reports it
+    accuracy: float
+    elapsed_s: float
+    epoch_done: bool = False
+    batch_loss: float | None = None  # this batch alone
+    batch_accuracy: float | None = None
+    val_loss: float | None = None  # on the validation digits, in epoch_done reports
+    val_accuracy: float | None = None
+
+    @property
+    def fraction(self) -> float:
+        return ((self.epoch - 1) * self.batches + self.batch) / (self.epochs * self.batches)
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """Which digits a run trains and is tested on, in words for people."""
+
+    words: str  # "MNIST from MNIST_PATH", "MNIST (Keras download)", "bundled sample (5,000 digits)"
+    train_digits: int  # the source's whole training set, validation digits included
+    test_digits: int
+    test_description: str  # e.g. "official MNIST test set (10,000 digits)"
+    notice: str | None = None
+
+    @property
+    def validation_digits(self) -> int:
+        return validation_size(self.train_digits)
+
+    @property
+    def trainable_digits(self) -> int:
+        return trainable_digits(self.train_digits)
+
+    @classmethod
+    def of(cls, data: MnistData) -> DataInfo:
+        if data.source == "Keras download":
+            words = "MNIST (Keras download)"
+        elif data.source == "bundled sample":
+            words = f"bundled sample ({len(data.x_train) + len(data.x_test):,} digits)"
+        elif data.source == os.environ.get(ENV_VAR):
+            words = "MNIST from MNIST_PATH"
+        else:
+            words = "MNIST from a file"  # never a server path: people see these words
+        return cls(words, len(data.x_train), len(data.x_test), data.test_description, data.notice)
+
+
+@dataclass(frozen=True)
+class RunJob:
+    """One press of Train: what to train, where to save it, what to compare it with."""
+
+    run_id: str
+    number: int  # the session's run number, "run 3"
+    preset: str
+    recipe: Recipe
+    out_path: str  # the session's private .keras file for the trained model
+    previous_model: str  # the active model when Train was pressed: "default", "seed" or a path
+    previous_label: str  # its name for people
+
+
+@dataclass(frozen=True)
+class PreviousModel:
+    """The model that was active when Train was pressed, on the same test digits."""
+
+    label: str
+    predicted: np.ndarray  # (N,) uint8
+    confidence: np.ndarray  # (N,) float32, its probability for its prediction
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    test_description: str
+    test_loss: float
+    test_accuracy: float
+    labels: np.ndarray  # (N,) uint8, true digits of the test set
+    predicted: np.ndarray  # (N,) uint8
+    confidence: np.ndarray  # (N,) float32
+    previous: PreviousModel | None
+    previous_error: str | None  # why there is no comparison, when there is none
+    # Pixels of the test digits the app shows (mistakes and changed answers):
+    # index -> (28, 28) uint8. The rest stay in the worker.
+    digits: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    """The worker's last message about a run."""
+
+    outcome: str  # FINISHED, STOPPED, FAILED or DIVERGED
+    reason: str = ""  # for FAILED and DIVERGED, in words
+    train_seconds: float = 0.0
+    epochs_done: int = 0  # complete epochs
+    evaluation: Evaluation | None = None
+    model_path: str | None = None  # FINISHED only
+    card: dict | None = None  # FINISHED only: the saved model card

@@ -1,0 +1,202 @@
+"""The training worker: one process that loads TensorFlow and the data, trains one model, exits.
+
+    python -m model.run_worker FD
+
+The run manager starts it with one end of a socket pair as file descriptor FD
+(a fresh interpreter, not multiprocessing's spawn: that would re-run the
+server's __main__, which under Streamlit is the app script). It imports
+TensorFlow and loads the digits before it is given a job, so a warm worker
+starts training at once; it runs `execute` on one job and exits, which gives
+all its memory back to the operating system. `execute` is also what a worker
+*thread* runs (benchmarks/thread_vs_process.py compares the two).
+
+Messages are tuples (kind, payload) of plain data (model/run_types.py).
+To the server: ("ready", DataInfo), ("broken", reason), ("status", "starting" |
+"evaluating"), ("progress", Progress), ("end", RunEnd).
+From the server: ("job", RunJob), then perhaps ("cancel", None).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+from model.assessment import compare, worst_mistakes
+from model.data import MnistData, load_mnist
+from model.run_types import (
+    DIVERGED,
+    FAILED,
+    FINISHED,
+    STOPPED,
+    DataInfo,
+    Evaluation,
+    PreviousModel,
+    RunEnd,
+    RunJob,
+)
+
+Emit = Callable[[tuple[str, Any]], None]
+# Set to 1 to skip the Keras download and use the bundled sample when MNIST_PATH is unset.
+NO_DOWNLOAD_ENV = "CNN_LENS_NO_DOWNLOAD"
+MISTAKES_SHOWN = 48  # misclassified digits whose pixels are sent for the gallery
+CHANGES_SHOWN = 12  # fixed and broken digits each, for the comparison
+
+
+def worker_main(server: Connection) -> None:
+    """Process entry point: warm up, wait for one job, run it, exit."""
+    try:
+        import model.trainer  # noqa: F401 - the slow import, done before any job arrives
+
+        data = load_data()
+    except Exception as err:  # noqa: BLE001 - whatever it is, the server must hear why
+        server.send(("broken", reason_for_people(err)))
+        return
+    server.send(("ready", DataInfo.of(data)))
+    try:
+        kind, job = server.recv()
+    except (EOFError, OSError):
+        return  # the server went away before giving a job
+    if kind != "job":
+        return
+    cancel = threading.Event()
+    threading.Thread(target=_listen, args=(server, cancel), daemon=True).start()
+    # A server that went away mid-run leaves nobody to tell.
+    with contextlib.suppress(BrokenPipeError, EOFError, OSError):
+        execute(job, data, server.send, cancel)
+    server.close()
+    # Skip TensorFlow's slow teardown: the result is sent, the OS frees the rest.
+    os._exit(0)
+
+
+def load_data() -> MnistData:
+    """MNIST_PATH, else Keras's download (unless CNN_LENS_NO_DOWNLOAD=1), else the bundled sample."""
+    return load_mnist(allow_download=os.environ.get(NO_DOWNLOAD_ENV) != "1")
+
+
+def _listen(server: Connection, cancel: threading.Event) -> None:
+    """Set `cancel` on the server's ("cancel", None), or when the server is gone."""
+    with contextlib.suppress(EOFError, OSError):
+        while server.recv()[0] != "cancel":
+            pass
+    cancel.set()
+
+
+def execute(job: RunJob, data: MnistData, emit: Emit, cancel: threading.Event) -> None:
+    """Train job on data, reporting through emit; the last message is always ("end", RunEnd)."""
+    emit(("status", "starting"))
+    try:
+        end = _train_and_save(job, data, emit, cancel)
+    except Exception as err:  # noqa: BLE001 - a crashed run is reported, never raised
+        end = RunEnd(FAILED, reason=reason_for_people(err))
+    emit(("end", end))
+
+
+def _train_and_save(job: RunJob, data: MnistData, emit: Emit, cancel: threading.Event) -> RunEnd:
+    from model.cards import ModelCard
+    from model.persistence import save_model
+    from model.train import inference_copy
+    from model.trainer import train
+
+    result = train(
+        job.preset, job.recipe, data, on_progress=lambda p: emit(("progress", p)), cancel=cancel
+    )
+    done = {"train_seconds": result.seconds, "epochs_done": result.epochs_done}
+    if result.outcome == DIVERGED:
+        epoch, batch = result.stopped_at or (0, 0)
+        reason = (
+            f"the training loss became NaN in epoch {epoch}, batch {batch}: the steps were "
+            f"too big. Try a smaller learning rate than {job.recipe.learning_rate:g}."
+        )
+        return RunEnd(DIVERGED, reason=reason, **done)
+    if result.outcome == STOPPED:
+        return RunEnd(STOPPED, **done)
+    emit(("status", "evaluating"))
+    evaluation = _evaluate(job, data, result.test_probabilities, result.test_loss)
+    if cancel.is_set():
+        return RunEnd(STOPPED, **done)
+    info = DataInfo.of(data)
+    card = ModelCard(
+        name=f"run {job.number}",
+        preset=job.preset,
+        recipe=job.recipe.to_dict(),
+        trained_on=f"first {result.train_digits:,} MNIST training digits",
+        test_set=data.test_description,
+        test_loss=round(evaluation.test_loss, 6),
+        test_accuracy=round(evaluation.test_accuracy, 6),
+        params=0,
+        sha256="",
+        notes=[
+            f"data: {info.words}",
+            f"{result.validation_digits:,} more training digits held out for validation",
+        ],
+    )
+    card = save_model(inference_copy(result.model), job.out_path, card)
+    return RunEnd(
+        FINISHED, evaluation=evaluation, model_path=job.out_path, card=asdict(card), **done
+    )
+
+
+def _evaluate(
+    job: RunJob, data: MnistData, probabilities: np.ndarray, test_loss: float
+) -> Evaluation:
+    """The new model's answers, the previous model's on the same digits, and the digits to show."""
+    labels = data.y_test.astype(np.uint8)
+    predicted = np.argmax(probabilities, axis=1).astype(np.uint8)
+    confidence = probabilities.max(axis=1).astype(np.float32)
+    previous, previous_error = None, None
+    try:
+        previous = _previous_answers(job, data)
+    except Exception as err:  # noqa: BLE001 - no comparison is better than no result
+        previous_error = f"the previous model could not be run ({reason_for_people(err)})"
+    shown = set(worst_mistakes(labels, predicted, confidence, MISTAKES_SHOWN).tolist())
+    if previous is not None:
+        comparison = compare(labels, predicted, previous.predicted)
+        shown |= set(comparison.fixed[:CHANGES_SHOWN].tolist())
+        shown |= set(comparison.broken[:CHANGES_SHOWN].tolist())
+    return Evaluation(
+        test_description=data.test_description,
+        test_loss=float(test_loss),
+        test_accuracy=float(np.mean(predicted == labels)),
+        labels=labels,
+        predicted=predicted,
+        confidence=confidence,
+        previous=previous,
+        previous_error=previous_error,
+        digits={index: data.x_test[index].copy() for index in sorted(shown)},
+    )
+
+
+def _previous_answers(job: RunJob, data: MnistData) -> PreviousModel:
+    from model.data import as_model_input
+    from model.persistence import load_model
+
+    model, _ = load_model(job.previous_model)
+    probabilities = model.predict(as_model_input(data.x_test), batch_size=1000, verbose=0)
+    return PreviousModel(
+        label=job.previous_label,
+        predicted=np.argmax(probabilities, axis=1).astype(np.uint8),
+        confidence=probabilities.max(axis=1).astype(np.float32),
+    )
+
+
+_PATH = re.compile(r"(?:/[^\s/:'\"]+)+/([^\s/:'\"]+)")
+
+
+def reason_for_people(err: BaseException) -> str:
+    """One line about what went wrong: the error's kind and message, file paths cut to names."""
+    lines = str(err).strip().splitlines()
+    message = _PATH.sub(r"\1", lines[0] if lines else "")[:300]
+    return f"{type(err).__name__}: {message}" if message else type(err).__name__
+
+
+if __name__ == "__main__":
+    worker_main(Connection(int(sys.argv[1])))

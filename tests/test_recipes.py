@@ -1,0 +1,62 @@
+"""Recipe validation: every bad value gets its own sentence, sizes are checked against the data."""
+
+import pytest
+
+from model.recipes import PRESETS, Recipe, RecipeError, recipe_problems, validation_size
+
+
+def test_defaults_are_the_seed_recipe():
+    assert Recipe() == PRESETS["seed"].recipe
+    assert (Recipe().optimizer, Recipe().epochs, Recipe().batch_size) == ("rmsprop", 5, 64)
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"epochs": 0}, "Epochs must be at least 1 (got 0)"),
+        ({"learning_rate": 0.0}, "Learning rate must be above 0 (got 0)"),
+        ({"learning_rate": -0.01}, "Learning rate must be above 0 (got -0.01)"),
+        ({"batch_size": 0}, "Batch size must be at least 1 (got 0)"),
+        ({"optimizer": "adagrad"}, "Optimizer must be one of rmsprop, adam, sgd"),
+        ({"train_size": 0}, "Training digits must be at least 1"),
+        ({"schedule": "step"}, "Schedule must be one of constant, cosine"),
+    ],
+)
+def test_each_bad_value_is_named(bad, words):
+    values = {**Recipe().to_dict(), **bad}
+    problems = recipe_problems(values)
+    assert len(problems) == 1 and words in problems[0]
+    with pytest.raises(RecipeError, match=r"\(got|must be one of"):
+        Recipe(**values)
+
+
+def test_batch_larger_than_the_data_is_refused():
+    # 4,000 training digits: 400 held out for validation, 3,600 to train on.
+    values = {**Recipe().to_dict(), "batch_size": 5000}
+    (problem,) = recipe_problems(values, train_digits=4000)
+    assert problem.startswith("Batch size 5,000 is larger than the 3,600 training digits")
+    small = {**values, "batch_size": 1500, "train_size": 1000}
+    (problem,) = recipe_problems(small, train_digits=4000)
+    assert "larger than the 1,000 training digits" in problem
+    assert recipe_problems({**values, "batch_size": 3600}, train_digits=4000) == []
+
+
+def test_more_training_digits_than_the_data_has_is_refused():
+    values = {**Recipe().to_dict(), "train_size": 50_000}
+    (problem,) = recipe_problems(values, train_digits=24_345)
+    assert "50,000 asked for" in problem and "23,345 to train on" in problem
+    assert "1,000 more are held out for validation" in problem
+
+
+def test_checked_lists_every_problem_at_once():
+    values = {**Recipe().to_dict(), "epochs": 0, "learning_rate": 0.0}
+    with pytest.raises(RecipeError) as caught:
+        Recipe.checked(values, train_digits=4000)
+    assert len(caught.value.problems) == 2
+    assert Recipe.checked(Recipe().to_dict(), train_digits=4000) == Recipe()
+
+
+def test_validation_is_a_tenth_of_the_training_digits_at_most_1000():
+    assert validation_size(4000) == 400
+    assert validation_size(60_000) == 1000
+    assert validation_size(9) == 0

@@ -1,0 +1,185 @@
+"""The run manager: one run at a time, a waiting line, Stop, closed tabs and crashed workers.
+
+The rules are tested with worker threads (fast); the worker process itself,
+with a crash and a kill, at the end.
+"""
+
+import os
+import signal
+import threading
+import time
+import uuid
+
+import numpy as np
+import pytest
+
+from model.recipes import Recipe
+from model.run_manager import RunManager, RunRefused
+from model.run_types import FAILED, FINISHED, STOPPED, RunJob
+from model.run_view import STARTING, TRAINING, WAITING
+from tests.helpers import tiny_mnist
+
+WAIT_S = 180  # a worker process loads TensorFlow first: slow on a busy 2-core machine
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory):
+    """MNIST_PATH at 400 training and 100 test digits, for managers and their workers."""
+    data = tiny_mnist(n_train=400, n_test=100)
+    path = tmp_path_factory.mktemp("data") / "tiny.npz"
+    np.savez(
+        path, x_train=data.x_train, y_train=data.y_train, x_test=data.x_test, y_test=data.y_test
+    )
+    old = os.environ.get("MNIST_PATH")
+    os.environ["MNIST_PATH"] = str(path)
+    yield path
+    if old is None:
+        del os.environ["MNIST_PATH"]
+    else:
+        os.environ["MNIST_PATH"] = old
+
+
+def make_job(tmp_path, epochs=1, number=1) -> RunJob:
+    run_id = uuid.uuid4().hex[:8]
+    return RunJob(
+        run_id=run_id,
+        number=number,
+        preset="seed",
+        recipe=Recipe(epochs=epochs, batch_size=16),
+        out_path=str(tmp_path / f"{run_id}.keras"),
+        previous_model="seed",
+        previous_label="seed",
+    )
+
+
+def wait_for(condition, timeout=WAIT_S):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_one_run_at_a_time_under_two_concurrent_requests(tiny_data, tmp_path):
+    manager = RunManager(mode="thread", max_waiting=1, heartbeat_timeout_s=600)
+    jobs = {"ann": make_job(tmp_path, epochs=50), "bob": make_job(tmp_path, epochs=50)}
+    views, start = {}, threading.Barrier(2)
+
+    def press_train(session):
+        start.wait()
+        views[session] = manager.submit(session, jobs[session])
+
+    presses = [threading.Thread(target=press_train, args=(s,)) for s in jobs]
+    for press in presses:
+        press.start()
+    for press in presses:
+        press.join()
+    statuses = sorted(view.status for view in views.values())
+    assert statuses == [STARTING, WAITING]
+    waiting = next(v for v in views.values() if v.status == WAITING)
+    assert waiting.place == 1 and "number 1 in line" in waiting.status_text()
+    assert [v.status for v in manager.activity()] == [STARTING, WAITING]
+
+    with pytest.raises(RunRefused, match="still waiting|still training"):
+        manager.submit("ann", make_job(tmp_path))
+    with pytest.raises(RunRefused, match="server is busy.*1 more are waiting"):
+        manager.submit("cat", make_job(tmp_path))
+
+    first = next(s for s, v in views.items() if v.status == STARTING)
+    second = "bob" if first == "ann" else "ann"
+    wait_for(lambda: manager.view(jobs[first].run_id).status == TRAINING)
+    manager.stop(first, jobs[first].run_id)
+    ended = wait_for(lambda: manager.collect(first, jobs[first].run_id))
+    assert ended.status == STOPPED and "stopped after 0 of 50 epochs" in ended.status_text()
+    # The waiting run moves up and trains.
+    wait_for(lambda: manager.view(jobs[second].run_id).status == TRAINING)
+    manager.stop(second, jobs[second].run_id)
+    wait_for(lambda: manager.collect(second, jobs[second].run_id))
+    manager.close()
+
+
+def test_a_run_whose_tab_closed_is_stopped(tiny_data, tmp_path):
+    connected = {"ann": True}
+    manager = RunManager(mode="thread", liveness=lambda s: connected.get(s), disconnect_grace_s=1.0)
+    job = make_job(tmp_path, epochs=50)
+    manager.submit("ann", job)
+    wait_for(lambda: manager.view(job.run_id).status == TRAINING)
+    time.sleep(2)  # connected: no heartbeat is needed
+    assert manager.view(job.run_id).status == TRAINING
+    connected["ann"] = False
+    wait_for(lambda: manager.view(job.run_id) is None, timeout=30)
+    assert manager.activity() == [], "the run is gone, and nobody is left to collect it"
+    manager.close()
+
+
+def test_a_session_that_stops_beating_is_stopped(tiny_data, tmp_path):
+    manager = RunManager(mode="thread", heartbeat_timeout_s=3.0)
+    job = make_job(tmp_path, epochs=50)
+    manager.submit("ann", job)
+
+    def beating_until_training():
+        manager.heartbeat("ann")
+        return manager.view(job.run_id).status == TRAINING
+
+    wait_for(beating_until_training)
+    # No liveness probe and no more heartbeats: the tab is taken to be gone.
+    wait_for(lambda: manager.view(job.run_id) is None, timeout=30)
+    manager.close()
+
+
+@pytest.fixture(scope="module")
+def process_manager(tiny_data):
+    manager = RunManager(mode="process")
+    yield manager
+    manager.close()
+
+
+def test_worker_process_trains_and_is_replaced(process_manager, tmp_path):
+    manager = process_manager
+    info = wait_for(manager.data_info)
+    assert info.words == "MNIST from MNIST_PATH" and info.train_digits == 400
+    first_pid = manager.worker_pid()
+    job = make_job(tmp_path)
+    manager.submit("ann", job)
+    ended = wait_for(lambda: manager.collect("ann", job.run_id))
+    assert ended.status == FINISHED and ended.end.evaluation.test_accuracy > 0
+    assert os.path.exists(ended.end.model_path)
+    assert ended.batch_loss and ended.epochs[0].val_accuracy is not None
+    # Train pressed again at once, while the used worker is still exiting: the job
+    # waits for the fresh spare instead of going to the worker that is on its way out.
+    again = make_job(tmp_path, number=2)
+    manager.submit("ann", again)
+    assert wait_for(lambda: manager.collect("ann", again.run_id)).status == FINISHED
+    # The used worker exits (its memory goes back to the OS); a fresh spare waits.
+    wait_for(lambda: manager.worker_pid() not in (None, first_pid))
+    assert wait_for(lambda: _exited(first_pid))
+
+
+def test_killed_worker_ends_the_run_as_failed(process_manager, tmp_path):
+    manager = process_manager
+    job = make_job(tmp_path, epochs=50)
+    manager.submit("ann", job)
+    wait_for(lambda: manager.view(job.run_id).status == TRAINING)
+    os.kill(manager.worker_pid(), signal.SIGKILL)
+    ended = wait_for(lambda: manager.collect("ann", job.run_id))
+    assert ended.status == FAILED
+    assert "the training process was killed (SIGKILL)" in ended.status_text()
+    # The next run starts on a fresh worker, and Stop ends it.
+    job = make_job(tmp_path, epochs=50)
+    manager.submit("ann", job)
+    wait_for(lambda: manager.view(job.run_id).status == TRAINING)
+    manager.stop("ann", job.run_id)
+    ended = wait_for(lambda: manager.collect("ann", job.run_id))
+    assert ended.status == STOPPED and ended.end.model_path is None
+    assert ended.status_text() == "stopped after 0 of 50 epochs (you pressed Stop)"
+    assert ended.end.train_seconds > 0, "the worker stopped itself; it was not killed"
+
+
+def _exited(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False

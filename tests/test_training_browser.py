@@ -1,0 +1,134 @@
+"""Training from the sidebar in Chromium, at a person's pace.
+
+What needs a browser: the progress that moves by itself (a fragment that
+reruns every second), Stop during a run, and drawing with the new model. The
+rules behind them are tested cheaper in test_run_manager.py and
+test_training_sidebar.py. Runs use the bundled sample, cut to 1,000 digits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from components import state_keys as keys
+from components.state_keys import css
+from tests.canvas_driver import PREDICTION
+from tests.test_draw_browser import VERTICAL_ONE, draw
+
+RUN_TIMEOUT_MS = 600_000  # the first run waits for the worker to load TensorFlow
+STEP_TIMEOUT_MS = 60_000
+SHOTS = Path(os.environ.get("CNN_LENS_SHOTS", "/tmp/cnn-lens-shots"))
+SIDEBAR = "[data-testid=stSidebar]"
+PROGRESS_BAR = f"{css(keys.TRAIN_PROGRESS_BOX)} [role=progressbar]"
+
+
+def settled(page: Page) -> None:
+    expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
+
+
+def set_number(page: Page, key: str, value: int) -> None:
+    field = page.locator(f"{css(key)} input")
+    field.fill(str(value))
+    field.press("Enter")
+    settled(page)
+
+
+def set_recipe(page: Page, epochs: int, digits: int | None = None) -> None:
+    page.locator(SIDEBAR).get_by_text("Recipe", exact=True).click()
+    set_number(page, keys.TRAIN_EPOCHS, epochs)
+    if digits is not None:
+        set_number(page, keys.TRAIN_DIGITS, digits)
+
+
+# Resolves once the progress bar has shown two different values between 0% and 100%.
+BAR_MOVED = """selector => {
+  const bar = document.querySelector(selector);
+  window.seenValues = window.seenValues || new Set();
+  if (bar) window.seenValues.add(bar.getAttribute("aria-valuenow"));
+  return [...window.seenValues].filter(v => v !== "0" && v !== "100").length >= 2;
+}"""
+
+
+def press(page: Page, key: str) -> None:
+    page.locator(f"{css(key)} button").click()
+
+
+def go_to(page: Page, title: str) -> None:
+    """Change page with the sidebar's navigation: the same browser session."""
+    page.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    settled(page)
+
+
+def shot(page: Page, name: str, sidebar_at: str | None = None) -> None:
+    """A screenshot of the page, or of the sidebar scrolled to the element `sidebar_at`."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if sidebar_at is None:
+        page.screenshot(path=SHOTS / f"{name}.png")
+        return
+    page.locator(sidebar_at).scroll_into_view_if_needed()
+    page.locator(SIDEBAR).screenshot(path=SHOTS / f"{name}.png")
+
+
+@pytest.mark.browser
+def test_train_watch_progress_then_draw_with_the_new_model(page: Page, app_url: str):
+    page.goto(f"{app_url}/training")
+    settled(page)
+    set_recipe(page, epochs=1)  # on all 3,600 training digits of the bundled sample
+    press(page, keys.TRAIN_BUTTON)
+    # The bar moves by itself, with no click: the fragment redraws every second.
+    page.wait_for_function(BAR_MOVED, arg=PROGRESS_BAR, polling=100, timeout=RUN_TIMEOUT_MS)
+    shot(page, "sidebar-during-run", sidebar_at=css(keys.TRAIN_PROGRESS_BOX))
+    result = page.locator(css(keys.TRAIN_RESULT_BOX))
+    expect(result).to_contain_text("Test accuracy: 0.", timeout=RUN_TIMEOUT_MS)
+    settled(page)
+    shot(page, "sidebar-after-run", sidebar_at=css(keys.TRAIN_RESULT_BOX))
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+    result.get_by_role("button", name="Use this model").click()
+    expect(result).to_contain_text("Active in this browser session")
+    settled(page)
+    go_to(page, "Draw a digit")
+    expect(page.get_by_text("your retrained model run 1")).to_be_visible()
+    draw(page, VERTICAL_ONE)
+    expect(page.locator(PREDICTION)).to_contain_text("Prediction:", timeout=STEP_TIMEOUT_MS)
+
+    # A second run from the draw page's sidebar, then both side by side on the Retrain page.
+    set_number(page, keys.TRAIN_EPOCHS, 2)
+    set_number(page, keys.TRAIN_DIGITS, 1000)
+    press(page, keys.TRAIN_BUTTON)
+    expect(result).to_contain_text("Run 2", timeout=RUN_TIMEOUT_MS)
+    expect(result).to_contain_text("Test accuracy: 0.")
+    go_to(page, "Retrain")
+    expect(page.get_by_text("training loss (smoothed)")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    shot(page, "retrain-two-runs")
+    page.locator("[data-testid=stMain]").screenshot(path=SHOTS / "retrain-page.png")
+
+
+@pytest.mark.browser
+def test_stop_leaves_the_previous_model_active(page: Page, app_url: str):
+    page.goto(f"{app_url}/training")
+    settled(page)
+    set_recipe(page, epochs=50, digits=1000)
+    press(page, keys.TRAIN_BUTTON)
+    progress = page.locator(css(keys.TRAIN_PROGRESS_BOX))
+    # Once an epoch is done (the bar redraws once a second, so any later epoch will do).
+    expect(progress).to_contain_text(
+        re.compile(r"epoch ([2-9]|[1-4]\d) of 50"), timeout=RUN_TIMEOUT_MS
+    )
+    press(page, keys.STOP_BUTTON)
+    result = page.locator(css(keys.TRAIN_RESULT_BOX))
+    expect(result).to_contain_text("stopped after", timeout=STEP_TIMEOUT_MS)
+    expect(result).to_contain_text("The active model is still default")
+    settled(page)
+    shot(page, "sidebar-after-stop", sidebar_at=css(keys.TRAIN_RESULT_BOX))
+    # The picker and the card in the sidebar still name the shipped model.
+    expect(page.locator(f"{css(keys.MODEL_PICKER)}")).to_contain_text("default (shipped)")
+    expect(page.locator(SIDEBAR)).to_contain_text("default · preset")
+    expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -1,0 +1,152 @@
+"""AppTest: the training sidebar turns its widgets into a run, and a run into a model.
+
+Runs really train, in the app's own worker process, on the bundled sample
+(conftest.py turns the Keras download off), cut to 1,000 digits and 1 epoch.
+"""
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state_keys as keys
+from components.run_store import run_manager
+from model.recipes import Recipe
+from tests.conftest import APP_TIMEOUT_S, ROOT
+
+RUN_TIMEOUT_S = 600  # the first run waits for the worker to load TensorFlow
+
+
+def open_app(page: str = "app_pages/training.py") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.switch_page(page)
+    return at.run()
+
+
+def sidebar_text(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error")
+        for e in at.sidebar.get(kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def wait_until(at: AppTest, condition, timeout: float = RUN_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition(at):
+        assert time.monotonic() < deadline, sidebar_text(at)
+        assert not at.exception, at.exception
+        time.sleep(1)
+        at.run()
+
+
+def test_sidebar_values_become_the_recipe():
+    at = open_app()
+    assert at.number_input(key=keys.TRAIN_EPOCHS).value == 5, "defaults: the seed recipe"
+    at.selectbox(key=keys.TRAIN_PRESET).set_value("robust").run()
+    assert at.number_input(key=keys.TRAIN_EPOCHS).value == 30, "a preset loads its recipe"
+    assert at.selectbox(key=keys.TRAIN_OPTIMIZER).value == "adam"
+    at.number_input(key=keys.TRAIN_EPOCHS).set_value(2)
+    at.number_input(key=keys.TRAIN_BATCH_SIZE).set_value(32)
+    at.selectbox(key=keys.TRAIN_OPTIMIZER).set_value("sgd")
+    at.number_input(key=keys.TRAIN_LEARNING_RATE).set_value(0.0)
+    at.toggle(key=keys.TRAIN_AUGMENT).set_value(False)
+    at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
+    at.number_input(key=keys.TRAIN_SEED).set_value(7)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    # A bad value is refused in words, and nothing starts.
+    assert any("Learning rate must be above 0" in e.value for e in at.sidebar.error)
+    assert keys.ACTIVE_RUN not in at.session_state or not at.session_state[keys.ACTIVE_RUN]
+    at.number_input(key=keys.TRAIN_LEARNING_RATE).set_value(0.01)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    run_id = at.session_state[keys.ACTIVE_RUN]
+    view = run_manager().view(run_id)
+    assert view.job.preset == "robust"
+    assert view.job.recipe == Recipe(
+        epochs=2,
+        batch_size=32,
+        optimizer="sgd",
+        learning_rate=0.01,
+        augment=False,
+        train_size=1000,
+        seed=7,
+        schedule="cosine",
+    )
+    assert view.job.previous_model == "default"
+    at.button(key=keys.STOP_BUTTON).click().run()
+    wait_until(at, lambda at: "stopped" in sidebar_text(at))
+    assert at.session_state[keys.ACTIVE_MODEL] == "default"
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """One session that trained one epoch; a second session watched it."""
+    at, other = open_app(), open_app()
+    at.number_input(key=keys.TRAIN_EPOCHS).set_value(1)
+    at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    # What a second user sees meanwhile, and what their Train press does.
+    other.run()
+    seen_by_other = sidebar_text(other)
+    other.button(key=keys.TRAIN_BUTTON).click().run()
+    queued = sidebar_text(other)
+    assert "waiting: number 1 in line" in queued, queued
+    other.button(key=keys.STOP_BUTTON).click().run()
+    wait_until(at, lambda at: "Test accuracy:" in sidebar_text(at))
+    return at, seen_by_other, queued
+
+
+def test_a_one_epoch_run_gives_a_result(trained):
+    at, _, _ = trained
+    text = sidebar_text(at)
+    assert "Data:** bundled sample (5,000 digits)" in text
+    (box,) = [m.value for m in at.sidebar.markdown if "Test accuracy:" in m.value]
+    assert "Run 1** (seed) finished" in box
+    accuracy = float(box.split("Test accuracy: ")[1][:6])
+    assert 0.5 < accuracy < 1.0, "one epoch on 1,000 real digits learns something"
+    assert "first 1,000 digits of the official MNIST test set" in text
+    options = at.selectbox(key=keys.MODEL_PICKER).options
+    assert any("run 1: seed" in o and "this session, not saved" in o for o in options)
+    assert at.session_state[keys.ACTIVE_MODEL] == "default", "a new model is not used unasked"
+    # The Retrain page shows the run, its confusion matrix and the comparison.
+    assert not at.exception
+    assert len(at.dataframe) == 1
+    assert any(m.label == "Test accuracy" for m in at.metric)
+    assert any(m.label.startswith("Accuracy vs default") for m in at.metric)
+
+
+def test_a_second_user_sees_the_run_and_waits_in_line(trained):
+    _, seen_by_other, queued = trained
+    assert "Another session is training (seed" in seen_by_other
+    assert "yours waits in line" in seen_by_other
+    assert "waiting: number 1 in line" in queued
+
+
+def test_use_this_model_is_for_this_session_only(trained):
+    at, _, _ = trained
+    at.button(key=keys.USE_MODEL_BUTTON).click().run()
+    path = at.session_state[keys.ACTIVE_MODEL]
+    assert path.endswith(".keras") and at.session_state[keys.MODEL_PICKER] == path
+    at.switch_page("app_pages/draw.py").run()
+    assert not at.exception
+    assert any("your retrained model **run 1**" in c.value for c in at.caption)
+    # Another browser session still runs the shipped model.
+    other = open_app("app_pages/draw.py")
+    assert other.session_state[keys.ACTIVE_MODEL] == "default"
+    assert any("shipped model **default**" in c.value for c in other.caption)
+
+
+def test_a_mistake_opens_on_the_draw_page(trained):
+    at, _, _ = trained
+    at.switch_page("app_pages/training.py").run()
+    opens = [b for b in at.button if b.key and b.key.startswith("mistake_")]
+    assert opens, "the gallery shows the model's mistakes"
+    index = int(opens[0].key.rsplit("_", 1)[1])
+    opens[0].click().run()
+    assert not at.exception
+    opened = at.session_state[keys.OPENED_TEST_DIGIT]
+    assert opened["origin"].startswith(f"test digit #{index:,} of the first 1,000")
+    assert at.session_state[keys.DIGIT_SOURCE] == "sample"
+    # The draw page predicts it, next to its true label.
+    assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
