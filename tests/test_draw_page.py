@@ -131,6 +131,22 @@ def test_only_specks_is_not_a_digit(canvas):
     assert "Only specks" in text
 
 
+def test_saliency_class_labels_do_not_change_with_the_prediction(canvas):
+    # Draw a 4, Undo (a 6), Redo (a 4 again) raised "ValueError: invalid literal for
+    # int() with base 10: 'the prediction (4)'": the class picker's labels named the
+    # prediction, and the browser sends back the label it last showed, which then
+    # matched no option. (The browser test of undo and redo reproduces it.)
+    canvas.drawing = ONE
+    at = open_page()
+    labels = at.selectbox(key=keys.SALIENCY_CLASS).options
+    canvas.drawing = canvas_picture([[(70, 50), (210, 50), (120, 240)]])  # a 7
+    at.run()
+    assert not at.exception, at.exception
+    assert "Prediction: 7" in prediction_text(at)
+    assert at.selectbox(key=keys.SALIENCY_CLASS).options == labels
+    assert any("score of 7" in c.value for c in at.caption), "it explains the new prediction"
+
+
 def test_a_scribble_is_flagged_as_unlike_a_digit(canvas):
     canvas.drawing = canvas_picture([[(40, 140), (240, 140)]], width=24)  # a dash
     at = open_page()
