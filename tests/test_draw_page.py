@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import components.canvas
 from components import state_keys as keys
+from components.literal_text import literal
 from model.persistence import load_model, save_model
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
@@ -131,6 +132,23 @@ def test_only_specks_is_not_a_digit(canvas):
     assert "Only specks" in text
 
 
+def dot(pen: int) -> np.ndarray:
+    picture = Image.new("RGBA", (SIDE, SIDE), (0, 0, 0, 255))
+    box = (140 - pen / 2, 140 - pen / 2, 140 + pen / 2, 140 + pen / 2)
+    ImageDraw.Draw(picture).ellipse(box, fill=(255, 255, 255, 255))
+    return np.asarray(picture)
+
+
+def test_a_dot_is_too_little_ink_like_a_blank_canvas(canvas):
+    # One dot with pen 20 was "Prediction: 0, 97.5% sure".
+    canvas.drawing = dot(20)
+    at = open_page()
+    text = prediction_text(at)
+    assert "Prediction:" not in text
+    assert "Too little ink for a digit" in text and "A dot is not a digit" in text
+    assert not at.get("plotly_chart") and not at.header, "no sections, as for a blank canvas"
+
+
 def test_saliency_class_labels_do_not_change_with_the_prediction(canvas):
     # Draw a 4, Undo (a 6), Redo (a 4 again) raised "ValueError: invalid literal for
     # int() with base 10: 'the prediction (4)'": the class picker's labels named the
@@ -200,13 +218,59 @@ def test_uploaded_photo_is_read_like_a_drawing(canvas):
     assert "3. The paper alone, shadows included (estimated)" in at.image[-1].captions
 
 
-def test_a_broken_upload_is_an_error_not_a_crash(canvas):
+def upload_photo(name: str, data: bytes, mime: str = "image/jpeg") -> AppTest:
     at = open_page()
     at.segmented_control(key=keys.DIGIT_SOURCE).set_value("photo").run()
-    at.file_uploader(key=keys.DIGIT_UPLOAD).upload("broken.png", b"not a png", "image/png").run()
-    assert not at.exception
+    at.file_uploader(key=keys.DIGIT_UPLOAD).upload(name, data, mime).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_uploaded_photo_says_which_ink_it_was_read_as(canvas):
+    at = upload_photo("seven.jpg", photo_bytes())
+    assert "Read as dark ink on light paper, guessed from the photo." in prediction_text(at)
+    at.segmented_control(key=keys.DIGIT_INK).set_value("dark-on-light").run()
+    assert "Read as dark ink on light paper, as chosen under the upload." in prediction_text(at)
+
+
+def dusty_paper_bytes() -> bytes:
+    """A photo with no digit in it: paper lit from one side, six specks of dust, as a JPEG."""
+    paper = np.round(np.linspace(0.45, 0.95, 400)[None, :] * np.ones((300, 1)) * 255)
+    for row, col in np.random.default_rng(0).integers(20, 280, (6, 2)):
+        paper[row : row + 3, col : col + 3] = 40
+    buffer = io.BytesIO()
+    Image.fromarray(paper.astype(np.uint8)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_a_photo_without_a_digit_says_so_and_shows_why(canvas):
+    # A cat photo was headed "Draw a digit" and told to "draw a bigger digit".
+    at = upload_photo("paper.jpg", dusty_paper_bytes())
+    text = prediction_text(at)
+    assert "No digit found in the photo" in text and "Prediction:" not in text
+    assert "Draw" not in text and "black square" not in text
+    # The steps still show, so the user sees what was taken for ink.
+    assert at.header[0].value == "1. From your picture to the model's input"
+    assert at.image[-1].captions[0] == "1. Your picture" and len(at.header) == 1
+
+
+def test_a_broken_upload_is_an_error_not_a_crash(canvas):
+    at = upload_photo("broken.png", b"not a png", "image/png")
     assert at.error
-    assert "Prediction:" not in prediction_text(at)
+    text = prediction_text(at)
+    assert "Prediction:" not in text
+    assert "No photo to read" in text and "black square" not in text, "no stale drawing text"
+
+
+ODD_NAME = "**x**_$y$<b>:red[z].png"
+
+
+def test_file_names_are_shown_as_typed(canvas):
+    # Markdown in a file name was rendered: bold, maths, a dropped tag, red text.
+    at = upload_photo(ODD_NAME, photo_bytes())
+    assert literal(ODD_NAME) in at.image[0].captions
+    at = upload_photo(ODD_NAME, b"not a png", "image/png")
+    assert at.error[0].value.startswith(literal(ODD_NAME))
 
 
 def test_a_model_file_changed_after_loading_is_refused(canvas, tmp_path):
