@@ -12,7 +12,7 @@ from components.draw_input import (
     show_prediction,
 )
 from components.draw_panels import layer_explorer, saliency_explorer
-from components.draw_sections import preprocessing_steps
+from components.draw_sections import input_numbers, preprocessing_steps
 from components.model_store import active_classifier
 from components.network_input import remember_for_network
 from components.sidebar import active_model_name
@@ -66,7 +66,14 @@ preprocessing_steps(picture, reading.prepared)
 if reading.forward is None:
     st.stop()
 
-st.header("2. What each layer sees")
+st.header("2. The model's input, as numbers")
+st.markdown(
+    "To the model, an image is nothing but a grid of numbers. Here is the last picture "
+    "above as the model gets it: the same 28×28 pixels, each with its value written in."
+)
+input_numbers(reading.prepared.input)
+
+st.header("3. What each layer sees")
 st.markdown(
     "All layers ran once, on the input above. Convolution layers slide small filters "
     "over the image and make one feature map per filter; pooling layers keep the "
@@ -75,7 +82,7 @@ st.markdown(
 )
 layer_explorer(reading.forward.activations)
 
-st.header("3. Where the model looked")
+st.header("4. Where the model looked")
 st.markdown(
     "Saliency maps colour the pixels that matter most for one class: by default the "
     "predicted one. Pick another class to see what would make the model say that."

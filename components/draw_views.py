@@ -16,7 +16,7 @@ from PIL import Image
 
 from model.preprocess.geometry import scaled_size
 
-THUMBNAIL_SIDE = 84  # preprocessing steps: 3 screen pixels per MNIST pixel; nine fit across
+THUMBNAIL_SIDE = 140  # preprocessing steps: 5 screen pixels per MNIST pixel, big enough to read
 _GRAY = [[0, "#000000"], [1, "#ffffff"]]
 _ACTIVE = [[0, "#0d0887"], [0.5, "#cc4778"], [1, "#f0f921"]]  # plasma: 0 dark, strong bright
 _SIGNED = "RdBu_r"  # batch-norm outputs are signed: blue below 0, red above

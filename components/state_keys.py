@@ -124,3 +124,4 @@ IMAGE_EARLIER = "image_earlier"
 DIGIT_CANVAS = "digit_canvas_widget"  # the canvas component; one key for good (see canvas._clear)
 DRAW_LAYERS_BOX = "draw_layers"  # container of the layer explorer (st-key-<key> class)
 DIGIT_INK = "digit_ink"  # st.segmented_control on the photo tab: guess or either ink
+DRAW_INPUT_NUMBERS_BOX = "draw_input_numbers"  # container of the 784 values of the input

@@ -8,6 +8,7 @@ path of the page runs without a browser.
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ import components.canvas
 from components import state_keys as keys
 from components.literal_text import literal
 from model.persistence import load_model, save_model
+from model.preprocess import prepare_digit
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
 SIDE = 280
@@ -91,6 +93,20 @@ def test_a_drawing_is_predicted_with_every_section(canvas):
     assert captions[-1].endswith("Brightest pixel made white: the model's input")
     # Probabilities, one layer's feature maps, and the saliency map.
     assert len(at.get("plotly_chart")) == 3
+
+
+def test_the_models_input_is_shown_as_its_784_numbers(canvas):
+    canvas.drawing = ONE
+    at = open_page()
+    (grid,) = at.get_by_key(keys.DRAW_INPUT_NUMBERS_BOX).get("html")
+    # Every cell prints its value: after the 29 column and 28 row labels, 784 of them.
+    cells = re.findall(r">(\d*)</div>", grid.proto.body)
+    values = np.array(cells[29:], dtype=object).reshape(28, 29)[:, 1:].astype(int)
+    expected = np.round(prepare_digit(ONE[..., :3]).input * 255).astype(int)
+    assert (values == expected).all(), "exactly the numbers the model reads, times 255"
+    assert any(
+        f"Only {np.count_nonzero(expected)} of them are above 0" in m.value for m in at.markdown
+    )
 
 
 def test_plain_resize_changes_the_steps_and_can_change_the_prediction(canvas):

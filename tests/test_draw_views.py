@@ -11,6 +11,7 @@ import pytest
 from components.draw_views import (
     OTHER_COLOUR,
     PREDICTED_COLOUR,
+    THUMBNAIL_SIDE,
     TRUE_COLOUR,
     feature_maps_figure,
     probability_figure,
@@ -105,6 +106,12 @@ def test_saliency_colour_bar_shows_the_colours_as_drawn_over_black():
         over_black = tuple(round(alpha * c) for c in rgb)  # the background is 0
         assert bar_at == at and _rgb(shown) == over_black
     assert _rgb(bar[0][1]) == (0, 0, 0), "weakest saliency looks black, as the background"
+
+
+def test_preprocessing_thumbnails_are_big_enough_to_read():
+    # 84 px (3 screen pixels per input pixel) was too small to make out the steps.
+    assert THUMBNAIL_SIDE >= 112 and THUMBNAIL_SIDE % 28 == 0, "whole screen pixels per pixel"
+    assert thumbnail(np.zeros((28, 28), np.float32)).shape == (THUMBNAIL_SIDE, THUMBNAIL_SIDE, 4)
 
 
 @pytest.mark.parametrize("shape", [(28, 28), (280, 280, 4), (211, 150), (20, 15), (1, 1)])
