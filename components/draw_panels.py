@@ -75,7 +75,8 @@ def layer_explorer(activations: tuple[LayerActivation, ...]) -> None:
         predicted = int(np.argmax(activation.values)) if name == activations[-1].name else None
         st.caption(f"{kind_note} {activation.values.size} numbers, one bar each. Hover for values.")
         figure = vector_figure(activation.title, activation.values, predicted)
-    st.plotly_chart(figure, config=CHART_CONFIG)
+    with st.container(key=keys.DRAW_LAYERS_BOX):  # where tests find the maps
+        st.plotly_chart(figure, config=CHART_CONFIG)
 
 
 def gradcam_size_note(cam_shape: tuple[int, int], cam_step: float) -> str:
