@@ -106,8 +106,16 @@ def open_app(browser, url: str):
 
 
 def clear(page) -> None:
-    """Click Clear, and return as soon as its rerun is over: when a person would draw."""
+    """Click Clear, and return as soon as a person sees it done: the prediction gone, no run.
+
+    A rerun the canvas started just before the click can end first; the
+    prediction still on screen tells a person that Clear has not happened yet.
+    """
+    from playwright.sync_api import expect
+
     act_and_wait_for_rerun(page, page.get_by_role("button", name="Clear").click, 60_000)
+    expect(page.locator(PREDICTION)).not_to_contain_text("Prediction:", timeout=60_000)
+    page.locator(RUN_OVER).wait_for(state="attached", timeout=60_000)
 
 
 INK_FRAMES = 30  # frames to wait for a stroke to show on the canvas (about half a second)
@@ -148,6 +156,9 @@ def timed_stroke(page, stroke) -> tuple[float, int]:
         """() => Promise.race([window.__latency, new Promise((_, reject) =>
              setTimeout(() => reject(new Error("no prediction within 60 s")), 60000))])"""
     )
+    page.locator(RUN_OVER).wait_for(state="attached", timeout=60_000)
+    if not canvas_has_ink(page):  # drawn, then wiped by a late Clear: lost all the same
+        lost += 1
     return float(elapsed), lost
 
 
