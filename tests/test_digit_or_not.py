@@ -127,6 +127,14 @@ def test_the_ink_can_be_forced_either_way():
     assert prepare_for_ink(photo, "light-on-dark").bbox != prepare_for_ink(photo).bbox
 
 
-def test_an_empty_picture_counts_as_light_on_dark_like_the_empty_canvas():
+def test_where_nothing_stands_out_the_background_decides_the_ink():
     assert guess_ink(np.zeros((CANVAS, CANVAS), np.uint8)) == "light-on-dark"
-    assert guess_ink(np.full((CANVAS, CANVAS), 255, np.uint8)) == "light-on-dark"
+    assert guess_ink(np.full((CANVAS, CANVAS), 255, np.uint8)) == "dark-on-light"
+
+
+def test_blank_paper_in_uneven_light_holds_no_digit():
+    # Guessed as light ink, its bright side was read as a digit, 'with confidence'.
+    light = np.linspace(0.45, 0.95, 400)[None, :] * np.ones((300, 1))
+    paper = np.round(light * 255).astype(np.uint8)
+    assert guess_ink(paper) == "dark-on-light"
+    assert prepare_for_ink(paper).blank

@@ -46,11 +46,14 @@ def ink_is_dark(gray: np.ndarray) -> bool:
     Ink is a minority of strong outliers on one side of the local mean: dark
     ink on paper skews the residual negative, white strokes on black (the
     canvas, MNIST) or chalk on a board skew it positive. Uneven light does not
-    matter, since the local mean follows it. An even picture counts as light
-    ink, like an empty canvas.
+    matter, since the local mean follows it. Where nothing stands out (an empty
+    canvas, blank paper in uneven light) the skew is rounding noise, so the
+    background decides: light paper is for dark ink, a dark ground for light.
     """
     small = _small_copy(gray)
     residual = small - square_filter(ndimage.uniform_filter1d, small, _window(small))
+    if np.abs(residual).max() < MIN_CONTRAST:
+        return bool(np.median(small) > 0.5)
     return bool((residual.astype(np.float64) ** 3).sum() < 0)
 
 
