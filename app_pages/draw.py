@@ -12,11 +12,11 @@ from components.draw_input import (
     show_prediction,
 )
 from components.draw_panels import layer_explorer, saliency_explorer
-from components.draw_views import THUMBNAIL_SIDE, thumbnail
+from components.draw_sections import input_numbers, preprocessing_steps
 from components.model_store import active_classifier
 from components.network_input import remember_for_network
 from components.sidebar import active_model_name
-from model.preprocess import doubts, prepare_digit
+from model.reading import read_digit
 
 st.title("Draw a digit")
 st.markdown(
@@ -41,21 +41,16 @@ with input_col:
         picture = drawn_digit()
     mnist_style = mnist_style_toggle()
 
-prepared = forward = None
-if picture.pixels is not None:
-    prepared = prepare_digit(picture.pixels, mnist_style=mnist_style, photo=picture.photo)
-    if not prepared.blank:
-        forward = classifier.forward(prepared.input)  # every layer, in one pass
-remember_for_network(prepared.input if forward is not None else None, picture.origin)
+reading = None
+if picture.pixels is not None:  # prepared, then every layer run on it, in one call
+    reading = read_digit(classifier, picture.pixels, mnist_style=mnist_style, ink=picture.ink)
+forward = reading.forward if reading is not None else None
+remember_for_network(reading.prepared.input if forward is not None else None, picture.origin)
 with prediction_col:
-    show_prediction(
-        forward,
-        doubts(prepared.input) if forward is not None else (),
-        picture.true_label,
-        empty_note="Only specks found: draw a bigger digit." if prepared is not None else None,
-    )
+    show_prediction(reading, picture)
 
-if prepared is None or forward is None:
+# A photo with no digit in it still shows its steps, so the user sees why.
+if reading is None or (reading.forward is None and not picture.photo):
     st.stop()
 
 st.header("1. From your picture to the model's input")
@@ -67,26 +62,29 @@ st.markdown(
     else "MNIST-style preprocessing is off: the whole picture is squashed to 28×28, as many "
     "demos do. Watch the prediction when the digit is small or off-centre."
 )
-steps = [("Your picture", picture.pixels), *((s.title, s.image) for s in prepared.steps)]
-st.image(
-    [thumbnail(image) for _, image in steps],
-    caption=[f"{number}. {title}" for number, (title, _) in enumerate(steps, start=1)],
-    width=THUMBNAIL_SIDE,
-    output_format="PNG",  # JPEG would smear the hard pixel edges
-)
+preprocessing_steps(picture, reading.prepared)
+if reading.forward is None:
+    st.stop()
 
-st.header("2. What each layer sees")
+st.header("2. The model's input, as numbers")
+st.markdown(
+    "To the model, an image is nothing but a grid of numbers. Here is the last picture "
+    "above as the model gets it: the same 28×28 pixels, each with its value written in."
+)
+input_numbers(reading.prepared.input)
+
+st.header("3. What each layer sees")
 st.markdown(
     "All layers ran once, on the input above. Convolution layers slide small filters "
     "over the image and make one feature map per filter; pooling layers keep the "
     "strongest value of each 2×2 patch; the last layers are flat lists of numbers, "
     "ending in the ten probabilities."
 )
-layer_explorer(forward.activations)
+layer_explorer(reading.forward.activations)
 
-st.header("3. Where the model looked")
+st.header("4. Where the model looked")
 st.markdown(
     "Saliency maps colour the pixels that matter most for one class: by default the "
     "predicted one. Pick another class to see what would make the model say that."
 )
-saliency_explorer(classifier.model, prepared.input, forward.digit)
+saliency_explorer(classifier.model, reading.prepared.input, reading.forward.digit)

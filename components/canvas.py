@@ -29,17 +29,21 @@ STROKE_RANGE = (6, 40)
 
 # The package's own name for its component, under which Streamlit serves its files.
 CANVAS_COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
-# The canvas's undo/redo toolbar waits, invisible but still taking the mouse, over
-# the top-right 141 × 30 px of the canvas, and slides up out of the way only after
-# the pointer has hovered for 0.1 s. A stroke started there sooner (always, on a
-# touch screen) lands on the toolbar and is lost. Keep the toolbar above the
-# canvas at all times, fading in as before, and let it take the mouse only while
-# it shows.
+# Two fixes to the canvas's toolbar.
+# 1. It waits, invisible but still taking the mouse, over the top-right corner of
+#    the canvas, and slides up out of the way only after the pointer has hovered
+#    for 0.1 s. A stroke started there sooner (always, on a touch screen) lands on
+#    the toolbar and is lost. Keep it above the canvas at all times, fading in as
+#    before, and let it take the mouse only while it shows.
+# 2. Keep only undo and redo. Its pencil ("Edit") switches the canvas to moving
+#    strokes, where drawing leaves no ink; its bin clears beside the page's own
+#    Clear; its upload button resends what every stroke sends on release anyway.
 TOOLBAR_FIX_CSS = """
 .dc-toolbar { top: -3rem !important; transition: opacity .15s .1s !important; }
 .dc-root:not(:hover) > .dc-toolbar:not(:focus-within):not([data-pinned=true]) {
   pointer-events: none;
 }
+.dc-toolbar-card > :not([aria-label=Undo]):not([aria-label=Redo]) { display: none !important; }
 """
 
 
@@ -76,8 +80,11 @@ def _register_canvas_with_toolbar_fix() -> None:
     )
 
 
-def read_canvas(key: str, stroke_width: int) -> np.ndarray | None:
-    """The canvas widget itself; returns its RGBA picture, or None while it is empty."""
+def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
+    """The canvas widget itself; returns its RGBA picture, or None while it is empty.
+
+    `clears` counts the Clear clicks: when it changes, the canvas empties itself.
+    """
     # Imported on first use: the package registers its component on import, which
     # needs a running Streamlit, so importing this module elsewhere stays harmless.
     from streamlit_drawable_canvas import st_canvas
@@ -90,9 +97,13 @@ def read_canvas(key: str, stroke_width: int) -> np.ndarray | None:
         height=CANVAS_SIDE,
         width=CANVAS_SIDE,
         drawing_mode="freedraw",
+        # The canvas reloads `initial_drawing` whenever it differs from the last
+        # one it was given, and so clears without being remounted. Fabric keeps
+        # the extra "clears" field on its canvas object and never sends it back.
+        initial_drawing={"objects": [], "clears": clears},
         # The PNG the browser renders, anti-aliased like MNIST's scanned strokes.
         return_image_data=True,
-        key=key,
+        key=keys.DIGIT_CANVAS,
     )
     # Checking the strokes first skips decoding a PNG of an empty canvas.
     if not (result.json_data or {}).get("objects"):
@@ -101,7 +112,19 @@ def read_canvas(key: str, stroke_width: int) -> np.ndarray | None:
 
 
 def _clear() -> None:
+    """Empty the canvas, keeping the same widget.
+
+    A new widget key would also clear it, but the browser then removes the old
+    canvas and mounts a new one, and while the page tears down its charts (up
+    to a second) there is no canvas where the person draws next: strokes made
+    as soon as the rerun was over were lost. So the canvas keeps its key; the
+    drawing it last sent is dropped here, before the rerun reads it, and the
+    changed `initial_drawing` empties the canvas in the browser.
+    """
     st.session_state[keys.CANVAS_GENERATION] += 1
+    canvas = st.session_state.get(keys.DIGIT_CANVAS)
+    if canvas is not None:  # the component's state, written through as its docs show
+        canvas["drawing"] = None
 
 
 def draw_digit() -> np.ndarray | None:
@@ -111,8 +134,7 @@ def draw_digit() -> np.ndarray | None:
     state.setdefault(keys.STROKE_WIDTH, DEFAULT_STROKE)
     st.space("small")  # room for the canvas's toolbar, which pops up above it on hover
     with st.container(key=keys.DIGIT_CANVAS_BOX):
-        # A new key is a new, empty canvas: the cheapest and surest way to clear it.
-        drawing = read_canvas(f"canvas_{generation}", state[keys.STROKE_WIDTH])
+        drawing = read_canvas(generation, state[keys.STROKE_WIDTH])
     width_col, clear_col = st.columns([3, 1], vertical_alignment="bottom")
     width_col.slider(
         "Pen width",

@@ -15,10 +15,13 @@ import streamlit as st
 from components import state_keys as keys
 from components.canvas import draw_digit
 from components.draw_views import CHART_CONFIG, probability_figure, thumbnail
+from components.literal_text import literal
 from model.cards import SHIPPED_NAMES, ModelCard
 from model.data import load_bundled_sample
 from model.images import UPLOAD_TYPES, ImageDecodeError, decode_image, to_8bit
-from model.inference import Forward
+from model.preprocess import INK_WORDS, Ink
+from model.preprocess.digit import NO_INK, ONLY_DOTS
+from model.reading import Reading
 
 SOURCES = {
     "draw": ":material/draw: Draw",
@@ -31,12 +34,23 @@ SOURCES = {
 SURE_ENOUGH = 0.7
 
 
+# The photo tab's ink setting: guessed from the photo, or either kind forced.
+INK_CHOICES = {"guess": "Guess", "dark-on-light": "Dark on light", "light-on-dark": "Light on dark"}
+
+
 @dataclass(frozen=True)
 class DigitPicture:
     pixels: np.ndarray | None  # what goes into prepare_digit; None when there is nothing yet
-    photo: bool  # ink on unevenly lit paper: separate it from the paper first
+    photo: bool  # from the photo tab: its words say "photo", and it shows why no digit was found
     origin: str  # for people: "your drawing", "your photo", "MNIST test digit #17"
     true_label: int | None = None  # known for MNIST samples
+    ink: Ink | None = "light-on-dark"  # the canvas and MNIST; None: guess it from the picture
+    # While there is nothing to read: the prediction box's heading and what to do.
+    waiting: tuple[str, str] = (
+        "Draw a digit",
+        "Draw one digit, 0 to 9, in the black square. The prediction appears as soon as "
+        "you release the mouse.",
+    )
 
 
 def choose_source() -> str:
@@ -64,26 +78,40 @@ def _photo_pixels(data: bytes, name: str) -> np.ndarray:
 
 
 def photo_digit() -> DigitPicture:
-    """An uploaded photo of one handwritten digit, dark ink on paper."""
+    """An uploaded photo of one handwritten digit: dark ink on paper, or light on dark."""
     upload = st.file_uploader(
         "Upload a photo of one handwritten digit",
         type=UPLOAD_TYPES,
         key=keys.DIGIT_UPLOAD,
-        help="Dark ink on paper, in any light. Crop it roughly to the digit.",
+        help="Dark ink on paper, in any light, or chalk on a board. Crop it roughly to the digit.",
     )
+    choice = st.segmented_control(
+        "Ink",
+        list(INK_CHOICES),
+        format_func=INK_CHOICES.__getitem__,
+        default="guess",
+        required=True,
+        key=keys.DIGIT_INK,
+        help="Dark on light: ink on paper; the paper and its shadows are taken out first. "
+        "Light on dark: like the canvas and MNIST. Guess: judged from the photo.",
+    )
+    ink = None if choice == "guess" else choice
     if upload is None:
         st.caption(
             "Write a digit on paper with a dark pen, take a photo, and upload it. The ink is "
             "separated from the paper (shadows included) and then prepared like a drawing."
         )
-        return DigitPicture(None, photo=True, origin="your photo")
+        waiting = ("Upload a photo", "The prediction appears here once a photo is uploaded.")
+        return DigitPicture(None, photo=True, origin="your photo", ink=ink, waiting=waiting)
     try:
         pixels = _photo_pixels(upload.getvalue(), upload.name)
     except ImageDecodeError as err:
-        st.error(str(err), icon=":material/block:")
-        return DigitPicture(None, photo=True, origin="your photo")
-    st.image(thumbnail(pixels, 280), caption=upload.name)
-    return DigitPicture(pixels, photo=True, origin="your photo")
+        # The message names the file: shown as typed, never as Markdown, HTML or LaTeX.
+        st.error(literal(str(err)), icon=":material/block:")
+        waiting = ("No photo to read", "The file could not be read: see the message beside.")
+        return DigitPicture(None, photo=True, origin="your photo", ink=ink, waiting=waiting)
+    st.image(thumbnail(pixels, 280), caption=literal(upload.name))
+    return DigitPicture(pixels, photo=True, origin="your photo", ink=ink)
 
 
 # The bundled sample is real MNIST: its first 2,000 official test digits. The
@@ -140,31 +168,33 @@ def mnist_style_toggle() -> bool:
     )
 
 
-def show_prediction(
-    forward: Forward | None,
-    doubts: tuple[str, ...] = (),
-    true_label: int | None = None,
-    empty_note: str | None = None,
-) -> None:
-    """The prediction box: the digit, large, and all ten probabilities; or an invitation."""
+def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
+    """The prediction box: the digit, large, and all ten probabilities; or why there is none."""
     with st.container(key=keys.PREDICTION_BOX, border=True):
-        if forward is None:
-            st.markdown("### Draw a digit")
-            st.caption(
-                empty_note
-                or "Draw one digit, 0 to 9, in the black square. The prediction appears as "
-                "soon as you release the mouse."
-            )
+        if reading is None:
+            heading, text = picture.waiting
+            st.markdown(f"### {heading}")
+            st.caption(text)
             return
+        if reading.forward is None:
+            st.markdown(f"### {_no_digit_heading(reading, picture)}")
+            st.caption(_no_digit_text(reading, picture))
+            return
+        forward = reading.forward
         digit, confidence = forward.digit, forward.confidence
         st.markdown(f"# Prediction: {digit}")
         verdict = f"{confidence:.1%} sure"
-        if true_label is not None:
-            verdict += f" · true label **{true_label}** " + ("✅" if true_label == digit else "❌")
+        if picture.true_label is not None:
+            right = "✅" if picture.true_label == digit else "❌"
+            verdict += f" · true label **{picture.true_label}** {right}"
         st.markdown(verdict)
-        if doubts:
+        if picture.photo:
+            st.caption(_ink_note(reading))
+        if reading.doubts:
             st.warning(
-                "**Not sure**: this looks unlike a digit, because " + "; and ".join(doubts) + ".",
+                "**Not sure**: this looks unlike a digit, because "
+                + "; and ".join(reading.doubts)
+                + ".",
                 icon=":material/help:",
             )
         elif confidence < SURE_ENOUGH:
@@ -174,7 +204,37 @@ def show_prediction(
                 f"it might be a {runner_up} ({forward.probabilities[runner_up]:.0%}).",
                 icon=":material/help:",
             )
-        st.plotly_chart(probability_figure(forward.probabilities, true_label), config=CHART_CONFIG)
+        st.plotly_chart(
+            probability_figure(forward.probabilities, picture.true_label), config=CHART_CONFIG
+        )
+
+
+def _no_digit_heading(reading: Reading, picture: DigitPicture) -> str:
+    if picture.photo:
+        return "No digit found in the photo"
+    return (
+        "Draw a digit" if reading.prepared.empty_reason == NO_INK else "Too little ink for a digit"
+    )
+
+
+def _no_digit_text(reading: Reading, picture: DigitPicture) -> str:
+    prepared = reading.prepared
+    if picture.photo:
+        return (
+            f"{prepared.message}, reading it as {INK_WORDS[prepared.ink]}. The steps below "
+            "show what was taken for ink. A photo of one digit, cropped close, with the "
+            "pen's strokes clear against the paper works best."
+        )
+    if prepared.empty_reason == ONLY_DOTS:
+        return "A dot is not a digit: draw one digit, 0 to 9, with its strokes."
+    if prepared.empty_reason == NO_INK:
+        return "Draw one digit, 0 to 9, in the black square."
+    return "Only specks: draw one digit, 0 to 9, big enough to fill most of the square."
+
+
+def _ink_note(reading: Reading) -> str:
+    how = "guessed from the photo" if reading.ink_guessed else "as chosen under the upload"
+    return f"Read as {INK_WORDS[reading.prepared.ink]}, {how}."
 
 
 def model_note(card: ModelCard, active_name: str) -> None:

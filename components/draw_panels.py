@@ -19,6 +19,7 @@ from components.draw_views import (
     vector_figure,
 )
 from model.inference import LayerActivation
+from model.mnist import SIDE
 from model.saliency import METHODS, explainer_for
 
 PREDICTED = "predicted"
@@ -74,7 +75,18 @@ def layer_explorer(activations: tuple[LayerActivation, ...]) -> None:
         predicted = int(np.argmax(activation.values)) if name == activations[-1].name else None
         st.caption(f"{kind_note} {activation.values.size} numbers, one bar each. Hover for values.")
         figure = vector_figure(activation.title, activation.values, predicted)
-    st.plotly_chart(figure, config=CHART_CONFIG)
+    with st.container(key=keys.DRAW_LAYERS_BOX):  # where tests find the maps
+        st.plotly_chart(figure, config=CHART_CONFIG)
+
+
+def gradcam_size_note(cam_shape: tuple[int, int], cam_step: float) -> str:
+    """Why Grad-CAM can light up empty space: its map is far coarser than the input."""
+    rows, cols = cam_shape
+    return (
+        f"Its map has only {rows}×{cols} cells, about {cam_step:.0f} input pixels apart, "
+        f"stretched smoothly to {SIDE}×{SIDE}: so it is blurred, and can light up empty "
+        "space beside the strokes."
+    )
 
 
 @st.fragment
@@ -90,10 +102,13 @@ def saliency_explorer(model: keras.Model, digit: np.ndarray, predicted: int) -> 
         help="Grad-CAM: which regions a late convolution's maps tie to the class. "
         "Gradient: how much each pixel would change the class's score.",
     )
+    # The labels must not change with the prediction either: the browser sends the
+    # label shown back on every rerun, and a label that names an old prediction
+    # matches no option any more (it reached int() as "the prediction (4)").
     choice = controls.selectbox(
         "Explain the class",
         [PREDICTED, *range(10)],
-        format_func=lambda c: f"the prediction ({predicted})" if c == PREDICTED else str(c),
+        format_func=lambda c: "the predicted digit" if c == PREDICTED else str(c),
         key=keys.SALIENCY_CLASS,
     )
     class_index = predicted if choice == PREDICTED else int(choice)
@@ -101,7 +116,8 @@ def saliency_explorer(model: keras.Model, digit: np.ndarray, predicted: int) -> 
     if method == "Grad-CAM":
         controls.caption(
             f"Grad-CAM weighs the feature maps of layer `{saliency.cam_layer}` by how much "
-            f"they raise the score of {class_index}: coarse, about regions."
+            f"they raise the score of {class_index}: coarse, about regions. "
+            + gradcam_size_note(saliency.cam_shape, saliency.cam_step)
         )
     else:
         controls.caption(

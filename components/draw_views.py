@@ -16,16 +16,16 @@ from PIL import Image
 
 from model.preprocess.geometry import scaled_size
 
-THUMBNAIL_SIDE = 84  # preprocessing steps: 3 screen pixels per MNIST pixel; nine fit across
+THUMBNAIL_SIDE = 140  # preprocessing steps: 5 screen pixels per MNIST pixel, big enough to read
 _GRAY = [[0, "#000000"], [1, "#ffffff"]]
 _ACTIVE = [[0, "#0d0887"], [0.5, "#cc4778"], [1, "#f0f921"]]  # plasma: 0 dark, strong bright
 _SIGNED = "RdBu_r"  # batch-norm outputs are signed: blue below 0, red above
 # Saliency over the digit: weak values transparent, so the digit shows through.
 _SALIENCY = [
-    [0.0, "rgba(255, 80, 0, 0)"],
-    [0.25, "rgba(255, 80, 0, 0.25)"],
-    [0.6, "rgba(255, 140, 0, 0.65)"],
-    [1.0, "rgba(255, 235, 0, 0.9)"],
+    (0.0, (255, 80, 0), 0.0),
+    (0.25, (255, 80, 0), 0.25),
+    (0.6, (255, 140, 0), 0.65),
+    (1.0, (255, 235, 0), 0.9),
 ]
 PREDICTED_COLOUR = "#ff4b4b"
 OTHER_COLOUR = "#9aa4b1"
@@ -172,10 +172,27 @@ def vector_figure(title: str, values: np.ndarray, predicted: int | None = None) 
     return fig
 
 
+def _saliency_scale(backdrop: int | None = None) -> list[list]:
+    """The saliency colours: see-through (None), or as they look over a gray level 0..255."""
+    if backdrop is None:
+        return [[at, f"rgba{(*rgb, alpha)}"] for at, rgb, alpha in _SALIENCY]
+    seen = [
+        [at, "rgb({}, {}, {})".format(*(round(alpha * c + (1 - alpha) * backdrop) for c in rgb))]
+        for at, rgb, alpha in _SALIENCY
+    ]
+    return seen
+
+
 def saliency_figure(digit: np.ndarray, saliency: np.ndarray, title: str) -> go.Figure:
-    """The 28×28 input in gray with a saliency map (0..1) over it, weak parts see-through."""
+    """The 28×28 input in gray with a saliency map (0..1) over it, weak parts see-through.
+
+    The colour bar shows the colours as they look over the black background,
+    where most of the map lies; a see-through bar would show them over the
+    white page instead, from white to yellow, matching nothing in the picture.
+    """
     digit = np.asarray(digit, dtype=np.float32)
     saliency = np.asarray(saliency, dtype=np.float32)
+    colour_bar = dict(thickness=12, len=0.8, title=dict(text="saliency", side="right"))
     fig = go.Figure(
         [
             go.Heatmap(
@@ -184,12 +201,28 @@ def saliency_figure(digit: np.ndarray, saliency: np.ndarray, title: str) -> go.F
             go.Heatmap(
                 z=saliency,
                 customdata=digit[..., np.newaxis],
-                colorscale=_SALIENCY,
+                colorscale=_saliency_scale(),
                 zmin=0,
                 zmax=1,
-                colorbar=dict(thickness=12, len=0.8, title=dict(text="saliency", side="right")),
+                showscale=False,
                 hovertemplate="row %{y}, column %{x}<br>saliency %{z:.2f}"
                 "<br>input %{customdata[0]:.2f}<extra></extra>",
+            ),
+            # A trace with no points, there only for its colour bar.
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker=dict(
+                    colorscale=_saliency_scale(backdrop=0),
+                    cmin=0,
+                    cmax=1,
+                    color=[0],
+                    showscale=True,
+                    colorbar=colour_bar,
+                ),
             ),
         ]
     )

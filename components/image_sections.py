@@ -24,8 +24,8 @@ from components.image_charts import (
 )
 from components.image_input import ImageChoice, forget_earlier_image
 from components.image_store import analysed_image, stored_analysis
-from components.image_texts import literal
 from components.image_views import display_note
+from components.literal_text import literal
 from model.image_math import ImageAnalysis, channel_names, describe_dtype
 from model.images import ImageDecodeError, npy_bytes, png_bytes
 from model.mnist import SIDE

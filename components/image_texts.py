@@ -7,8 +7,6 @@ Sentences that carry a computed number are functions of that number.
 
 from __future__ import annotations
 
-import re
-
 INTRO = (
     "To a computer, a photo is a grid of numbers. Upload one of yours, take a photo, "
     "or pick a sample, and see exactly which numbers a neural network is given."
@@ -94,12 +92,3 @@ DIGIT_MODEL_PHOTO = (
     "The model learnt from white digits on a black background, so a photo means "
     "nothing to it. Draw a digit to see what it does with an image it understands."
 )
-
-# Markdown, HTML, LaTeX ($...$) and Streamlit's :colour[...] and :emoji: directives
-# all start with one of these: a backslash before each makes it a plain character.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&=^\"'])")
-
-
-def literal(text: str) -> str:
-    """Text from outside (a file name, an error naming it) shown as typed, not rendered."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -28,7 +28,7 @@ PIXEL_VALUE_BOX = "pixel_value"
 DIGIT_CANVAS_BOX = "digit_canvas"  # holds the drawing canvas
 PREDICTION_BOX = "prediction"  # "Prediction: N", or the invitation to draw
 # Widget and state keys.
-CANVAS_GENERATION = "canvas_generation"  # int; Clear bumps it, giving the canvas a new key
+CANVAS_GENERATION = "canvas_generation"  # int; Clear bumps it, and the canvas empties itself
 STROKE_WIDTH = "stroke_width"  # st.slider: pen width in canvas pixels
 DIGIT_SOURCE = "digit_source"  # st.segmented_control: draw, photo or sample
 DIGIT_UPLOAD = "digit_upload"  # st.file_uploader for a photo of a digit
@@ -118,3 +118,10 @@ PIXEL_PICKS = "pixel_picks"
 # dict(id, name, origin): this session's last own image, shown again after the upload
 # widget empties on a page switch (its analysis lives in components/image_store.py).
 IMAGE_EARLIER = "image_earlier"
+
+
+# --- Draw a digit: fixes from issue 10 ---
+DIGIT_CANVAS = "digit_canvas_widget"  # the canvas component; one key for good (see canvas._clear)
+DRAW_LAYERS_BOX = "draw_layers"  # container of the layer explorer (st-key-<key> class)
+DIGIT_INK = "digit_ink"  # st.segmented_control on the photo tab: guess or either ink
+DRAW_INPUT_NUMBERS_BOX = "draw_input_numbers"  # container of the 784 values of the input

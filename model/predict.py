@@ -1,10 +1,17 @@
 """Classify image files, or folders of them, with exactly the app's preprocessing.
 
-    python -m model.predict PATH... [--model NAME_OR_PATH] [--photo] [--json]
+    python -m model.predict PATH... [--model NAME_OR_PATH] [--ink auto|dark-on-light|light-on-dark]
+                            [--photo] [--json]
 
-With --json, one line per file: {"path", "digit", "probabilities"} or
-{"path", "error"} for a blank, unreadable or non-image file; the rest carry on.
-Files are decoded and preprocessed one by one, then classified in batches.
+Each picture is taken to be dark ink on light paper (a photo or scan: the paper
+and its shadows are taken out first) or light ink on dark (the canvas, MNIST
+files), as guessed from the picture itself unless --ink says which; --photo is
+--ink dark-on-light. The output says which was assumed.
+
+With --json, one line per file: {"path", "digit", "probabilities", "ink",
+"ink_guessed"} or {"path", "error"} for a blank, unreadable or non-image file;
+the rest carry on. Files are decoded and preprocessed one by one, then
+classified in batches.
 """
 
 from __future__ import annotations
@@ -16,8 +23,12 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from model.preprocess import PreparedDigit
 
 CHUNK = 512  # files preprocessed before one batched forward pass
 STREAMLIT_CONFIG = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
@@ -61,13 +72,13 @@ def expand(paths: list[str]) -> Iterator[Path]:
             yield path
 
 
-def prepare_file(path: Path, photo: bool, limit_mb: int) -> np.ndarray | str:
-    """The 28×28 model input for one file, or a user-facing error message.
+def prepare_file(path: Path, ink: str | None, limit_mb: int) -> PreparedDigit | str:
+    """The prepared digit for one file (None `ink`: guessed), or a user-facing error message.
 
     The message does not name the file: whoever prints it names it once.
     """
     from model.images import ImageDecodeError, open_image_file, to_8bit
-    from model.preprocess import prepare_digit
+    from model.preprocess import prepare_for_ink
 
     reason = unreadable_reason(path, limit_mb)
     if reason is not None:
@@ -75,16 +86,19 @@ def prepare_file(path: Path, photo: bool, limit_mb: int) -> np.ndarray | str:
     try:
         decoded = open_image_file(path)
         # 16-bit and float files are put on the 0-255 scale, as the app shows them.
-        prepared = prepare_digit(to_8bit(decoded.array), photo=photo)
+        prepared = prepare_for_ink(to_8bit(decoded.array), ink)
     except (ImageDecodeError, OSError, ValueError) as err:
         # The decoder's messages start with the file's name, for the app's error boxes.
         return str(err).removeprefix(f"{path.name}: ")
     if prepared.blank:
-        return prepared.message or "nothing drawn"
-    return prepared.input
+        return f"no digit found: {prepared.message[0].lower()}{prepared.message[1:]}"
+    return prepared
 
 
-def predict_files(paths: list[str], model: str = "default", photo: bool = False) -> Iterator[dict]:
+def predict_files(
+    paths: list[str], model: str = "default", ink: str | None = None
+) -> Iterator[dict]:
+    """One dict per file, in order; `ink` None guesses each picture's ink."""
     from model.inference import DigitClassifier
     from model.persistence import load_model
 
@@ -93,9 +107,9 @@ def predict_files(paths: list[str], model: str = "default", photo: bool = False)
     limit_mb = upload_limit_mb()
     for start in range(0, len(files), CHUNK):
         chunk = files[start : start + CHUNK]
-        prepared = [prepare_file(path, photo, limit_mb) for path in chunk]
+        prepared = [prepare_file(path, ink, limit_mb) for path in chunk]
         ok = [i for i, p in enumerate(prepared) if not isinstance(p, str)]
-        probs = classifier.probabilities(np.stack([prepared[i] for i in ok])) if ok else []
+        probs = classifier.probabilities(np.stack([prepared[i].input for i in ok])) if ok else []
         by_index = dict(zip(ok, probs, strict=True))
         for i, path in enumerate(chunk):
             if i in by_index:
@@ -104,21 +118,35 @@ def predict_files(paths: list[str], model: str = "default", photo: bool = False)
                     "path": str(path),
                     "digit": int(np.argmax(p)),
                     "probabilities": [round(float(v), 6) for v in p],
+                    "ink": prepared[i].ink,
+                    "ink_guessed": ink is None,
                 }
             else:
                 yield {"path": str(path), "error": prepared[i]}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from model.preprocess import INK_WORDS
+
     parser = argparse.ArgumentParser(
         prog="python -m model.predict", description=__doc__.split("\n")[0]
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
     parser.add_argument("--model", default="default", help='"default", "seed" or a .keras path')
     parser.add_argument(
+        "--ink",
+        choices=["auto", *INK_WORDS],
+        default="auto",
+        help="dark-on-light: photos and scans of ink on paper (the paper and its shadows are "
+        "taken out first); light-on-dark: the canvas, MNIST files; auto (default): guessed "
+        "from each picture",
+    )
+    parser.add_argument(
         "--photo",
-        action="store_true",
-        help="photos of ink on paper: estimate the background and extract the ink first",
+        action="store_const",
+        dest="ink",
+        const="dark-on-light",
+        help="the same as --ink dark-on-light",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per file")
     args = parser.parse_args(argv)
@@ -127,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
 
     failures = 0
     try:
-        for row in predict_files(args.paths, args.model, args.photo):
+        ink = None if args.ink == "auto" else args.ink
+        for row in predict_files(args.paths, args.model, ink):
             failures += "error" in row
             if args.json:
                 print(json.dumps(row), flush=True)
@@ -135,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{row['path']}: error: {row['error']}")
             else:
                 confidence = max(row["probabilities"])
-                print(f"{row['path']}: {row['digit']} ({confidence:.1%})")
+                how = "guessed from the picture" if row["ink_guessed"] else "as told"
+                print(
+                    f"{row['path']}: {row['digit']} ({confidence:.1%}), "
+                    f"read as {INK_WORDS[row['ink']]} ({how})"
+                )
     except ModelFileError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -41,6 +41,8 @@ class Saliency:
     gradient: np.ndarray  # (28, 28) float32 in [0, 1]
     class_index: int
     cam_layer: str  # the layer Grad-CAM read, e.g. "conv2d_1"
+    cam_shape: tuple[int, int]  # (rows, cols) of that layer's maps: Grad-CAM's own resolution
+    cam_step: float  # input pixels from one of its cells to the next, before upsampling
 
     def map(self, method: str) -> np.ndarray:
         if method not in METHODS:
@@ -156,6 +158,8 @@ class Explainer:
             gradient=_unit(gradient.numpy()),
             class_index=class_index,
             cam_layer=self.cam_layer,
+            cam_shape=(len(self._rows), len(self._cols)),
+            cam_step=float(self._rows[1] - self._rows[0]) if len(self._rows) > 1 else SIDE,
         )
 
 

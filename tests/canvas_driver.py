@@ -1,11 +1,16 @@
-"""Drawing on the real canvas in Chromium, as a person would.
+"""Drawing on the real canvas in Chromium, at a person's pace.
 
 Shared by the browser tests (tests/test_draw_browser.py) and the latency
-benchmark (benchmarks/draw_latency.py). Points are in canvas pixels: the canvas
+benchmark (benchmarks/draw_latency.py). A person draws where they see the
+canvas, as soon as the page shows that its script run is over (the "Running…"
+indicator is gone); nothing here waits for anything a person cannot see, such
+as the canvas being ready for strokes. Points are in canvas pixels: the canvas
 is 280 × 280, (0, 0) at its top left.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from components import state_keys as keys
 from components.state_keys import css
@@ -15,6 +20,8 @@ LOWER_CANVAS = (
     f"{css(keys.DIGIT_CANVAS_BOX)} canvas.dc-canvas.lower-canvas"  # and the one it paints on
 )
 PREDICTION = css(keys.PREDICTION_BOX)
+# Streamlit marks its root with the state of the script run.
+RUN_OVER = "[data-test-script-state=notRunning]"
 
 # Resolves after the next two animation frames: by then Fabric has painted a
 # finished stroke, and the page has painted whatever just changed.
@@ -26,33 +33,39 @@ _HAS_INK = """canvas => {
   return false;
 }"""
 
-# Whether the canvas itself is the topmost thing at canvas pixel (x, y): not the
-# toolbar, and not some other element because the layout is still moving. The
-# canvas sits in the component's shadow root, so look inside that too.
-_CANVAS_IS_ON_TOP_AT = """([box, x, y]) => {
-  for (const host of document.querySelectorAll(`${box} *`)) {
-    const canvas = host.shadowRoot?.querySelector("canvas.upper-canvas");
-    if (!canvas) continue;
-    const box = canvas.getBoundingClientRect();
-    const [px, py] = [box.x + x, box.y + y];
-    return document.elementFromPoint(px, py) === host
-      && host.shadowRoot.elementFromPoint(px, py) === canvas;
-  }
-  return false;
+# Notes when the script starts running; then whether it has run and is over.
+_WATCH_RUNS = """() => {
+  const app = document.querySelector("[data-testid=stApp]");
+  window.__cnnLensRan = false;
+  window.__cnnLensRunWatch?.disconnect();
+  window.__cnnLensRunWatch = new MutationObserver(() => {
+    if (app.dataset.testScriptState === "running") window.__cnnLensRan = true;
+  });
+  window.__cnnLensRunWatch.observe(app, { attributes: true });
 }"""
+_RAN_AND_OVER = """() => window.__cnnLensRan &&
+  document.querySelector("[data-testid=stApp]").dataset.testScriptState === "notRunning" """
 
 
-def wait_for_canvas_at(page, point: tuple[float, float], timeout_ms: float) -> dict:
-    """Wait until the canvas is what a person sees at `point`; return its bounding box.
+def wait_until_run_over(page, timeout_ms: float) -> None:
+    """Until the page shows no script running, as a person waits before clicking."""
+    page.locator(RUN_OVER).wait_for(state="attached", timeout=timeout_ms)
 
-    A person starts drawing where they see the canvas, so this waits out a
-    layout that is still settling. Anything covering that point (as the
-    canvas's own toolbar once did) makes it time out.
+
+def act_and_wait_for_rerun(page, act: Callable[[], None], timeout_ms: float) -> None:
+    """Do `act` (a click), then return on the first frame after the rerun it started is over.
+
+    Polled every animation frame: that is when a person could first see it.
     """
-    page.wait_for_function(
-        _CANVAS_IS_ON_TOP_AT, arg=[css(keys.DIGIT_CANVAS_BOX), *point], timeout=timeout_ms
-    )
-    return page.locator(CANVAS).bounding_box()
+    wait_until_run_over(page, timeout_ms)
+    page.evaluate(_WATCH_RUNS)
+    act()
+    page.wait_for_function(_RAN_AND_OVER, polling="raf", timeout=timeout_ms)
+
+
+def canvas_box(page) -> dict:
+    """The canvas's bounding box on the page: where a person sees it."""
+    return page.locator(CANVAS).first.bounding_box()
 
 
 def drag_stroke(page, box: dict, points: list[tuple[float, float]], steps: int = 4) -> None:
@@ -71,4 +84,4 @@ def drag_stroke(page, box: dict, points: list[tuple[float, float]], steps: int =
 
 def canvas_has_ink(page) -> bool:
     """Whether the canvas shows any white ink now."""
-    return page.locator(LOWER_CANVAS).evaluate(_HAS_INK)
+    return page.locator(LOWER_CANVAS).first.evaluate(_HAS_INK)

@@ -214,3 +214,43 @@ def test_a_model_that_fails_to_load_is_one_line_and_exit_2(tool, tmp_path, capsy
 def test_evaluate_refuses_a_device_as_data(capsys):
     assert evaluate.main(["--data", "/dev/zero"]) == 2
     assert "not a regular file" in capsys.readouterr().err
+
+
+DIGITS = [1, 7, 4, 0, 2]  # the digits that tests/test_digit_or_not.py's STROKES draw
+
+
+def write_ink_sets(folder) -> None:
+    from tests.test_digit_or_not import LIGHT_ON_DARK, PHOTOS
+
+    for i, photo in enumerate(PHOTOS):
+        Image.fromarray(photo).save(folder / f"photo_{i}_{DIGITS[i]}.jpg", quality=85)
+    for i, picture in enumerate(LIGHT_ON_DARK):
+        Image.fromarray(picture).save(folder / f"white_{i}_{DIGITS[i % 5]}.png")
+
+
+def test_predict_guesses_the_ink_of_each_picture(tmp_path, capsys):
+    # Photos of dark ink on light paper were read as light ink without --photo.
+    write_ink_sets(tmp_path)
+    assert predict.main([str(tmp_path), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert len(rows) == 15
+    for row in rows:
+        name = row["path"].rsplit("/", 1)[-1]
+        kind = "dark-on-light" if name.startswith("photo") else "light-on-dark"
+        assert (row["ink"], row["ink_guessed"]) == (kind, True), name
+        assert row["digit"] == int(name[-5]), name
+
+
+def test_predict_ink_can_be_forced_and_photo_still_works(tmp_path, capsys):
+    write_ink_sets(tmp_path)
+    photo = str(tmp_path / "photo_1_7.jpg")
+    for flags in (["--photo"], ["--ink", "dark-on-light"]):
+        assert predict.main([photo, *flags]) == 0
+        out = capsys.readouterr().out
+        assert ": 7 (" in out and "read as dark ink on light paper (as told)" in out
+    predict.main([photo, "--ink", "light-on-dark", "--json"])
+    row = json.loads(capsys.readouterr().out)
+    assert "error" in row or (row["ink"], row["ink_guessed"]) == ("light-on-dark", False)
+    assert predict.main([photo]) == 0
+    out = capsys.readouterr().out
+    assert ": 7 (" in out and "dark ink on light paper (guessed from the picture)" in out

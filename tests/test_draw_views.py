@@ -11,6 +11,7 @@ import pytest
 from components.draw_views import (
     OTHER_COLOUR,
     PREDICTED_COLOUR,
+    THUMBNAIL_SIDE,
     TRUE_COLOUR,
     feature_maps_figure,
     probability_figure,
@@ -79,10 +80,38 @@ def test_saliency_overlay_sits_on_the_input():
     digit = np.zeros((28, 28), np.float32)
     saliency = np.random.default_rng(1).random((28, 28), dtype=np.float32)
     figure = saliency_figure(digit, saliency, "Grad-CAM for class 1")
-    base, overlay = figure.data
+    base, overlay = (trace for trace in figure.data if trace.type == "heatmap")
     assert np.asarray(base.z).shape == np.asarray(overlay.z).shape == (28, 28)
     assert overlay.zmin == 0 and overlay.zmax == 1
     json.loads(pio.to_json(figure))  # serialisable as Streamlit will send it
+
+
+def _rgb(colour: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in colour[colour.index("(") + 1 : -1].split(","))
+
+
+def test_saliency_colour_bar_shows_the_colours_as_drawn_over_black():
+    # The bar used to show the see-through colours over the white page, white to
+    # yellow, while the map lies over the black background of the digit.
+    digit = np.zeros((28, 28), np.float32)
+    figure = saliency_figure(digit, np.linspace(0, 1, 784).reshape(28, 28), "Gradient")
+    base, overlay = (trace for trace in figure.data if trace.type == "heatmap")
+    bars = [t.colorscale for t in figure.data if t.type == "heatmap" and t.showscale is not False]
+    bars += [t.marker.colorscale for t in figure.data if t.type == "scatter" and t.marker.showscale]
+    assert base.showscale is False and len(bars) == 1, "one colour bar: the saliency's"
+    (bar,) = bars
+    assert _rgb(overlay.colorscale[0][1])[3] == 0, "the map itself stays see-through where weak"
+    for (at, drawn), (bar_at, shown) in zip(overlay.colorscale, bar, strict=True):
+        *rgb, alpha = _rgb(drawn)
+        over_black = tuple(round(alpha * c) for c in rgb)  # the background is 0
+        assert bar_at == at and _rgb(shown) == over_black
+    assert _rgb(bar[0][1]) == (0, 0, 0), "weakest saliency looks black, as the background"
+
+
+def test_preprocessing_thumbnails_are_big_enough_to_read():
+    # 84 px (3 screen pixels per input pixel) was too small to make out the steps.
+    assert THUMBNAIL_SIDE >= 112 and THUMBNAIL_SIDE % 28 == 0, "whole screen pixels per pixel"
+    assert thumbnail(np.zeros((28, 28), np.float32)).shape == (THUMBNAIL_SIDE, THUMBNAIL_SIDE, 4)
 
 
 @pytest.mark.parametrize("shape", [(28, 28), (280, 280, 4), (211, 150), (20, 15), (1, 1)])

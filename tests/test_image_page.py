@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import image_store
 from components import state_keys as keys
-from components.image_texts import literal
+from components.literal_text import literal
 from model.photo_samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S, ROOT
 

@@ -104,3 +104,14 @@ def test_bad_class_and_method(seed_model):
         explainer.explain(vertical_bar(), 10)
     with pytest.raises(ValueError):
         explainer.explain(vertical_bar(), 1).map("LIME")
+
+
+@pytest.mark.parametrize("model_name", ["seed", "robust (untrained)"])
+def test_grad_cam_says_how_coarse_its_map_is(seed_model, model_name):
+    model = seed_model if model_name == "seed" else build("robust")
+    saliency = Explainer(model).explain(vertical_bar(), class_index=1)
+    layers = model.layers[: cam_layer_index(model) + 1]
+    rows, cols = layers[-1].output.shape[1:3]
+    assert saliency.cam_shape == (rows, cols)
+    centres = cell_centres(layers, rows)
+    assert saliency.cam_step == pytest.approx(centres[1] - centres[0])

@@ -12,6 +12,24 @@ the input), `ink` (separating ink from paper), `strokes` (stroke width) and
 `geometry` (boxes, centre of mass, scaling); `digit` strings them together.
 """
 
-from model.preprocess.digit import PreparedDigit, Step, doubts, prepare_digit
+from model.preprocess.digit import (
+    INK_WORDS,
+    Ink,
+    PreparedDigit,
+    Step,
+    doubts,
+    guess_ink,
+    prepare_digit,
+    prepare_for_ink,
+)
 
-__all__ = ["PreparedDigit", "Step", "doubts", "prepare_digit"]
+__all__ = [
+    "INK_WORDS",
+    "Ink",
+    "PreparedDigit",
+    "Step",
+    "doubts",
+    "guess_ink",
+    "prepare_digit",
+    "prepare_for_ink",
+]

@@ -1,11 +1,17 @@
-"""The digit input: `prepare_digit` runs the steps, `doubts` says when the result is un-MNIST-like."""
+"""The digit input: `prepare_digit` runs the steps, `doubts` says when the result is un-MNIST-like.
+
+`guess_ink` tells dark ink on light paper (photos, scans) from light ink on
+dark (the canvas, MNIST files), for callers that do not know which they have.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
+from math import ceil, pi
+from typing import Literal
 
 import numpy as np
+from scipy import ndimage
 
 from model.mnist import SIDE
 from model.preprocess.geometry import (
@@ -18,18 +24,43 @@ from model.preprocess.geometry import (
 )
 from model.preprocess.grayscale import working_grayscale
 from model.preprocess.ink import (
+    EIGHT_CONNECTED,
     FAINT_INK,
     MIN_CONTRAST,
     count_blobs,
     dilate,
+    ink_is_dark,
     photo_ink,
     remove_specks,
     white_on_black,
 )
-from model.preprocess.strokes import match_stroke_width
+from model.preprocess.strokes import THICK_STROKE, THIN_STROKE, match_stroke_width
 
 SPECK_FRACTION = 0.02  # ink blobs smaller than this share of the longer side are specks
-BLANK_MESSAGE = "Nothing drawn"
+# A mark hardly bigger than the round dot that fits inside it is a dot, not a
+# stroke. Measured as the mark's area over that largest inside disc's: a pen
+# dot on the canvas is 0.70 to 0.95 (pens 6 to 40 px), and 1.04 to 1.13 if
+# the pen slid 3 px while clicking. Digits have more ink: 1.29 or more on all
+# 10,000 official MNIST test digits (1% under 2.2), 1.22 or more on the first
+# 1,000 redrawn 80 px tall with a 36 px pen, whose loops have closed up, and
+# 1.6 or more at 80 px with the default pen. Only redrawn at 60 px with a
+# 40 px pen (blobs the default model reads half the time) do 1 in 100 fall
+# below. A picture whose every mark is a dot is treated as empty: the model
+# reads a lone dot as "0, 97% sure" otherwise.
+DOT_LIMIT = 1.15
+
+Ink = Literal["dark-on-light", "light-on-dark"]
+INK_WORDS: dict[str, str] = {
+    "dark-on-light": "dark ink on light paper",
+    "light-on-dark": "light ink on a dark background",
+}
+# Why a picture holds no digit (`PreparedDigit.empty_reason`), in words that fit any source.
+NO_INK, ONLY_SPECKS, ONLY_DOTS = "no ink", "specks", "dots"
+EMPTY_MESSAGES = {
+    NO_INK: "No ink found: nothing stands out from the background",
+    ONLY_SPECKS: "Too little ink for a digit: only specks, too small to be strokes",
+    ONLY_DOTS: "Too little ink for a digit: only dots, no strokes",
+}
 # What an MNIST digit looks like, measured on the 10,000 official test digits:
 # at most 33% of the 28×28 pixels above 0.5, never under half as tall as wide
 # (ink above 0.3), and at most 3 separate pieces of ink at least 4 pixels
@@ -70,11 +101,40 @@ class PreparedDigit:
     inverted: bool  # dark ink on light paper was found and turned into white on black
     bbox: tuple[int, int, int, int] | None
     center_of_mass: tuple[float, float] | None
-    message: str | None
+    message: str | None  # why there is no digit, as a sentence; None when there is one
+    empty_reason: str | None = None  # NO_INK, ONLY_SPECKS or ONLY_DOTS; None when there is a digit
+
+    @property
+    def ink(self) -> Ink:
+        """Which ink the steps took the picture to have."""
+        return "dark-on-light" if self.inverted else "light-on-dark"
+
+
+def guess_ink(image: np.ndarray) -> Ink:
+    """Dark ink on light paper, or light ink on dark, judged from the picture itself."""
+    return "dark-on-light" if ink_is_dark(working_grayscale(image)) else "light-on-dark"
+
+
+def prepare_for_ink(
+    image: np.ndarray, ink: Ink | None = None, *, mnist_style: bool = True
+) -> PreparedDigit:
+    """`prepare_digit` for a picture of either kind; `ink` None means guess it.
+
+    Dark ink on light paper is how photos and scans come, so it gets the photo
+    steps, which take out uneven light; light ink on dark (the canvas, MNIST
+    files) gets the plain steps. Either way the ink side is the one given.
+    """
+    ink = ink or guess_ink(image)
+    dark = ink == "dark-on-light"
+    return prepare_digit(image, mnist_style=mnist_style, photo=dark, dark_ink=dark)
 
 
 def prepare_digit(
-    image: np.ndarray, *, mnist_style: bool = True, photo: bool = False
+    image: np.ndarray,
+    *,
+    mnist_style: bool = True,
+    photo: bool = False,
+    dark_ink: bool | None = None,
 ) -> PreparedDigit:
     """Make the 28×28 model input for a drawing or photo of one digit.
 
@@ -82,32 +142,39 @@ def prepare_digit(
     (H, W, 4); anything else raises ValueError. With `mnist_style=False` the
     whole image is resized to 28×28 without cropping or centring, for
     comparison. With `photo=True` the ink is separated from unevenly lit paper
-    first. Blank input gives `blank=True` and `input=None`.
+    first. `dark_ink` says whether the ink is darker than its background;
+    None judges it from the picture. A picture with no digit in it (blank,
+    specks, dots) gives `blank=True`, `input=None` and the reason.
     """
     gray = working_grayscale(image)  # (H, W)
-    steps = [Step("grayscale", "Grayscale", gray)]
+    steps = [Step("grayscale", "Gray levels only, colour dropped", gray)]
 
     if photo:
-        background, ink, cut, inverted = photo_ink(gray)
-        steps.append(Step("background", "Estimated paper, lighting included", background))
+        background, ink, cut, inverted = photo_ink(gray, dark_ink)
+        steps.append(
+            Step("background", "The paper alone, shadows included (estimated)", background)
+        )
         contrast = "darker" if inverted else "lighter"
-        steps.append(Step("ink", f"Ink: how much {contrast} than the paper", ink))
+        steps.append(Step("ink", f"Ink: how much {contrast} than the paper, as white", ink))
     else:
-        ink, inverted = white_on_black(gray)
-        title = "Inverted to white ink on black" if inverted else "White ink on black"
+        ink, inverted = white_on_black(gray, dark_ink)
+        title = "Dark ink turned white, paper black" if inverted else "White ink on black, as MNIST"
         steps.append(Step("ink", title, ink))
         peak = float(ink.max())
         if peak < MIN_CONTRAST:
-            return _blank(steps, inverted)
+            return _empty(steps, inverted, NO_INK)
         cut = FAINT_INK * peak
 
     min_extent = max(2, ceil(SPECK_FRACTION * max(gray.shape)))
     kept = remove_specks(ink > cut, min_extent)
     if photo:
         mask_image = kept.astype(np.float32)
-        steps.append(Step("ink_mask", "Ink mask: thresholded, specks removed", mask_image))
+        steps.append(Step("ink_mask", "What counts as ink, specks dropped", mask_image))
     if not kept.any():
-        return _blank(steps, inverted)
+        return _empty(steps, inverted, ONLY_SPECKS if (ink > cut).any() else NO_INK)
+    bbox = ink_bbox(kept, 0)
+    if only_dots(kept, bbox):
+        return _empty(steps, inverted, ONLY_DOTS)
 
     # Keep the grey levels of the strokes and their one-pixel fringe (soft,
     # anti-aliased edges) but nothing else: faint noise and specks go.
@@ -115,30 +182,34 @@ def prepare_digit(
     if photo:
         # Photo ink is noisy: stretch so a typical stroke pixel, not the noisiest one, is white.
         clean = np.clip(clean / np.float32(np.percentile(ink[kept], 90)), 0, 1)
-    bbox = ink_bbox(kept, 0)
 
     if mnist_style:
         top, left, bottom, right = bbox
         crop = clean[top:bottom, left:right]
-        steps.append(Step("bbox", f"Cropped to the ink ({crop.shape[0]}×{crop.shape[1]})", crop))
+        title = f"Cut down to the ink: {crop.shape[0]}×{crop.shape[1]} pixels"
+        steps.append(Step("bbox", title, crop))
         crop, before, after = match_stroke_width(crop, kept[top:bottom, left:right])
+        # Widths as they will be once the digit is 20 pixels tall, MNIST's size.
+        mnist = f"MNIST's are {THIN_STROKE}–{THICK_STROKE}"
         if after == before:
-            title = f"Stroke width kept: {before:.1f} of {DIGIT_BOX} px, as in MNIST"
+            title = f"Lines {before:.1f} px thick at MNIST's size; {mnist}: kept"
         else:
-            title = f"Stroke width {before:.1f} → {after:.1f} of {DIGIT_BOX} px, nearer MNIST"
+            change = "thinner" if after < before else "thicker"
+            title = f"Lines made {change}, {before:.1f} → {after:.1f} px at MNIST's size ({mnist})"
         steps.append(Step("stroke", title, crop))
         fitted = fit_into_box(crop, DIGIT_BOX)
         steps.append(
-            Step("fit20", f"Fitted into {DIGIT_BOX}×{DIGIT_BOX} (aspect ratio kept)", fitted)
+            Step("fit20", f"Shrunk to fit {DIGIT_BOX}×{DIGIT_BOX} pixels, shape kept", fitted)
         )
         pasted = paste_centered(fitted, by_mass=False)
-        steps.append(Step("pasted", f"Pasted into {SIDE}×{SIDE}, box centred", pasted))
+        steps.append(Step("pasted", f"Put in the middle of {SIDE}×{SIDE} pixels", pasted))
         centered = paste_centered(fitted, by_mass=True)
-        steps.append(Step("centered", "Shifted so the centre of mass is central", centered))
-        final = centered / centered.max()
-        steps.append(Step("normalized", "Rescaled so the brightest pixel is 1", final))
+        title = "Moved so the ink's centre of mass is the middle"
+        steps.append(Step("centered", title, centered))
+        final = eight_bit(centered / centered.max())
+        steps.append(Step("normalized", "Brightest pixel made white: the model's input", final))
     else:
-        final = resize(clean, (SIDE, SIDE))
+        final = eight_bit(resize(clean, (SIDE, SIDE)))
         steps.append(Step("resized", f"Whole image resized to {SIDE}×{SIDE}", final))
 
     return PreparedDigit(
@@ -152,8 +223,30 @@ def prepare_digit(
     )
 
 
-def _blank(steps: list[Step], inverted: bool) -> PreparedDigit:
-    return PreparedDigit(None, tuple(steps), True, inverted, None, None, BLANK_MESSAGE)
+def eight_bit(image: np.ndarray) -> np.ndarray:
+    """Values in [0, 1] rounded to the 256 levels of a byte, k / 255, as MNIST's pixels are.
+
+    So the 784 numbers a page shows, 0 to 255, are exactly what the model reads, ÷ 255.
+    """
+    return (np.round(image * 255) / 255).astype(np.float32)
+
+
+def _empty(steps: list[Step], inverted: bool, reason: str) -> PreparedDigit:
+    message = EMPTY_MESSAGES[reason]
+    return PreparedDigit(None, tuple(steps), True, inverted, None, None, message, reason)
+
+
+def only_dots(mask: np.ndarray, bbox: tuple[int, int, int, int]) -> bool:
+    """Whether every mark in a binary mask is a dot: under DOT_LIMIT times the largest disc in it."""
+    top, left, bottom, right = bbox
+    marks = np.pad(mask[top:bottom, left:right], 1)  # the edge of the crop is paper too
+    labels, count = ndimage.label(marks, structure=EIGHT_CONNECTED)
+    index = np.arange(1, count + 1)
+    areas = ndimage.sum_labels(marks, labels, index)
+    # The distance from a mark's innermost pixel to the paper is the radius of the
+    # largest disc inside it (plus half a pixel: distances run between pixel centres).
+    radii = ndimage.maximum(ndimage.distance_transform_edt(marks), labels, index) + 0.5
+    return bool(np.all(areas < DOT_LIMIT * pi * np.square(radii)))
 
 
 def doubts(digit: np.ndarray) -> tuple[str, ...]:

@@ -21,11 +21,12 @@ NOISE_SIGMAS = 5.0  # photo ink must stand this many noise deviations above the 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)  # diagonal neighbours touch
 
 
-def white_on_black(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+def white_on_black(gray: np.ndarray, dark_ink: bool | None = None) -> tuple[np.ndarray, bool]:
     """Ink as white on black, and whether the input was dark ink on light paper.
 
     The border tells the background level; the ink is whatever departs from it,
-    and the side (lighter or darker) with more departure is the ink's.
+    and the side (lighter or darker) with more departure is the ink's, unless
+    `dark_ink` says which it is.
     """
     band = max(1, min(gray.shape) // 50)
     border = np.concatenate(
@@ -34,25 +35,50 @@ def white_on_black(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     level = np.float32(np.median(border))
     lighter = np.clip(gray - level, 0, 1)
     darker = np.clip(level - gray, 0, 1)
-    if darker.sum() > lighter.sum():
-        return darker, True
-    return lighter, False
+    if dark_ink is None:
+        dark_ink = bool(darker.sum() > lighter.sum())
+    return (darker, True) if dark_ink else (lighter, False)
 
 
-def photo_ink(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, bool]:
+def ink_is_dark(gray: np.ndarray) -> bool:
+    """Whether the ink is darker than what it is on, judged from the picture alone.
+
+    Ink is a minority of strong outliers on one side of the local mean: dark
+    ink on paper skews the residual negative, white strokes on black (the
+    canvas, MNIST) or chalk on a board skew it positive. Uneven light does not
+    matter, since the local mean follows it. Where nothing stands out (an empty
+    canvas, blank paper in uneven light) the skew is rounding noise, so the
+    background decides: light paper is for dark ink, a dark ground for light.
+    """
+    small = _small_copy(gray)
+    residual = small - square_filter(ndimage.uniform_filter1d, small, _window(small))
+    if np.abs(residual).max() < MIN_CONTRAST:
+        return bool(np.median(small) > 0.5)
+    return bool((residual.astype(np.float64) ** 3).sum() < 0)
+
+
+def _small_copy(gray: np.ndarray) -> np.ndarray:
+    longest = min(max(gray.shape), BACKGROUND_SIDE)  # shrunk, never blown up
+    return resize(gray, scaled_size(gray.shape, longest), Image.Resampling.BOX)
+
+
+def _window(small: np.ndarray) -> int:
+    return 2 * round(BACKGROUND_WINDOW * max(small.shape) / 2) + 1  # odd, wider than a stroke
+
+
+def photo_ink(
+    gray: np.ndarray, dark_ink: bool | None = None
+) -> tuple[np.ndarray, np.ndarray, float, bool]:
     """Separate ink from unevenly lit paper.
 
     Returns (background, ink, cut, inverted): the estimated paper (H, W), the ink
     (H, W) as relative contrast against the paper, the threshold above which a
-    pixel is ink, and whether the ink is darker than the paper.
+    pixel is ink, and whether the ink is darker than the paper (`dark_ink`, or
+    judged by `ink_is_dark` when that is None).
     """
-    longest = min(max(gray.shape), BACKGROUND_SIDE)  # shrunk, never blown up
-    small = resize(gray, scaled_size(gray.shape, longest), Image.Resampling.BOX)
-    window = 2 * round(BACKGROUND_WINDOW * max(small.shape) / 2) + 1  # odd, wider than a stroke
-    # Ink is a minority of strong outliers on one side of the local mean: dark
-    # ink skews the residual negative, chalk on a board skews it positive.
-    residual = small - square_filter(ndimage.uniform_filter1d, small, window)
-    inverted = bool((residual**3).sum() <= 0)
+    small = _small_copy(gray)
+    window = _window(small)
+    inverted = ink_is_dark(gray) if dark_ink is None else dark_ink
     # A grey closing (max then min filter) erases dark strokes and keeps the
     # lighting; an opening does the same for light strokes.
     low, high = ndimage.minimum_filter1d, ndimage.maximum_filter1d

@@ -1,0 +1,59 @@
+"""The draw page's sections below the prediction: the preprocessing steps and the input's numbers.
+
+Each function takes plain values, draws one section's pictures and words, and
+returns nothing. The headers and teaching text stay in the page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from components import state_keys as keys
+from components.draw_input import DigitPicture
+from components.draw_views import THUMBNAIL_SIDE, thumbnail
+from components.image_charts import digit_input_html
+from model.mnist import SIDE
+from model.preprocess import PreparedDigit
+
+
+def preprocessing_steps(picture: DigitPicture, prepared: PreparedDigit) -> None:
+    """Every step from the picture to the 28×28 input, one thumbnail and caption each."""
+    steps = [("Your picture", picture.pixels), *((s.title, s.image) for s in prepared.steps)]
+    st.image(
+        [thumbnail(image) for _, image in steps],
+        caption=[f"{number}. {title}" for number, (title, _) in enumerate(steps, start=1)],
+        width=THUMBNAIL_SIDE,
+        output_format="PNG",  # JPEG would smear the hard pixel edges
+    )
+    if prepared.blank:
+        return
+    row, col = prepared.center_of_mass
+    st.caption(
+        f"The last picture is the model's whole input: {SIDE}×{SIDE} = {SIDE * SIDE} numbers. "
+        f"Its centre of mass, the average position of the ink weighted by brightness, is at "
+        f"row {row:.1f}, column {col:.1f}, counting from 0 at the top left."
+    )
+
+
+def input_numbers(digit: np.ndarray) -> None:
+    """The model's exact input as a grid of 784 numbers from 0 to 255.
+
+    The input holds byte levels k / 255 (prepare_digit rounds it so, as MNIST's
+    pixels are), so each k shown is exactly what the model reads, times 255.
+    Drawn as the image page draws its 28 × 28 view: the same shades and numbers.
+    """
+    levels = np.round(np.asarray(digit, dtype=np.float64) * 255).astype(np.uint8)
+    numbers_col, words_col = st.columns([3, 2], gap="large")
+    with numbers_col.container(key=keys.DRAW_INPUT_NUMBERS_BOX):
+        st.html(digit_input_html(levels))
+    inked = int(np.count_nonzero(levels))
+    words_col.markdown(
+        f"These are the {digit.size} numbers the model reads: the last picture above, one "
+        f"number per pixel, 0 black to 255 white, rows and columns counted from 0."
+    )
+    words_col.markdown(
+        f"Only {inked} of them are above 0; the rest is black paper. The model reads each "
+        f"number divided by 255, so 255 becomes 1.0 and 128 becomes {128 / 255:.2f}: the "
+        "same scale its training digits had."
+    )
