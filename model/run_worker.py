@@ -32,6 +32,7 @@ import numpy as np
 
 from model.assessment import compare, worst_mistakes
 from model.data import MnistData, load_mnist
+from model.recipes import validation_size
 from model.run_types import (
     DIVERGED,
     FAILED,
@@ -107,7 +108,12 @@ def _train_and_save(job: RunJob, data: MnistData, emit: Emit, cancel: threading.
     from model.trainer import train
 
     result = train(
-        job.preset, job.recipe, data, on_progress=lambda p: emit(("progress", p)), cancel=cancel
+        job.preset,
+        job.recipe,
+        data,
+        on_progress=lambda p: emit(("progress", p)),
+        cancel=cancel,
+        validation=validation_size(len(data.x_train)),
     )
     done = {"train_seconds": result.seconds, "epochs_done": result.epochs_done}
     if result.outcome == DIVERGED:
@@ -128,16 +134,13 @@ def _train_and_save(job: RunJob, data: MnistData, emit: Emit, cancel: threading.
         name=f"run {job.number}",
         preset=job.preset,
         recipe=job.recipe.to_dict(),
-        trained_on=f"first {result.train_digits:,} MNIST training digits",
+        trained_on=result.trained_on,
         test_set=data.test_description,
         test_loss=round(evaluation.test_loss, 6),
         test_accuracy=round(evaluation.test_accuracy, 6),
         params=0,
         sha256="",
-        notes=[
-            f"data: {info.words}",
-            f"{result.validation_digits:,} more training digits held out for validation",
-        ],
+        notes=[f"data: {info.words}", *result.card_notes],
     )
     card = save_model(inference_copy(result.model), job.out_path, card)
     return RunEnd(

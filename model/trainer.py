@@ -23,10 +23,10 @@ import tensorflow as tf
 
 from model.architectures import build
 from model.assessment import cross_entropy
-from model.data import MnistData, as_model_input
+from model.data import MnistData, as_model_input, training_digits_words
 from model.distribute import make_strategy
 from model.mnist import NUM_CLASSES
-from model.recipes import Recipe, trainable_digits
+from model.recipes import Recipe
 from model.run_types import DIVERGED, FINISHED, STOPPED, Progress
 
 __all__ = ["Progress", "TrainingResult", "make_dataset", "make_optimizer", "train"]
@@ -54,6 +54,20 @@ class TrainingResult:
     @property
     def cancelled(self) -> bool:
         return self.outcome == STOPPED
+
+    @property
+    def trained_on(self) -> str:
+        """For the model card: exactly which digits trained it, e.g. "first 3,600 MNIST …"."""
+        return training_digits_words(self.train_digits)
+
+    @property
+    def card_notes(self) -> list[str]:
+        if not self.validation_digits:
+            return []
+        return [
+            f"the last {self.validation_digits:,} training digits were held out for "
+            "validation, never trained on"
+        ]
 
 
 def make_optimizer(recipe: Recipe, steps: int) -> keras.optimizers.Optimizer:
@@ -232,10 +246,15 @@ class _ProgressReporter(keras.callbacks.Callback):
 
 
 def split_for_training(
-    data: MnistData, recipe: Recipe
+    data: MnistData, recipe: Recipe, validation: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(x_train, y_train, x_val, y_val): validation is the end of the training set, held out."""
-    trainable = trainable_digits(len(data.x_train))
+    """(x_train, y_train, x_val, y_val): the last `validation` training digits are held out,
+    and the recipe's first train_size (or all) of the others train."""
+    if not 0 <= validation < len(data.x_train):
+        raise ValueError(
+            f"validation digits must be from 0 to {len(data.x_train) - 1:,} (got {validation:,})"
+        )
+    trainable = len(data.x_train) - validation
     x_val, y_val = data.x_train[trainable:], data.y_train[trainable:]
     size = trainable if recipe.train_size is None else min(recipe.train_size, trainable)
     return data.x_train[:size], data.y_train[:size], x_val, y_val
@@ -249,14 +268,15 @@ def train(
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     strategy: tf.distribute.Strategy | None = None,
+    validation: int = 0,
 ) -> TrainingResult:
     """Build `preset`, fit it with `recipe` on `data`, and measure it on data's test set.
 
-    Validation digits (the end of data's training set) are scored after every
-    epoch. `strategy` defaults to make_strategy("auto").
+    The last `validation` training digits are held out and scored after every
+    epoch (none by default). `strategy` defaults to make_strategy("auto").
     """
     keras.utils.set_random_seed(recipe.seed)
-    x_train, y_train, x_val, y_val = split_for_training(data, recipe)
+    x_train, y_train, x_val, y_val = split_for_training(data, recipe, validation)
     strategy = strategy or make_strategy("auto")
     with strategy.scope():
         model = build(preset)

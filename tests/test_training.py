@@ -35,12 +35,24 @@ def test_a_few_batches_train_and_report_progress():
 def test_validation_digits_are_held_out_and_scored_every_epoch():
     reports = []
     data = tiny_mnist(n_train=300)
-    result = train("seed", Recipe(epochs=2, batch_size=64), data, on_progress=reports.append)
+    recipe = Recipe(epochs=2, batch_size=64)
+    result = train("seed", recipe, data, on_progress=reports.append, validation=30)
     # The last 30 of 300 training digits are the validation digits; the rest train.
     assert (result.train_digits, result.validation_digits) == (270, 30)
+    assert result.trained_on == "first 270 MNIST training digits"
     epoch_reports = [r for r in reports if r.epoch_done]
     assert all(0.0 <= r.val_accuracy <= 1.0 and r.val_loss > 0 for r in epoch_reports)
     assert result.history["val_accuracy"] == [r.val_accuracy for r in epoch_reports]
+
+
+def test_without_validation_every_training_digit_trains():
+    reports = []
+    result = train(
+        "seed", Recipe(epochs=1, batch_size=64), tiny_mnist(n_train=300), on_progress=reports.append
+    )
+    assert (result.train_digits, result.validation_digits) == (300, 0)
+    assert reports[-1].epoch_done and reports[-1].val_accuracy is None
+    assert "val_accuracy" not in result.history and result.card_notes == []
 
 
 def test_batch_values_are_each_batch_alone():
