@@ -98,10 +98,11 @@ DETAIL_RUN = "detail_run"  # st.selectbox: the run whose details are shown
 TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
 TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
 # State (not widgets).
-SESSION_TOKEN = "session_token"  # tells this browser session apart for the run manager
+# SessionHandle: a token naming this browser session for the run manager, and the
+# path of its private model folder. Its ended runs are kept on the server, by token.
+SESSION_HANDLE = "session_handle"
 ACTIVE_RUN = "active_run"  # run id of this session's run that is waiting or training
-RUN_HISTORY = "run_history"  # this session's ended runs (RunView), oldest first
-RUN_FOLDER = "run_folder"  # SessionFolder: where this session's trained models are written
 TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train press
+SAVED_MESSAGE = "run_saved_message"  # + "_<run id>": the sentence shown after a save
 # The draw page shows this test digit (dict: pixels bytes, label, origin) in its sample view.
 OPENED_TEST_DIGIT = "opened_test_digit"
