@@ -128,7 +128,12 @@ def session_folder() -> Path:
 
 
 def collect_ended_run() -> bool:
-    """Move this session's run into its runs once it has ended; True if that happened now."""
+    """Move this session's run into its runs once it has ended; True if that happened now.
+
+    Called before the picker is drawn, and where a run that ends during an app run
+    reruns the app; never by what only reads the runs, so that all of one app run
+    (picker, result, Retrain page) shows the same runs.
+    """
     run_id = st.session_state.get(keys.ACTIVE_RUN)
     if not run_id:
         return False
@@ -144,16 +149,15 @@ def collect_ended_run() -> bool:
 
 
 def active_run() -> RunView | None:
-    """This session's run that is waiting or training, if any."""
-    collect_ended_run()
+    """This session's run that is waiting or training, if any (an ended one waits to be
+    collected)."""
     run_id = st.session_state.get(keys.ACTIVE_RUN)
     view = run_manager().view(run_id) if run_id else None
     return view if view is not None and not view.ended else None
 
 
 def runs() -> list[RunView]:
-    """This session's ended runs, oldest first, the one that just ended included."""
-    collect_ended_run()
+    """This session's ended runs that have been collected, oldest first."""
     return _session_runs().of(session_id())
 
 

@@ -55,7 +55,8 @@ def training_sidebar() -> None:
             st.rerun()
         mine = active_run()
         _buttons(mine)
-        running = mine is not None or bool(manager.activity())
+        # An own run that ended a moment ago still ticks once, to be collected.
+        running = bool(st.session_state.get(keys.ACTIVE_RUN)) or bool(manager.activity())
         warming = data is None and manager.data_error() is None
         # The fragments hold no widgets: a click on a widget that a ticking fragment is
         # redrawing can be lost. Each sits in a container of its own, so redrawing one
@@ -95,6 +96,7 @@ def _buttons(mine: RunView | None) -> None:
 
 
 def _press_train() -> None:
+    collect_ended_run()  # before a new run takes its place
     preset, values = current_recipe_values()
     manager = run_manager()
     recipe = checked_recipe(values, manager.data_info())
@@ -133,6 +135,8 @@ def _live(was_running: bool) -> None:
     manager = run_manager()
     manager.heartbeat(session_id())
     data_words(manager.data_info(), manager.data_error())
+    if collect_ended_run():
+        st.rerun()  # the whole app: the picker, the buttons and the result follow
     mine = active_run()
     others = [view for view in manager.activity() if mine is None or view.job != mine.job]
     if (mine is not None or bool(others)) != was_running:
