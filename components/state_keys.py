@@ -94,6 +94,9 @@ SAVE_NAME = "save_name"  # st.text_input, + "_<run id>"
 SAVE_REPLACE = "save_replace"  # st.checkbox, + "_<run id>"
 COMPARE_RUNS = "compare_runs"  # st.multiselect of runs on the Retrain page
 DETAIL_RUN = "detail_run"  # st.selectbox: the run whose details are shown
+RUNS_SEEN = "runs_seen"  # tuple of run ids the Retrain page has shown: new ones join in
+COMPARE_KEPT = "compare_kept"  # COMPARE_RUNS's picks, kept while other pages are shown
+DETAIL_KEPT = "detail_kept"  # DETAIL_RUN's pick, likewise
 # Container keys (the st-key-<key> CSS class).
 TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
 TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
