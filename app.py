@@ -14,9 +14,19 @@ from components.training_panel import training_sidebar
 
 st.set_page_config(page_title="CNN Lens", page_icon=":material/center_focus_strong:", layout="wide")
 
+IMAGE_PAGE = "app_pages/image.py"
 PAGES = [
-    # The default page is served at "/"; Streamlit ignores a url_path on it.
-    st.Page("app_pages/image.py", title="Explore an image", icon=":material/image:", default=True),
+    # The default page is served at "/" only; its url_path must just differ from the
+    # hidden page's below, which serves the same script at /image, the address people
+    # guess (without it Streamlit shows "Page not found" there).
+    st.Page(
+        IMAGE_PAGE,
+        title="Explore an image",
+        icon=":material/image:",
+        default=True,
+        url_path="explore",
+    ),
+    st.Page(IMAGE_PAGE, title="Explore an image", url_path="image", visibility="hidden"),
     st.Page("app_pages/draw.py", title="Draw a digit", icon=":material/draw:", url_path="draw"),
     st.Page(
         "app_pages/network.py", title="Inside the CNN", icon=":material/hub:", url_path="network"

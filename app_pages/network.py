@@ -77,4 +77,4 @@ st.markdown("**Softmax** turns the last layer's ten sums into ten probabilities 
 softmax_table(model, forward, digit.pixels)
 
 st.header("5. Where your digit sits")
-digit_space(model, forward)
+digit_space(model, forward, digit.test_index)

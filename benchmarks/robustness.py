@@ -1,9 +1,11 @@
 """How well the models read digits drawn and photographed the way people do.
 
 Each official MNIST test digit is turned into pen strokes (its skeleton, plus
-the parts its writer inked solid) and redrawn onto a 280 × 280 canvas, the way the drawing page receives it: with a
-thin, normal or thick pen; off-centre, small or large; slanted or rotated
-±15°; or as a photo of dark ink on unevenly lit paper, with noise and JPEG.
+the parts its writer inked solid) and redrawn onto a 280 × 280 canvas, the way
+the drawing page receives it: with a thin, normal or thick pen; off-centre,
+small or large; small with a very thick pen, so that loops close up; slanted
+or rotated ±15°; or as a photo of dark ink on unevenly lit paper, with noise
+and JPEG.
 Every picture then goes through `prepare_digit`, naive (the whole canvas
 squashed to 28 × 28) and MNIST-style, and into the seed and the default model.
 
@@ -63,6 +65,8 @@ TRANSFORMS = [
     Transform("thick pen (36 px)", pen=36),
     Transform("off-centre (top left, 140 px)", size=140, centre=(85, 80)),
     Transform("small (80 px)", size=80),
+    # A pen a third as wide as the digit is tall: the loops of 0, 6, 8 and 9 close up.
+    Transform("small (90 px), very thick pen (30 px)", size=90, pen=30),
     Transform("large (250 px)", size=250),
     Transform("slanted (shear 0.35)", shear=0.35),
     Transform("rotated +15°", rotate=15),

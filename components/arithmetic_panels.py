@@ -238,8 +238,11 @@ def softmax_table(model: keras.Model, forward: Forward, digit: np.ndarray) -> No
     words_col.caption(check_text(step.difference, step.agrees, "probabilities"))
 
 
-def digit_space(model: keras.Model, forward: Forward) -> None:
-    """The digit among 2,000 test digits in the last layer's input space; its nearest ones."""
+def digit_space(model: keras.Model, forward: Forward, test_index: int | None = None) -> None:
+    """The digit among 2,000 test digits in the last layer's input space; its nearest ones.
+
+    `test_index`: the digit is that one of the test digits, so it is not its own neighbour.
+    """
     try:
         space = space_soon(model)
     except Exception as err:  # noqa: BLE001 - any failure is shown, never raised
@@ -249,7 +252,7 @@ def digit_space(model: keras.Model, forward: Forward) -> None:
         _wait_for_space(model)
         return
     features = forward.activations[feature_layer_index(model)].values
-    order, distances = space.nearest(features)
+    order, distances = space.nearest(features, exclude=test_index)
     with st.container(key=keys.DIGIT_SPACE_BOX):
         st.markdown(
             f"Each dot is one of the first {len(space.labels):,} MNIST test digits, placed by the "

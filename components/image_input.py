@@ -1,7 +1,13 @@
 """Widgets for the image page: where the image comes from, and which pixel to inspect.
 
 Each helper draws its widgets and returns plain values. Raw bytes are returned,
-never stored in session state.
+never stored in session state. The analysis of the chosen image: image_store.py.
+
+Streamlit empties an upload widget whenever its page is left, so a user who
+looks at the draw page and comes back would lose their photo. The page
+therefore remembers the last own image by its id (a few bytes in session
+state); its analysis is kept in the shared image store, so it is shown again
+without the file until the user removes it or picks the samples.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 
 import numpy as np
@@ -16,8 +23,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import state_keys
-from model.image_math import ImageAnalysis, analyse_image
-from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES, decode_image
+from components.image_texts import literal
+from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES
 from model.photo_samples import SAMPLES
 
 _SAMPLES_BY_FILE = {sample.file: sample for sample in SAMPLES}
@@ -25,14 +32,15 @@ _SAMPLES_BY_FILE = {sample.file: sample for sample in SAMPLES}
 
 @dataclass(frozen=True)
 class ImageChoice:
-    data: bytes
+    data: bytes | None  # None: this session's earlier image, now kept only as its analysis
     name: str
     origin: str  # "your upload", "your camera photo", "sample photo"
+    known_id: str | None = None  # the image_id of an earlier image (data is None)
 
-    @property
+    @cached_property
     def image_id(self) -> str:
-        """A short fingerprint, to tell one image from the next."""
-        return hashlib.blake2b(self.data, digest_size=8).hexdigest()
+        """A fingerprint of the bytes, hashed once per run: the key of the shared image store."""
+        return self.known_id or hashlib.blake2b(self.data, digest_size=16).hexdigest()
 
     @property
     def file_stem(self) -> str:
@@ -40,8 +48,32 @@ class ImageChoice:
         return re.sub(r"[^\w.-]+", "_", PurePath(self.name).stem) or "image"
 
 
+def forget_earlier_image(image_id: str | None = None) -> None:
+    """Stop showing this session's earlier own image (only this one, if an id is given)."""
+    earlier = st.session_state.get(state_keys.IMAGE_EARLIER)
+    if earlier and (image_id is None or earlier["id"] == image_id):
+        del st.session_state[state_keys.IMAGE_EARLIER]
+
+
+def _forget_if_removed(widget_key: str) -> None:
+    """on_change: the user removed the file or photo (×), so it is not brought back."""
+    if st.session_state.get(widget_key) is None:
+        forget_earlier_image()
+
+
+def _remember(choice: ImageChoice) -> ImageChoice:
+    st.session_state[state_keys.IMAGE_EARLIER] = {
+        "id": choice.image_id,
+        "name": choice.name,
+        "origin": choice.origin,
+    }
+    return choice
+
+
 def choose_image() -> ImageChoice:
-    """Uploader, camera and sample picker. A photo beats an upload beats the sample."""
+    """Uploader, camera and sample picker. A photo beats an upload beats an earlier own
+    image beats the sample."""
+    earlier = st.session_state.get(state_keys.IMAGE_EARLIER)
     upload_col, sample_col = st.columns([3, 2], gap="large")
     with upload_col:
         upload = st.file_uploader(
@@ -50,38 +82,48 @@ def choose_image() -> ImageChoice:
             key=state_keys.IMAGE_UPLOAD,
             help=f"{', '.join(ALLOWED_FORMATS)}; a GIF shows its first frame. "
             f"At most {MAX_MEGAPIXELS} megapixels.",
+            on_change=_forget_if_removed,
+            args=(state_keys.IMAGE_UPLOAD,),
         )
         use_camera = st.toggle("Take a photo with my camera", key=state_keys.IMAGE_USE_CAMERA)
-        photo = st.camera_input("Take a photo", key=state_keys.IMAGE_CAMERA) if use_camera else None
+        photo = (
+            st.camera_input(
+                "Take a photo",
+                key=state_keys.IMAGE_CAMERA,
+                on_change=_forget_if_removed,
+                args=(state_keys.IMAGE_CAMERA,),
+            )
+            if use_camera
+            else None
+        )
+        if upload is None and photo is None and earlier:
+            st.caption(
+                f"Still showing {earlier['origin']} “{literal(earlier['name'])}”: the upload "
+                "box empties when you visit another page, the image stays."
+            )
+            st.button("Back to the sample photos", on_click=forget_earlier_image)
     with sample_col:
-        own_image = upload is not None or photo is not None
+        own_image = upload is not None or photo is not None or earlier is not None
         sample_file = st.selectbox(
             "Or pick a sample photo",
             list(_SAMPLES_BY_FILE),
             format_func=lambda file: _SAMPLES_BY_FILE[file].title,
             key=state_keys.IMAGE_SAMPLE,
             disabled=own_image,
-            help="Remove your upload (×) or turn the camera off to use the samples."
+            help="Remove your upload (×), turn the camera off, or press Back to the "
+            "sample photos to use the samples."
             if own_image
             else None,
         )
         sample = _SAMPLES_BY_FILE[sample_file]
         st.caption(f"Source: {sample.source}. Licence: {sample.licence}.")
     if photo is not None:
-        return ImageChoice(photo.getvalue(), "camera photo", "your camera photo")
+        return _remember(ImageChoice(photo.getvalue(), "camera photo", "your camera photo"))
     if upload is not None:
-        return ImageChoice(upload.getvalue(), upload.name, "your upload")
+        return _remember(ImageChoice(upload.getvalue(), upload.name, "your upload"))
+    if earlier:
+        return ImageChoice(None, earlier["name"], earlier["origin"], known_id=earlier["id"])
     return ImageChoice(sample.read_bytes(), sample.file, "sample photo")
-
-
-# Decoding a 12-megapixel photo and counting its histograms takes about half a
-# second, and every pixel chosen reruns the page: keep the result per distinct file
-# (the key is a hash of the bytes). st.cache_data gives each run its own copy, so
-# sessions never share arrays. A file that fails raises ImageDecodeError, which is
-# not cached. At most 8 images (about 50 MB each at 12 megapixels) are kept.
-@st.cache_data(max_entries=8, show_spinner="Reading the image…")
-def analyse_bytes(data: bytes, name: str) -> ImageAnalysis:
-    return analyse_image(decode_image(data, name))
 
 
 def pixel_picker(height: int, width: int, image_id: str) -> tuple[int, int]:
@@ -116,6 +158,12 @@ def _select_clicked_pixel(chart_key: str) -> None:
     if points:
         st.session_state[state_keys.PIXEL_ROW] = int(points[0]["y"])
         st.session_state[state_keys.PIXEL_COL] = int(points[0]["x"])
+        st.session_state[state_keys.PIXEL_PICKS] = pixel_picks() + 1
+
+
+def pixel_picks() -> int:
+    """How many pixels were picked by a click in this session."""
+    return int(st.session_state.get(state_keys.PIXEL_PICKS, 0))
 
 
 def clickable_pixel_chart(figure: go.Figure, chart_key: str) -> None:

@@ -7,32 +7,19 @@ true row and column numbers, so what you hover is exactly `image[r][c]`.
 
 from __future__ import annotations
 
+import base64
+from io import BytesIO
+
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 
-from model.image_math import display_stride, sample_vector, vector_step
+from model.image_math import StridedView, display_stride
 
 PIXEL_VIEW_CELLS = 200  # the clickable picture: at most 200 × 200 drawn pixels
-CHANNEL_VIEW_CELLS = 120  # the smaller channel and grayscale pictures
-VECTOR_POINTS = 4000  # the flattened image's line plot
+LOCATOR_CELLS = 100  # the small picture that marks the chosen pixel
 NEIGHBOURHOOD_RADIUS = 2  # the close-up is 5 × 5 pixels: room to print every value
-CHANNEL_COLOURS = {
-    "red": "#d62728",
-    "green": "#2ca02c",
-    "blue": "#1f77b4",
-    "gray": "#7f7f7f",
-    "alpha": "#9467bd",
-}
-# Channel pictures: each value drawn from black (0) to full strength (255).
-_CHANNEL_SCALES = {
-    "red": [[0, "#000000"], [1, "#ff0000"]],
-    "green": [[0, "#000000"], [1, "#00ff00"]],
-    "blue": [[0, "#000000"], [1, "#0000ff"]],
-    "gray": [[0, "#000000"], [1, "#ffffff"]],
-    "alpha": [[0, "#000000"], [1, "#ffffff"]],
-}
-_GRAY_SCALE = _CHANNEL_SCALES["gray"]
-_IMAGE_AXES = {  # pixel pictures: row 0 at the top, square pixels, no padding around
+IMAGE_AXES = {  # pixel pictures: row 0 at the top, square pixels, no padding around
     "x": dict(title="column c", side="top", showgrid=False, zeroline=False, constrain="domain"),
     "y": dict(
         title="row r",
@@ -58,18 +45,21 @@ def display_note(height: int, width: int, max_cells: int) -> str:
     )
 
 
+def _png_source(view8: np.ndarray) -> str:
+    """8-bit pixels as a PNG data URI."""
+    buffer = BytesIO()
+    Image.fromarray(np.ascontiguousarray(view8)).save(buffer, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def _image_trace(view8: np.ndarray, x0: int, y0: int, step: int) -> go.BaseTraceType:
-    """Colours of an 8-bit (h, w) or (h, w, C) array, pixel centres at x0 + j·step."""
-    where = dict(x0=x0, dx=step, y0=y0, dy=step, hoverinfo="skip")
-    if view8.ndim == 2:
-        return go.Heatmap(
-            z=view8, zmin=0, zmax=255, colorscale=_GRAY_SCALE, showscale=False, **where
-        )
-    if view8.shape[2] == 2:  # gray + alpha: show the gray with its transparency
-        gray, alpha = view8[:, :, 0], view8[:, :, 1]
-        view8 = np.stack([gray, gray, gray, alpha], axis=2)
-    model = "rgb" if view8.shape[2] == 3 else "rgba256"
-    return go.Image(z=view8, colormodel=model, **where)
+    """Colours of an 8-bit (h, w) or (h, w, C) array, pixel centres at x0 + j·step.
+
+    Given as a PNG, which the browser draws as one picture: a z array is turned into
+    pixels by plotly's own code, 10 to 20 times slower in Chromium (0.9-1.9 s against
+    0.1 s for a 200 × 200 view on this machine). Gray + alpha shows its transparency.
+    """
+    return go.Image(source=_png_source(view8), x0=x0, dx=step, y0=y0, dy=step, hoverinfo="skip")
 
 
 def _shown_brightness(pixels8: np.ndarray) -> np.ndarray:
@@ -101,23 +91,26 @@ def _outline(fig: go.Figure, row: int, col: int, half: float) -> None:
 
 def _crosshair(fig: go.Figure, row: int, col: int) -> None:
     """Faint lines through the selected pixel, so it can be found in a big picture."""
-    line = dict(color="white", width=1, dash="dot")
-    fig.add_hline(y=row, line=line, opacity=0.8)
-    fig.add_vline(x=col, line=line, opacity=0.8)
+    for colour, width in (("black", 3), ("white", 1)):  # readable on any colour
+        line = dict(color=colour, width=width)
+        fig.add_hline(y=row, line=line, opacity=0.7)
+        fig.add_vline(x=col, line=line, opacity=0.7)
 
 
-def pixel_view_figure(
-    pixels8: np.ndarray, values: np.ndarray, selected: tuple[int, int], max_cells: int = 200
-) -> go.Figure:
+def pixel_view_figure(view: StridedView, revision: int = 0) -> go.Figure:
     """The whole image, zoomable; hover shows the true row, column and values.
 
-    pixels8 gives the colours (0-255); values is what numpy decoded (the same array
-    for 8-bit files), shown on hover. An invisible marker sits on every displayed
-    pixel so that a click reports its row and column.
+    The view's 8-bit pixels give the colours; its values (what numpy decoded) are
+    shown on hover. An invisible marker sits on every displayed pixel so that a
+    click reports its row and column.
+
+    It does not mark the chosen pixel (locator_figure does): a figure that changes
+    is a new chart to Streamlit, and this one, with its WebGL markers, is the
+    slowest on the page to set up. `revision` changes after each click, so that the
+    next click on the same pixel is a new selection to plotly.
     """
-    height, width = values.shape[:2]
-    step = display_stride(height, width, max_cells)
-    view8, view_values = pixels8[::step, ::step], values[::step, ::step]
+    height, width, step = view.height, view.width, view.step
+    view8, view_values = view.pixels8, view.values
     # uint16 coordinates halve the payload; a 50-megapixel image can be wider than that.
     coord_type = np.uint16 if max(height, width) < 2**16 else np.uint32
     rows, cols = np.mgrid[0:height:step, 0:width:step].astype(coord_type)
@@ -140,18 +133,35 @@ def pixel_view_figure(
             showlegend=False,
         )
     )
-    row, col = selected
-    _crosshair(fig, row, col)
-    _outline(fig, row, col, half=max(step * 3, 4))
     fig.update_layout(
         height=520,
         margin=dict(l=10, r=10, t=40, b=10),
-        xaxis=dict(_IMAGE_AXES["x"], range=[-step / 2, width - step / 2]),
-        yaxis=_IMAGE_AXES["y"],
+        xaxis=dict(IMAGE_AXES["x"], range=[-step / 2, width - step / 2]),
+        yaxis=IMAGE_AXES["y"],
         dragmode="zoom",
         clickmode="event+select",
         hovermode="closest",
-        uirevision="keep-zoom",  # a new selected pixel must not undo the user's zoom
+        meta=dict(revision=revision),
+    )
+    return fig
+
+
+def locator_figure(view: StridedView, selected: tuple[int, int]) -> go.Figure:
+    """A small picture of the image with the chosen pixel marked: where it is.
+
+    Cheap to redraw (one PNG and four lines), so it changes with every pixel.
+    """
+    row, col = selected
+    fig = go.Figure(_image_trace(view.pixels8, 0, 0, view.step))
+    _crosshair(fig, row, col)
+    _outline(fig, row, col, half=max(view.step * 3, 2))
+    fig.update_layout(
+        height=190,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(
+            IMAGE_AXES["x"], visible=False, range=[-view.step / 2, view.width - view.step / 2]
+        ),
+        yaxis=dict(IMAGE_AXES["y"], visible=False),
     )
     return fig
 
@@ -194,9 +204,9 @@ def neighbourhood_figure(
         margin=dict(l=10, r=10, t=40, b=10),
         # Cells may be taller than wide (an image trace makes them square unless told
         # otherwise): room for three or four printed values.
-        xaxis=dict(_IMAGE_AXES["x"], dtick=1, range=[left - 0.5, left + width - 0.5]),
+        xaxis=dict(IMAGE_AXES["x"], dtick=1, range=[left - 0.5, left + width - 0.5]),
         yaxis=dict(
-            _IMAGE_AXES["y"],
+            IMAGE_AXES["y"],
             dtick=1,
             scaleanchor=False,
             autorange=False,
@@ -204,118 +214,5 @@ def neighbourhood_figure(
         ),
         dragmode=False,
         clickmode="event+select",
-    )
-    return fig
-
-
-def channel_figure(plane8: np.ndarray, name: str, max_cells: int = 120) -> go.Figure:
-    """One channel as a picture: black where the value is 0, full colour at 255."""
-    height, width = plane8.shape
-    step = display_stride(height, width, max_cells)
-    fig = go.Figure(
-        go.Heatmap(
-            z=plane8[::step, ::step],
-            x0=0,
-            dx=step,
-            y0=0,
-            dy=step,
-            zmin=0,
-            zmax=255,
-            colorscale=_CHANNEL_SCALES[name],
-            showscale=False,
-            hovertemplate=f"row %{{y}}, column %{{x}}<br>{name} %{{z}}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=260,
-        margin=dict(l=10, r=10, t=30, b=10),
-        xaxis=dict(_IMAGE_AXES["x"], title=None, range=[-step / 2, width - step / 2]),
-        yaxis=dict(_IMAGE_AXES["y"], title=None),
-    )
-    return fig
-
-
-def histogram_figure(counts: np.ndarray, name: str) -> go.Figure:
-    """How many pixels have each value 0..255 in one channel."""
-    fig = go.Figure(
-        go.Bar(
-            x=np.arange(256),
-            y=counts,
-            marker=dict(color=CHANNEL_COLOURS.get(name, "#7f7f7f"), line=dict(width=0)),
-            hovertemplate=f"{name} = %{{x}}: %{{y:,}} pixels<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=220,
-        bargap=0,
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title=f"{name} value", range=[-0.5, 255.5], tickvals=[0, 64, 128, 192, 255]),
-        yaxis=dict(title="pixels"),
-    )
-    return fig
-
-
-def vector_note(length: int, max_points: int = VECTOR_POINTS) -> str:
-    """Says how much of a long vector its line plot draws."""
-    step = vector_step(length, max_points)
-    if step == 1:
-        return f"All {length:,} values are drawn."
-    return f"Downsampled for display: one value in every {step} is drawn."
-
-
-def flat_vector_figure(
-    flat: np.ndarray, marked_index: int, max_points: int = VECTOR_POINTS
-) -> go.Figure:
-    """The flattened grayscale image as a line: value against position in the vector."""
-    indices, values = sample_vector(flat, max_points)
-    fig = go.Figure(
-        go.Scattergl(
-            x=indices,
-            y=values,
-            mode="lines",
-            line=dict(color="#555555", width=1),
-            hovertemplate="flat[%{x:,}] = %{y}<extra></extra>",
-            name="gray values",
-        )
-    )
-    fig.add_trace(
-        go.Scattergl(  # WebGL like the line, so the dot is drawn on top of it
-            x=[marked_index],
-            y=[int(flat[marked_index])],
-            mode="markers",
-            marker=dict(color="#d62728", size=11, line=dict(color="white", width=1)),
-            hovertemplate="selected pixel: flat[%{x:,}] = %{y}<extra></extra>",
-            name="selected pixel",
-        )
-    )
-    fig.update_layout(
-        height=260,
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title="index in the flat vector", range=[0, flat.size - 1]),
-        yaxis=dict(title="value (0 black, 255 white)", range=[-5, 260]),
-        showlegend=False,
-    )
-    return fig
-
-
-def digit_input_figure(small: np.ndarray) -> go.Figure:
-    """The 28 × 28 grayscale image the digit model would read, values printed."""
-    fig = go.Figure(
-        go.Heatmap(
-            z=small,
-            zmin=0,
-            zmax=255,
-            colorscale=_GRAY_SCALE,
-            showscale=False,
-            texttemplate="%{z}",
-            textfont=dict(size=7),
-            hovertemplate="row %{y}, column %{x}<br>value %{z}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=520,
-        margin=dict(l=10, r=10, t=40, b=10),
-        xaxis=dict(_IMAGE_AXES["x"], dtick=4),
-        yaxis=dict(_IMAGE_AXES["y"], dtick=4),
     )
     return fig

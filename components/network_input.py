@@ -25,6 +25,7 @@ class NetworkDigit:
     pixels: np.ndarray  # (28, 28) float32 in [0, 1]: exactly what the model reads
     origin: str  # for people: "your drawing (from the Draw page)", "MNIST test digit #17"
     true_label: int | None  # known for MNIST test digits
+    test_index: int | None = None  # which of the placed test digits it is, if one of them
 
 
 def remember_for_network(model_input: np.ndarray | None, origin: str) -> None:
@@ -90,5 +91,8 @@ def choose_network_digit() -> NetworkDigit:
     button_col.button("Random", icon=":material/casino:", on_click=_random_test_digit)
     index = int(index)
     return NetworkDigit(
-        x_test[index].astype(np.float32) / 255.0, f"MNIST test digit #{index}", int(y_test[index])
+        x_test[index].astype(np.float32) / 255.0,
+        f"MNIST test digit #{index}",
+        int(y_test[index]),
+        test_index=index,
     )

@@ -109,3 +109,16 @@ TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train pre
 SAVED_MESSAGE = "run_saved_message"  # + "_<run id>": the sentence shown after a save
 # The draw page shows this test digit (dict: pixels bytes, label, origin) in its sample view.
 OPENED_TEST_DIGIT = "opened_test_digit"
+
+
+# --- Explore an image: charts, sections and the pixel inspector ---
+# Plotly chart keys (also the st-key-<key> CSS class).
+CHANNELS_CHART = "channels"  # every channel's picture over its histogram
+PIXEL_LOCATOR_CHART = "pixel_locator"  # the small picture marking the chosen pixel
+DIGIT_INPUT_BOX = "digit_input"  # container of the 28 × 28 grid of values
+# int: how many pixels were picked by a click; the clickable picture is redrawn
+# fresh after each, so that a later click on the same pixel is seen again.
+PIXEL_PICKS = "pixel_picks"
+# dict(id, name, origin): this session's last own image, shown again after the upload
+# widget empties on a page switch (its analysis lives in components/image_store.py).
+IMAGE_EARLIER = "image_earlier"

@@ -51,11 +51,15 @@ class DigitSpace:
         return (np.asarray(features, np.float64) - self.mean) @ self.axes.T
 
     def nearest(
-        self, features: np.ndarray, count: int = NEIGHBOURS
+        self, features: np.ndarray, count: int = NEIGHBOURS, exclude: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Indices and Euclidean distances (n-D) of the `count` nearest test digits."""
+        """Indices and Euclidean distances (n-D) of the `count` nearest test digits.
+
+        `exclude` leaves one test digit out: the digit itself, when it is one of them.
+        """
         distances = np.linalg.norm(self.features - np.asarray(features, np.float32), axis=1)
-        order = np.argsort(distances, kind="stable")[:count]
+        order = np.argsort(distances, kind="stable")
+        order = order[order != exclude][:count] if exclude is not None else order[:count]
         return order, distances[order]
 
 

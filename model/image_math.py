@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from model.images import DecodedImage, to_8bit, to_grayscale
+from model.eight_bit import EightBitScale, row_blocks
+from model.images import DecodedImage, to_grayscale
+from model.mnist import SIDE
 
 # ITU-R 601-2 luma, as in Pillow's convert("L").
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 # Pillow works in 16-bit fixed point: the weights times 65536, rounded.
 PILLOW_LUMA_WEIGHTS = (19595, 38470, 7471)
-DIGIT_MODEL_SIDE = 28  # the digit model reads 28 × 28 grayscale images, like MNIST
 PREVIEW_SIDE = 480
 
 
@@ -93,7 +94,7 @@ def sample_vector(vector: np.ndarray, max_points: int = 4000) -> tuple[np.ndarra
     return indices, vector[::step]
 
 
-def resize_for_digit_model(gray: np.ndarray, side: int = DIGIT_MODEL_SIDE) -> np.ndarray:
+def resize_for_digit_model(gray: np.ndarray, side: int = SIDE) -> np.ndarray:
     """Squash an (H, W) grayscale image to side × side.
 
     BOX resampling: each output pixel is the average of the block of input pixels
@@ -113,18 +114,39 @@ def preview(pixels8: np.ndarray, side: int = PREVIEW_SIDE) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class StridedView:
+    """Every `step`-th row and column of an image: real pixels, not averages, for display."""
+
+    values: np.ndarray  # image[::step, ::step], as numpy decoded it
+    pixels8: np.ndarray  # the same pixels on 0-255
+    step: int
+    height: int  # of the whole image
+    width: int
+
+
+@dataclass(frozen=True)
 class ImageAnalysis:
-    """Everything the image page shows that does not depend on the chosen pixel."""
+    """What the image page shows of one image, computed once from every pixel.
+
+    Only the decoded array is full size. Whatever depends on the chosen pixel, or
+    is a thinned-out view for display, is read from it when needed
+    (`pixel8`, `gray_at`, `view`, ...), so no full-size copy is kept: a 49-megapixel
+    RGBA image costs its 196 MB and little more.
+    """
 
     decoded: DecodedImage
-    pixels8: np.ndarray  # the image on the 0-255 scale (== decoded.array for 8-bit files)
-    gray: np.ndarray  # (H, W) uint8, Pillow's convert("L")
+    scale: EightBitScale  # how values map onto 0-255 (== the values for uint8 files)
     histograms: dict[str, np.ndarray] = field(repr=False)  # channel name -> 256 counts
-    gray_histogram: np.ndarray = field(repr=False)
+    gray_histogram: np.ndarray = field(repr=False)  # of the grayscale image
     digit_input: np.ndarray = field(repr=False)  # (28, 28) uint8
     preview: np.ndarray = field(repr=False)
-    value_min: np.generic = field(default=np.uint8(0))  # of decoded.array, full resolution
+    value_min: np.generic = field(default=np.uint8(0))  # numpy's image.min(), every value
     value_max: np.generic = field(default=np.uint8(0))
+    flat_repr: str = ""  # numpy's repr of the flattened grayscale image
+
+    @property
+    def array(self) -> np.ndarray:
+        return self.decoded.array
 
     @property
     def pixel_count(self) -> int:
@@ -134,27 +156,96 @@ class ImageAnalysis:
     def value_count(self) -> int:
         return self.decoded.array.size
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held, for the cache's byte budget."""
+        small = [*self.histograms.values(), self.gray_histogram, self.digit_input, self.preview]
+        return self.decoded.array.nbytes + sum(a.nbytes for a in small)
+
+    def gray(self) -> np.ndarray:
+        """The whole grayscale image, (H, W) uint8, made a block of rows at a time."""
+        gray = np.empty((self.decoded.height, self.decoded.width), dtype=np.uint8)
+        for rows in row_blocks(self.array.shape):
+            gray[rows] = to_grayscale(self.scale.apply(self.array[rows]))
+        return gray
+
+    def pixel8(self, row: int, col: int) -> np.ndarray:
+        """image[row][col] on 0-255: one number, or one per channel."""
+        return np.atleast_1d(self.scale.apply(self.array[row, col]))
+
+    def gray_at(self, row: int, col: int) -> np.uint8:
+        """gray[row][col]: Pillow's convert("L") of that one pixel."""
+        pixel = self.pixel8(row, col).reshape(1, 1, -1)
+        return to_grayscale(pixel if pixel.shape[2] > 1 else pixel[:, :, 0])[0, 0]
+
+    def view(self, max_cells: int) -> StridedView:
+        """The image thinned out to at most max_cells rows and columns."""
+        height, width = self.decoded.height, self.decoded.width
+        step = display_stride(height, width, max_cells)
+        values = self.array[::step, ::step]
+        return StridedView(values, self.scale.apply(values), step, height, width)
+
+    def gray_view(self, max_cells: int) -> StridedView:
+        """The grayscale image, thinned out like `view` (convert("L") works pixel by pixel)."""
+        view = self.view(max_cells)
+        gray = to_grayscale(view.pixels8)
+        return StridedView(gray, gray, view.step, view.height, view.width)
+
+    def flat_samples(self, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every k-th value of gray.flatten() and its index, for plotting (see sample_vector)."""
+        indices = np.arange(0, self.pixel_count, vector_step(self.pixel_count, max_points))
+        rows, cols = np.divmod(indices, self.decoded.width)
+        pixels8 = self.scale.apply(self.array[rows, cols])  # (n,) or (n, channels)
+        # As an n × 1 image, so that convert("L") gives exactly gray.flatten()[indices].
+        gray = to_grayscale(pixels8[:, None] if pixels8.ndim == 1 else pixels8[:, None, :])
+        return indices, gray.ravel()
+
 
 def analyse_image(decoded: DecodedImage) -> ImageAnalysis:
-    pixels8 = to_8bit(decoded.array)
-    gray = to_grayscale(pixels8)
+    """Histograms, grayscale, digit input and preview, from every pixel.
+
+    One pass over blocks of rows: each block is put on 0-255, counted, turned to
+    grayscale and shrunk for the preview, so only one block at a time is ever
+    converted. The grayscale image (one byte per pixel) is kept only until the
+    digit input is made from it.
+    """
+    array = decoded.array
+    height, width = decoded.height, decoded.width
     names = channel_names(decoded.channels)
-    planes = [pixels8] if pixels8.ndim == 2 else [pixels8[:, :, i] for i in range(len(names))]
-    histograms = {
-        name: intensity_histogram(plane) for name, plane in zip(names, planes, strict=True)
-    }
+    scale = EightBitScale.of(array)
+    counts = np.zeros((len(names), 256), dtype=np.int64)
+    gray = np.empty((height, width), dtype=np.uint8)
+    # Shrink by a whole factor first (a box average: every pixel counts), leaving at
+    # least twice the preview's side for the final, smooth resize.
+    factor = max(1, max(height, width) // (2 * PREVIEW_SIDE))
+    shrunk = []
+    for rows in row_blocks(array.shape, multiple=factor):
+        block8 = Image.fromarray(scale.apply(array[rows]))
+        # Pillow counts every band in one pass, several times faster than np.bincount.
+        counts += np.reshape(block8.histogram(), (len(names), 256))
+        gray[rows] = to_grayscale(np.asarray(block8))
+        shrunk.append(np.asarray(block8.reduce(factor)))
+    histograms = dict(zip(names, counts, strict=True))
     return ImageAnalysis(
         decoded=decoded,
-        pixels8=pixels8,
-        gray=gray,
+        scale=scale,
         histograms=histograms,
         # A one-channel image is its own grayscale: no need to count twice.
-        gray_histogram=histograms["gray"] if names[0] == "gray" else intensity_histogram(gray),
+        gray_histogram=histograms["gray"] if names[0] == "gray" else gray_histogram(gray),
         digit_input=resize_for_digit_model(gray),
-        preview=preview(pixels8),
-        value_min=decoded.array.min(),
-        value_max=decoded.array.max(),
+        preview=preview(np.concatenate(shrunk)),
+        value_min=array.min(),
+        value_max=array.max(),
+        flat_repr=repr(gray.ravel()),
     )
+
+
+def gray_histogram(gray: np.ndarray) -> np.ndarray:
+    """intensity_histogram of a big (H, W) uint8 array, counted by Pillow in blocks."""
+    counts = np.zeros(256, dtype=np.int64)
+    for rows in row_blocks(gray.shape):
+        counts += np.asarray(Image.fromarray(gray[rows]).histogram())
+    return counts
 
 
 def describe_dtype(dtype: np.dtype) -> str:

@@ -19,7 +19,9 @@ from io import BytesIO
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
+
+from model.eight_bit import EightBitScale, row_blocks
 
 MAX_MEGAPIXELS = 50
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
@@ -27,16 +29,6 @@ ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff")
 
 _EXIF_ORIENTATION_TAG = 0x0112
-# EXIF orientation value -> the Pillow transpose that shows the photo upright.
-_ORIENTATION_FIX = {
-    2: (Image.Transpose.FLIP_LEFT_RIGHT, "mirrored left to right"),
-    3: (Image.Transpose.ROTATE_180, "rotated 180°"),
-    4: (Image.Transpose.FLIP_TOP_BOTTOM, "flipped top to bottom"),
-    5: (Image.Transpose.TRANSPOSE, "mirrored and rotated 90°"),
-    6: (Image.Transpose.ROTATE_270, "rotated 90° clockwise"),
-    7: (Image.Transpose.TRANSVERSE, "mirrored and rotated 90°"),
-    8: (Image.Transpose.ROTATE_90, "rotated 90° anticlockwise"),
-}
 # The first bytes of each allowed format (WEBP is checked apart: RIFF....WEBP).
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -79,7 +71,10 @@ class DecodedImage:
 
 
 def decode_image(data: bytes, name: str = "image") -> DecodedImage:
-    """Decode image bytes, refusing anything that is not a sane image file."""
+    """Decode image bytes, refusing anything that is not a sane image file.
+
+    The array is read-only: the app shares one decoded image between sessions.
+    """
     if not data:
         raise ImageDecodeError(f"{name}: the file is empty.")
     try:
@@ -90,16 +85,7 @@ def decode_image(data: bytes, name: str = "image") -> DecodedImage:
             f"{name}: refused, the image is larger than {MAX_MEGAPIXELS} megapixels ({err})."
         ) from err
     except Exception as err:  # Pillow raises many types for files it cannot read
-        looks_like = _sniff_format(data)
-        if looks_like:
-            raise ImageDecodeError(
-                f"{name}: starts like a {looks_like} file but is damaged or cut short, so it "
-                "cannot be opened."
-            ) from err
-        raise ImageDecodeError(
-            f"{name}: not an image this app can open. It must be one of "
-            f"{', '.join(ALLOWED_FORMATS)} (the content decides, not the file extension)."
-        ) from err
+        raise _unreadable(name, data, err) from err
 
     with img:
         width, height = img.size  # read from the header: no pixels decoded yet
@@ -117,20 +103,41 @@ def decode_image(data: bytes, name: str = "image") -> DecodedImage:
             notes.append(
                 f"This {file_format} has {frames} frames; showing the first frame of {frames}."
             )
-        orientation = _read_orientation(img, notes)
+        _note_bits_dropped(img, notes)  # the tiles say how the file stores its pixels
         try:
             img.load()
         except Exception as err:
+            if _is_text_bomb(err):
+                raise ImageDecodeError(_text_bomb_message(name)) from err
             raise ImageDecodeError(
                 f"{name}: the {file_format} file is damaged or cut short, so its pixels "
                 f"cannot be decoded ({err})."
             ) from err
-        upright = _apply_orientation(img, orientation, notes)
-        converted = _to_array_mode(upright, notes)
-        array = np.asarray(converted)
+        _turn_upright(img, notes)
+        converted = _to_array_mode(img, notes)
+        array = _pixels(converted)
+        mode = converted.mode
     if array.dtype.byteorder == ">":  # big-endian 16-bit TIFF: same numbers, native order
         array = array.astype(array.dtype.newbyteorder("="))
-    return DecodedImage(array=array, mode=converted.mode, format=file_format, notes=tuple(notes))
+    if array.dtype.kind == "f":
+        _note_non_finite(array, notes)
+    array.flags.writeable = False
+    return DecodedImage(array=array, mode=mode, format=file_format, notes=tuple(notes))
+
+
+def _pixels(img: Image.Image) -> np.ndarray:
+    """np.asarray(img), a strip of rows at a time.
+
+    np.asarray goes through Pillow's tobytes(), which holds the pixels twice more
+    while it joins them: 400 MB more for a 49-megapixel RGBA image.
+    """
+    width, height = img.size
+    first = np.asarray(img.crop((0, 0, width, 1)))
+    array = np.empty((height, *first.shape[1:]), dtype=first.dtype)
+    for rows in row_blocks(array.shape):
+        bottom = min(rows.stop, height)
+        array[rows.start : bottom] = np.asarray(img.crop((0, rows.start, width, bottom)))
+    return array
 
 
 def open_image_file(path: str | Path) -> DecodedImage:
@@ -153,59 +160,98 @@ def _sniff_format(data: bytes) -> str | None:
     return None
 
 
-def _read_orientation(img: Image.Image, notes: list[str]) -> int:
-    """The EXIF orientation (1 = upright), or 1 with a warning if EXIF is unreadable."""
-    try:
-        exif = img.getexif()
-        value = exif.get(_EXIF_ORIENTATION_TAG, 1)
-        # Pillow skips EXIF it cannot parse with only a logged warning, so compare
-        # what it found with what the raw block says it holds.
-        corrupt = not exif and _exif_entry_count(img.info.get("exif")) != 0
-    except Exception:
-        value, corrupt = None, True
-    if corrupt:
-        notes.append(
-            "Warning: the photo's EXIF data is corrupt, so its orientation is unknown: "
-            "it is shown unrotated, as stored."
-        )
-        return 1
-    if value not in (1, *_ORIENTATION_FIX):
-        notes.append(
-            f"Warning: the photo's EXIF orientation ({value!r}) is not a valid value, so it "
-            "is shown unrotated, as stored."
-        )
-        return 1
-    return int(value)
+def _is_text_bomb(err: Exception) -> bool:
+    """Pillow's refusal of a PNG text or colour-profile chunk that unpacks too far.
 
-
-def _exif_entry_count(raw: bytes | None) -> int | None:
-    """How many tags the first block of raw EXIF claims to hold (0 if there is no EXIF).
-
-    None means the header itself is unreadable.
+    It raises a plain ValueError naming its limits MAX_TEXT_CHUNK or MAX_TEXT_MEMORY.
     """
-    if not raw:
-        return 0
-    tiff = raw.removeprefix(b"Exif\x00\x00")
-    order = {b"II": "little", b"MM": "big"}.get(tiff[:2])
-    if order is None or len(tiff) < 8:
-        return None
-    offset = int.from_bytes(tiff[4:8], order)
-    if len(tiff) < offset + 2:
-        return None
-    return int.from_bytes(tiff[offset : offset + 2], order)
+    return isinstance(err, ValueError) and "MAX_TEXT" in str(err)
 
 
-def _apply_orientation(img: Image.Image, orientation: int, notes: list[str]) -> Image.Image:
-    if orientation == 1:
-        return img
-    method, said = _ORIENTATION_FIX[orientation]
-    w, h = img.size
-    upright = img.transpose(method)
-    notes.append(
-        f"EXIF orientation {orientation} applied: the stored {w} × {h} pixels were {said} "
-        "to show the photo the way the camera held it."
+def _text_bomb_message(name: str) -> str:
+    return (
+        f"{name}: refused, a decompression bomb. A text or colour-profile chunk in this "
+        "PNG would unpack to far more than the few megabytes such notes ever need, so it "
+        "is not opened."
     )
-    return upright
+
+
+def _unreadable(name: str, data: bytes, err: Exception) -> ImageDecodeError:
+    """Why Pillow could not open the file, in words: a bomb, a damaged file, or no image."""
+    if _is_text_bomb(err):
+        return ImageDecodeError(_text_bomb_message(name))
+    looks_like = _sniff_format(data)
+    if looks_like:
+        return ImageDecodeError(
+            f"{name}: starts like a {looks_like} file but is damaged or cut short, so it "
+            "cannot be opened."
+        )
+    return ImageDecodeError(
+        f"{name}: not an image this app can open. It must be one of "
+        f"{', '.join(ALLOWED_FORMATS)} (the content decides, not the file extension)."
+    )
+
+
+def _note_bits_dropped(img: Image.Image, notes: list[str]) -> None:
+    """Pillow reads 16-bit colour (and 16-bit gray + alpha) at 8 bits: say so."""
+    rawmodes = [str(t.args if isinstance(t.args, str) else (t.args or ("",))[0]) for t in img.tile]
+    if any(";16" in rawmode for rawmode in rawmodes) and not img.mode.startswith("I"):
+        notes.append(
+            f"This {img.format} stores 16 bits per channel (0 to 65,535), but Pillow reads "
+            f"it as mode {img.mode}, 8 bits per channel: numpy sees uint8 values from 0 to "
+            "255, the top 8 bits of each stored value (value // 256), so the finest steps "
+            "of brightness are lost. Only 16-bit grayscale files keep all 16 bits here."
+        )
+
+
+def _turn_upright(img: Image.Image, notes: list[str]) -> None:
+    """Apply the EXIF orientation in place (ImageOps.exif_transpose), and say what it did."""
+    try:
+        orientation = img.getexif().get(_EXIF_ORIENTATION_TAG, 1)
+        # Pillow skips EXIF it cannot parse (with only a logged warning): a block
+        # from which not one tag could be read leaves the orientation unknown.
+        unreadable = bool(img.info.get("exif")) and not img.getexif()
+    except Exception:
+        orientation, unreadable = 1, True
+    if unreadable:
+        notes.append(
+            "Warning: the photo carries EXIF data, but not one tag could be read from it "
+            "(it is damaged or empty), so which way up it was taken is unknown: it is shown "
+            "as stored."
+        )
+    elif orientation not in range(1, 9):
+        said = orientation if isinstance(orientation, int) else "not a number"
+        notes.append(
+            f"Warning: the photo's EXIF orientation ({said}) is not a valid value "
+            "(1 to 8), so it is shown as stored."
+        )
+    elif orientation != 1:
+        width, height = img.size
+        ImageOps.exif_transpose(img, in_place=True)
+        notes.append(
+            f"EXIF orientation {orientation} applied: the stored {width} × {height} pixels "
+            "were rotated or mirrored to show the photo the way the camera held it."
+        )
+
+
+def _note_non_finite(array: np.ndarray, notes: list[str]) -> None:
+    """Float files can hold infinities and NaN (not a number): count them, say how they show."""
+    finite = np.isfinite(array)
+    if finite.all():
+        return
+    del finite
+    counts = {
+        "+inf": int(np.count_nonzero(np.isposinf(array))),
+        "-inf": int(np.count_nonzero(np.isneginf(array))),
+        "NaN": int(np.count_nonzero(np.isnan(array))),
+    }
+    found = ", ".join(f"{count:,} × {what}" for what, count in counts.items() if count)
+    notes.append(
+        f"Warning: this float image holds values that are not finite numbers: {found}. "
+        "The views stretch the finite values from their minimum to their maximum onto "
+        "0-255, and show +inf as 255 (white), -inf and NaN as 0 (black). numpy's min() and "
+        "max() below include them."
+    )
 
 
 def _to_array_mode(img: Image.Image, notes: list[str]) -> Image.Image:
@@ -256,15 +302,11 @@ def _to_array_mode(img: Image.Image, notes: list[str]) -> Image.Image:
 
 
 def to_8bit(array: np.ndarray) -> np.ndarray:
-    """The image on the 0-255 scale as uint8 (unchanged if it already is)."""
-    if array.dtype == np.uint8:
-        return array
-    if array.dtype == np.uint16:
-        # 65535 / 257 = 255 exactly: the usual 16-bit to 8-bit mapping.
-        return np.round(array / 257).astype(np.uint8)
-    low, high = float(array.min()), float(array.max())
-    scale = 255 / (high - low) if high > low else 0.0
-    return np.round((array.astype(np.float64) - low) * scale).astype(np.uint8)
+    """The image on the 0-255 scale as uint8 (unchanged if it already is).
+
+    The rule, and how it treats 16-bit, integer and float images: model/eight_bit.py.
+    """
+    return EightBitScale.of(array).apply(array)
 
 
 def to_grayscale(pixels8: np.ndarray) -> np.ndarray:
@@ -288,7 +330,10 @@ def png_bytes(gray: np.ndarray) -> bytes:
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
-    """The array as a .npy file: `np.load` gives back the same shape, dtype and values."""
-    buffer = BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
+    """The array as a .npy file: `np.load` gives back the same shape, dtype and values.
+
+    The header, then the values copied once (np.save into a BytesIO holds them twice).
+    """
+    header = BytesIO()
+    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
+    return b"".join([header.getvalue(), memoryview(np.ascontiguousarray(array)).cast("B")])

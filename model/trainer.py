@@ -10,7 +10,6 @@ both call `train()`.
 
 from __future__ import annotations
 
-import functools
 import math
 import threading
 import time
@@ -23,6 +22,7 @@ import tensorflow as tf
 
 from model.architectures import build
 from model.assessment import cross_entropy
+from model.augment import augment_batch
 from model.data import MnistData, as_model_input, training_digits_words
 from model.distribute import make_strategy
 from model.mnist import NUM_CLASSES
@@ -79,41 +79,6 @@ def make_optimizer(recipe: Recipe, steps: int) -> keras.optimizers.Optimizer:
     if recipe.optimizer == "adam":
         return keras.optimizers.Adam(learning_rate=lr)
     return keras.optimizers.SGD(learning_rate=lr, momentum=0.9)
-
-
-def augment_batch(images: tf.Tensor, seed: int) -> tf.Tensor:
-    """Random rotation, slant, scale, shift and stroke thickness: digits as people draw them.
-
-    images: (B, 28, 28, 1) float32 in [0, 1].
-    """
-    affine = _affine_augmenter(seed)
-    images = affine(images, training=True)
-    # Stroke thickness: a 2×2 max filter thickens by one pixel, a 3×3 one by two
-    # (a small digit drawn with a wide pen), and a 2×2 min filter thins.
-    thick = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
-    thicker = tf.nn.max_pool2d(images, ksize=3, strides=1, padding="SAME")
-    thin = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
-    choice = tf.random.uniform((tf.shape(images)[0], 1, 1, 1), 0, 1)
-    images = tf.where(choice < 0.2, thick, images)
-    images = tf.where((choice >= 0.2) & (choice < 0.3), thicker, images)
-    images = tf.where(choice > 0.85, thin, images)
-    return tf.clip_by_value(images, 0.0, 1.0)
-
-
-# One augmenter per seed, built once: its layers carry their own random state.
-@functools.cache
-def _affine_augmenter(seed: int) -> keras.Sequential:
-    return keras.Sequential(
-        [
-            # factor is a fraction of a full turn: 0.045 × 360° ≈ ±16°.
-            keras.layers.RandomRotation(0.045, fill_mode="constant", seed=seed),
-            # Slant: a horizontal shear of up to ±0.25.
-            keras.layers.RandomShear(x_factor=0.25, fill_mode="constant", seed=seed + 3),
-            keras.layers.RandomZoom(0.12, fill_mode="constant", seed=seed + 1),
-            keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant", seed=seed + 2),
-        ],
-        name="augment",
-    )
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Dataset:

@@ -6,16 +6,23 @@ Every expected number is computed here with numpy and Pillow from the same file.
 from __future__ import annotations
 
 import io
+import json
+import re
+import struct
 import subprocess
 import sys
 import textwrap
+import warnings
+import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from components import image_store
 from components import state_keys as keys
+from components.image_texts import literal
 from model.photo_samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
@@ -38,6 +45,11 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def shown(markdown: str) -> str:
+    """What a person reads: the Markdown source without its backslash escapes."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def box_text(at: AppTest, key: str) -> str:
@@ -225,8 +237,8 @@ def test_corrupt_exif_warns_and_shows_the_image():
 )
 def test_bad_file_gives_a_clear_error_and_no_crash(name, data, message):
     at = upload(open_page(), name, data)
-    assert any(message in error.value for error in at.error), [e.value for e in at.error]
-    assert at.number_input.len == 0  # nothing below the error is drawn
+    assert any(message in shown(error.value) for error in at.error), [e.value for e in at.error]
+    assert at.main.number_input.len == 0  # nothing below the error is drawn
     assert not at.exception
 
 
@@ -264,3 +276,150 @@ def test_image_page_does_not_import_tensorflow():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "TENSORFLOW_MODULES 0" in result.stdout
+
+
+# --- What a file brings with it is shown as it is, and said clearly ---------------------
+
+ODD_NAME = "**x**_$y$<b>:red[z].png"
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def test_file_name_is_shown_literally_in_the_caption_code_and_errors():
+    good = upload(open_page(), ODD_NAME, encode(Image.new("RGB", (4, 3)), "PNG"))
+    caption = good.get("image")[0].captions[0]
+    assert caption == f"{literal(ODD_NAME)} (your upload)"
+    assert shown(caption) == f"{ODD_NAME} (your upload)"
+    assert f"Image.open({ODD_NAME!r})" in box_text(good, keys.IMAGE_SHAPE_BOX)  # code: as typed
+    bad = upload(open_page(), ODD_NAME, b"not an image at all")
+    assert bad.error[0].value.startswith(literal(ODD_NAME) + literal(": not an image"))
+
+
+def test_text_chunk_bomb_is_called_a_bomb():
+    plain = encode(Image.new("RGB", (8, 8)), "PNG")
+    bomb = png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(bytes(20 * 2**20), 9))
+    at = upload(open_page(), "bomb.png", plain[:33] + bomb + plain[33:])
+    assert "decompression bomb" in shown(at.error[0].value)
+    assert "damaged" not in shown(at.error[0].value)
+
+
+def test_16_bit_colour_png_says_it_is_shown_at_8_bits():
+    pixel = struct.pack(">HHH", 1000, 2000, 65535)
+    rows = b"".join(b"\x00" + pixel * 3 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 3, 2, 16, 2, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(rows))
+        + png_chunk(b"IEND", b"")
+    )
+    at = upload(open_page(), "deep-colour.png", data)
+    assert "dtype('uint8')" in box_text(at, keys.IMAGE_SHAPE_BOX)
+    assert any("16 bits per channel" in info.value for info in at.info)
+
+
+def test_float_tiff_with_infinity_says_what_it_found_and_warns_nothing():
+    values = np.array([[0.0, 1.0, 2.0], [np.inf, 2.0, 1.0]], dtype=np.float32)
+    at = open_page()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # it used to draw all black, warning
+        at = upload(at, "inf.tif", encode(Image.fromarray(values), "TIFF"))
+    assert any("1 × +inf" in warning.value for warning in at.warning)
+    assert "(np.float32(0.0), np.float32(inf))" in box_text(at, keys.IMAGE_SHAPE_BOX)
+    pick_pixel(at, 1, 0)
+    assert "np.float32(inf)" in box_text(at, keys.PIXEL_VALUE_BOX)
+
+
+def test_channel_words_match_the_tinted_pictures_and_alpha_is_framed():
+    at = upload(open_page(), *mode_file("RGBA"))
+    words = next(md.value for md in at.markdown if "counts the channels" in md.value)
+    assert "grayscale picture" not in words
+    assert "its own colour" in words and "black (0: see-through) to white" in words
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(keys.CHANNELS_CHART))
+    figure = json.loads(chart.proto.spec)
+    alpha_picture = figure["layout"]["xaxis4"]  # row 1 holds the pictures; the 4th is alpha
+    assert alpha_picture["showline"] and alpha_picture["mirror"]
+    assert figure["data"][6]["colorscale"][-1][1] == "#ffffff"  # drawn black to white
+
+
+def test_pixel_code_wraps_so_an_rgba_value_is_never_cut_off():
+    at = upload(open_page(), *mode_file("RGBA"))
+    box = at.main.get_by_key(keys.PIXEL_VALUE_BOX)
+    code = next(node for node in box if getattr(node, "type", "") == "code")
+    assert "dtype=uint8)" in code.value and code.proto.wrap_lines
+
+
+def test_download_clicks_do_not_rerun_the_page(page):
+    # A rerun replaced the other button's file: a second click just after the first
+    # found it gone. The browser test checks that both files arrive.
+    assert [button.proto.ignore_rerun for button in page.download_button] == [True, True]
+
+
+# --- Memory: one analysis per distinct file, within a byte budget --------------------------
+
+
+def test_sessions_share_one_analysis_of_the_same_file():
+    image_store.clear()
+    data = encode(Image.new("RGB", (50, 40), (1, 2, 3)), "PNG")
+    upload(open_page(), "a.png", data)
+    stored = len(image_store._CACHE)  # the default sample and this file
+    upload(open_page(), "same-bytes-other-name.png", data)
+    assert len(image_store._CACHE) == stored == 2
+
+
+def test_store_stays_in_budget_and_an_evicted_image_comes_back(monkeypatch):
+    image_store.clear()
+    monkeypatch.setattr(image_store._CACHE, "budget", 150_000)  # room for one 200 × 200 RGB
+    images = [RNG_PAGE.integers(0, 256, (200, 200, 3), dtype=np.uint8) for _ in range(3)]
+    first = upload(open_page(), "first.png", encode(Image.fromarray(images[0]), "PNG"))
+    for i, image in enumerate(images[1:]):
+        upload(open_page(), f"other{i}.png", encode(Image.fromarray(image), "PNG"))
+        assert image_store._CACHE.total_bytes <= 150_000
+    pick_pixel(first, 123, 45)  # its analysis was dropped: made again, same numbers
+    assert str(images[0][123][45].tolist()) in box_text(first, keys.PIXEL_VALUE_BOX)
+    assert image_store._CACHE.total_bytes <= 150_000
+
+
+RNG_PAGE = np.random.default_rng(11)
+
+
+def test_an_upload_survives_a_visit_to_another_page():
+    # Streamlit empties the upload box when its page is left; the image must stay.
+    at = open_page()
+    image = np.zeros((37, 53, 3), np.uint8)
+    upload(at, "mine.png", encode(Image.fromarray(image), "PNG"))
+    assert "(37, 53, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX)
+    at.switch_page("app_pages/training.py")
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert "(37, 53, 3)" in box_text(at, keys.IMAGE_SHAPE_BOX), "still the upload"
+    assert any("Still showing your upload “mine.png”" in shown(c.value) for c in at.caption)
+    at.button[[b.label for b in at.button].index("Back to the sample photos")].click().run()
+    assert "(37, 53, 3)" not in box_text(at, keys.IMAGE_SHAPE_BOX), "the samples again"
+
+
+def test_removing_the_upload_goes_back_to_the_samples():
+    at = open_page()
+    upload(at, "mine.png", encode(Image.fromarray(np.zeros((37, 53, 3), np.uint8)), "PNG"))
+    at.file_uploader(key=keys.IMAGE_UPLOAD).set_value(None)
+    at.run()
+    assert "(37, 53, 3)" not in box_text(at, keys.IMAGE_SHAPE_BOX)
+    assert not any("Still showing" in c.value for c in at.caption)
+
+
+def test_an_earlier_image_dropped_from_the_store_is_said_in_words():
+    at = open_page()
+    upload(at, "mine.png", encode(Image.fromarray(np.zeros((37, 53, 3), np.uint8)), "PNG"))
+    at.switch_page("app_pages/training.py")
+    at.run()
+    image_store.clear()  # other sessions' big uploads pushed it out
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert any("Upload it again" in shown(e.value) for e in at.error)
+    at.run()  # the next run shows the samples, not the same error again
+    assert not at.error

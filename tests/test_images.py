@@ -5,15 +5,16 @@ Every odd file is made here with Pillow, in memory or under tmp_path.
 
 from __future__ import annotations
 
+import base64
 import io
-import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageFile
 
-from components import image_views
+from components import image_charts, image_views
 from model import image_math
 from model.images import (
     ALLOWED_FORMATS,
@@ -413,8 +414,8 @@ def test_analyse_image_of_a_16_bit_file():
     values = (RNG.integers(0, 65536, (30, 40))).astype(np.uint16)
     analysis = image_math.analyse_image(decode_image(encode(Image.fromarray(values), "PNG")))
     assert analysis.decoded.array.dtype == np.uint16
-    assert analysis.pixels8.dtype == np.uint8
-    assert analysis.gray.shape == (30, 40)
+    assert analysis.pixel8(0, 0).dtype == np.uint8
+    assert analysis.gray().shape == (30, 40)
     assert analysis.histograms["gray"].sum() == 30 * 40
     assert analysis.value_max == values.max()
     assert (analysis.pixel_count, analysis.value_count) == (1200, 1200)
@@ -426,7 +427,7 @@ def test_analyse_image_of_an_rgba_file():
     assert list(analysis.histograms) == ["red", "green", "blue", "alpha"]
     assert analysis.value_count == 10 * 20 * 4
     assert analysis.digit_input.shape == (28, 28)
-    np.testing.assert_array_equal(analysis.gray, np.asarray(Image.fromarray(rgba).convert("L")))
+    np.testing.assert_array_equal(analysis.gray(), np.asarray(Image.fromarray(rgba).convert("L")))
 
 
 def test_channel_names_and_dtypes_in_words():
@@ -444,9 +445,15 @@ def decoded_rgb(height: int, width: int) -> DecodedImage:
     return DecodedImage(array=array, mode="RGB", format="PNG", notes=())
 
 
+def view_of(image: np.ndarray, max_cells: int = 200) -> image_math.StridedView:
+    step = image_math.display_stride(*image.shape[:2], max_cells)
+    part = image[::step, ::step]
+    return image_math.StridedView(part, part, step, *image.shape[:2])
+
+
 def test_pixel_view_hover_uses_true_rows_and_columns():
     image = decoded_rgb(300, 451).array
-    fig = image_views.pixel_view_figure(image, image, (10, 20), max_cells=200)
+    fig = image_views.pixel_view_figure(view_of(image), (10, 20))
     assert isinstance(fig, go.Figure)
     picture, points = fig.data
     assert isinstance(picture, go.Image) and picture.dx == 3
@@ -458,31 +465,37 @@ def test_pixel_view_hover_uses_true_rows_and_columns():
     assert "row %{y}, column %{x}" in points.hovertemplate
 
 
-def test_pixel_view_of_grayscale_uses_a_heatmap():
+def test_pixel_view_draws_the_view_as_a_png_of_its_pixels():
     gray = RNG.integers(0, 256, (50, 60), dtype=np.uint8)
-    fig = image_views.pixel_view_figure(gray, gray, (0, 0))
-    assert isinstance(fig.data[0], go.Heatmap)
+    fig = image_views.pixel_view_figure(view_of(gray), (0, 0))
+    picture = fig.data[0]
+    assert isinstance(picture, go.Image) and picture.source.startswith("data:image/png;base64,")
+    png = base64.b64decode(picture.source.split(",", 1)[1])
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), gray)
     assert fig.data[1].hovertemplate.count("%{customdata}") == 1
 
 
 def test_big_image_figures_stay_small():
     image = decoded_rgb(3000, 4000).array
-    fig = image_views.pixel_view_figure(image, image, (1500, 2000))
+    fig = image_views.pixel_view_figure(view_of(image), (1500, 2000))
     payload = len(fig.to_json())
     assert payload < 1_000_000, payload
-    channel = image_views.channel_figure(image[:, :, 0], "red", image_views.CHANNEL_VIEW_CELLS)
+    channel = image_charts.channel_figure(
+        view_of(image, image_charts.CHANNEL_VIEW_CELLS), "red", channel=0
+    )
     assert len(channel.to_json()) < 100_000
     flat = image[:, :, 0].ravel()
-    vector = image_views.flat_vector_figure(flat, 5)
-    assert len(vector.data[0].x) <= image_views.VECTOR_POINTS
+    indices, values = image_math.sample_vector(flat, image_charts.VECTOR_POINTS)
+    vector = image_charts.flat_vector_figure(indices, values, flat.size, (5, flat[5]))
+    assert len(vector.data[0].x) <= image_charts.VECTOR_POINTS
 
 
 def test_display_note_says_when_downsampled():
     assert "Every pixel is drawn" in image_views.display_note(100, 150, 200)
     note = image_views.display_note(3000, 4000, 200)
     assert "one row and one column in every 20" in note and "150 × 200 of 3000 × 4000" in note
-    assert image_views.vector_note(1000) == "All 1,000 values are drawn."
-    assert "every 3000" in image_views.vector_note(12_000_000)
+    assert image_charts.vector_note(1000) == "All 1,000 values are drawn."
+    assert "every 3000" in image_charts.vector_note(12_000_000)
 
 
 def test_neighbourhood_figure_prints_each_value():
@@ -497,9 +510,13 @@ def test_neighbourhood_figure_prints_each_value():
 
 def test_histogram_and_digit_figures():
     counts = np.arange(256)
-    fig = image_views.histogram_figure(counts, "green")
-    assert isinstance(fig.data[0], go.Bar) and len(fig.data[0].x) == 256
+    fig = image_charts.histogram_figure(counts, "green")
+    assert len(fig.data[0].x) == 256
+    np.testing.assert_array_equal(fig.data[0].y, counts)
     small = RNG.integers(0, 256, (28, 28), dtype=np.uint8)
-    digit = image_views.digit_input_figure(small)
-    assert digit.data[0].texttemplate == "%{z}"
-    json.loads(digit.to_json())  # serialisable
+    grid = image_charts.digit_input_html(small)
+    values = re.findall(
+        r'<div style="aspect-ratio[^"]*background:rgb\((\d+),\1,\1\)[^"]*">(\d+)</div>', grid
+    )
+    assert [int(v) for _, v in values] == small.ravel().tolist()
+    assert all(shade == value for shade, value in values)

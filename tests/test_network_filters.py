@@ -67,6 +67,9 @@ def test_digit_space_places_2000_test_digits(model):
     np.testing.assert_allclose(space.project(features), space.points[17], atol=1e-3)
     order, distances = space.nearest(features)
     assert order[0] == 17 and distances[0] < 1e-3 and list(distances) == sorted(distances)
+    # Shown as test digit #17, it is not its own neighbour: the next six are.
+    others, _ = space.nearest(features, exclude=17)
+    assert 17 not in others and list(others) == list(order[1:]) + list(others[-1:])
     assert embedding.space_soon(model) is space
 
 

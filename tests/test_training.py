@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from model.augment import augment_batch, max_filter
 from model.recipes import Recipe
 from model.run_types import DIVERGED, FINISHED, STOPPED
-from model.trainer import augment_batch, train
+from model.trainer import train
 from tests.conftest import ROOT
 from tests.helpers import tiny_mnist
 
@@ -153,6 +154,15 @@ def test_augmentation_changes_digits_but_keeps_range():
     assert np.abs(augmented - digits).mean() > 0.01
     # Still a digit: most of the ink survives.
     assert augmented.sum() > 0.5 * digits.sum()
+
+
+def test_max_filter_is_max_pooling():
+    x = tf.constant(np.random.default_rng(0).random((3, 11, 13, 1), dtype=np.float32))
+    for size in (2, 3, 5):
+        pooled = tf.nn.max_pool2d(x, ksize=size, strides=1, padding="SAME")
+        assert np.array_equal(max_filter(x, size).numpy(), pooled.numpy())
+        thinned = -tf.nn.max_pool2d(-x, ksize=size, strides=1, padding="SAME")
+        assert np.array_equal(-max_filter(-x, size).numpy(), thinned.numpy())
 
 
 @pytest.mark.parametrize(
