@@ -1,7 +1,9 @@
 """AppTest: the training sidebar turns its widgets into a run, and a run into a model.
 
-Runs really train, in the app's own worker process, on the bundled sample
-(conftest.py turns the Keras download off), cut to 1,000 digits and 1 epoch.
+Runs really train, in the app's own worker process, on MNIST_PATH when it is
+set, else on the bundled sample (conftest.py turns the Keras download off), cut
+to 1,000 digits and 1 epoch. Expected words come from the data the worker
+reported, so the tests hold for either source.
 """
 
 import time
@@ -11,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from components import state_keys as keys
 from components.run_store import run_manager
-from model.data import load_bundled_sample
 from model.recipes import Recipe
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
@@ -130,14 +131,13 @@ def trained():
 def test_a_one_epoch_run_gives_a_result(trained):
     at, _, _ = trained
     text = sidebar_text(at)
-    sample = load_bundled_sample()  # 4,000 training and 2,000 test digits
-    digits = len(sample.x_train) + len(sample.x_test)
-    assert f"Data:** bundled sample ({digits:,} digits)" in text
+    data = run_manager().data_info()  # what the worker loaded: MNIST_PATH or the sample
+    assert f"Data:** {data.words}" in text
     (box,) = [m.value for m in at.sidebar.markdown if "Test accuracy:" in m.value]
     assert "Run 1** (seed) finished" in box
     accuracy = float(box.split("Test accuracy: ")[1][:6])
     assert 0.5 < accuracy < 1.0, "one epoch on 1,000 real digits learns something"
-    assert f"first {len(sample.x_test):,} digits of the official MNIST test set" in text
+    assert data.test_description in text
     options = at.selectbox(key=keys.MODEL_PICKER).options
     assert any("run 1: seed" in o and "this session, not saved" in o for o in options), options
     assert at.session_state[keys.ACTIVE_MODEL] == "default", "a new model is not used unasked"
@@ -178,8 +178,8 @@ def test_a_mistake_opens_on_the_draw_page(trained):
     opens[0].click().run()
     assert not at.exception
     opened = at.session_state[keys.OPENED_TEST_DIGIT]
-    test_digits = len(load_bundled_sample().x_test)
-    assert opened["origin"].startswith(f"test digit #{index:,} of the first {test_digits:,}")
+    test_set = run_manager().data_info().test_description
+    assert opened["origin"] == f"test digit #{index:,} of the {test_set}"
     assert at.session_state[keys.DIGIT_SOURCE] == "sample"
     # The draw page predicts it, next to its true label.
     assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
