@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.run_store import runs
-from components.run_views import compare_runs, run_details, runs_table
+from components.run_views import compare_runs, follow_new_runs, run_details, runs_table
 
 st.title("Retrain")
 st.markdown(
@@ -21,6 +21,7 @@ if not history:
     )
     st.stop()
 
+follow_new_runs(history)
 st.header("1. Your runs")
 runs_table(history)
 

@@ -66,7 +66,7 @@ def main() -> None:
         worker = manager.worker_pid()
         print(
             f"run {number}: {ended.status}, test accuracy {accuracy}, server RSS {rss[-1]} MB"
-            + (f" (fresh spare worker pid {worker})" if worker else ""),
+            + (f" (worker pid {worker})" if worker else ""),
             flush=True,
         )
     manager.close()

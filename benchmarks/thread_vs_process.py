@@ -63,7 +63,7 @@ def child(mode: str) -> None:
     if mode == "process":
         os.kill(manager.worker_pid(), signal.SIGSEGV)
     else:
-        manager._on_event = lambda *args: ctypes.string_at(0)  # the next batch segfaults
+        manager._on_message = lambda *args: ctypes.string_at(0)  # the next report segfaults
     while not (view := manager.view(job.run_id)).ended:
         time.sleep(0.1)
     print(json.dumps({"crash": view.status_text(), "server_alive": True}), flush=True)

@@ -39,7 +39,7 @@ def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
     from model.architectures import build
     from model.data import as_model_input
     from model.mnist import NUM_CLASSES
-    from model.trainer import make_optimizer, split_for_training
+    from model.trainer import make_optimizer, schedule_callbacks, split_for_training
 
     keras.utils.set_random_seed(recipe.seed)
     x_train, y_train, x_val, y_val = split_for_training(data, recipe)
@@ -48,7 +48,7 @@ def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
     model = build(preset)
     steps = -(-len(x) // recipe.batch_size) * recipe.epochs
     model.compile(
-        optimizer=make_optimizer(recipe, steps),
+        optimizer=make_optimizer(recipe),
         loss="categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -60,6 +60,7 @@ def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
         epochs=recipe.epochs,
         validation_data=validation,
         validation_batch_size=500,
+        callbacks=schedule_callbacks(recipe, steps),
         verbose=0,
     )
     return time.perf_counter() - start

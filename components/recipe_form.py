@@ -111,7 +111,9 @@ def current_recipe_values() -> tuple[str, dict]:
 def checked_recipe(values: dict, data: DataInfo | None) -> Recipe | list[str]:
     """The Recipe, or every problem with it in words (sizes against the data when known)."""
     try:
-        return Recipe.checked(values, data.train_digits if data else None)
+        if data is None:
+            return Recipe.checked(values)
+        return Recipe.checked(values, data.train_digits, held_out=data.validation_digits)
     except RecipeError as err:
         return err.problems
 

@@ -12,8 +12,6 @@ from model.cards import SHIPPED_NAMES
 from model.model_library import SaveNameError, check_name, models_folder, save_trained
 from model.run_view import RunView
 
-_SAVED_MESSAGE = "run_saved_message"  # + suffix: the sentence shown after a save
-
 
 def _file_name(view: RunView, suffix: str) -> str:
     return f"cnn-lens-run-{view.job.number}{suffix}"
@@ -65,7 +63,7 @@ def run_actions(view: RunView, key_suffix: str = "") -> None:
 
 
 def _save_form(path: str, view: RunView, key_suffix: str) -> None:
-    saved = st.session_state.pop(_SAVED_MESSAGE + key_suffix, None)
+    saved = st.session_state.pop(keys.SAVED_MESSAGE + key_suffix, None)
     if saved:
         st.success(saved, icon=":material/save:")
     name = st.text_input(
@@ -92,7 +90,7 @@ def _save_form(path: str, view: RunView, key_suffix: str) -> None:
     except (OSError, ValueError) as err:
         st.error(f"The model could not be saved: {type(err).__name__}.", icon=":material/error:")
         return
-    st.session_state[_SAVED_MESSAGE + key_suffix] = (
+    st.session_state[keys.SAVED_MESSAGE + key_suffix] = (
         f"Saved as “{card.name}” in the local model folder: pick it under Active model."
     )
     st.rerun()  # the whole app: the picker lists the new model

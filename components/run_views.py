@@ -31,6 +31,28 @@ def curves_of(view: RunView) -> Curves:
     return Curves(run_label(view), view.batch_loss, view.batch_accuracy, batches, view.epochs)
 
 
+def follow_new_runs(history: list[RunView]) -> None:
+    """Set the Retrain page's run pickers: as the user left them, plus any run that ended since.
+
+    A widget's own state is dropped while another page is shown, so the picks are
+    also kept under keys of their own; a new run joins the comparison and is detailed.
+    """
+    ids = [view.job.run_id for view in history]
+    seen = st.session_state.get(keys.RUNS_SEEN)
+    if seen is None:  # the first visit: the last two runs, the newest in detail
+        compare, detail = ids[-2:], ids[-1]
+    else:
+        # The widgets' values when they are alive (a pick just made), else the copies.
+        state = st.session_state
+        kept = state.get(keys.COMPARE_RUNS, state.get(keys.COMPARE_KEPT, ()))
+        detail = state.get(keys.DETAIL_RUN, state.get(keys.DETAIL_KEPT))
+        new = [run_id for run_id in ids if run_id not in seen]
+        compare = [run_id for run_id in kept if run_id in ids] + new
+        detail = new[-1] if new or detail not in ids else detail
+    st.session_state[keys.COMPARE_RUNS], st.session_state[keys.DETAIL_RUN] = compare, detail
+    st.session_state[keys.RUNS_SEEN] = tuple(ids)
+
+
 def runs_table(history: list[RunView]) -> None:
     rows = []
     for view in history:
@@ -39,19 +61,21 @@ def runs_table(history: list[RunView]) -> None:
             {
                 "run": view.job.number,
                 "preset": view.job.preset,
-                "recipe": recipe_summary(view.job.recipe),
-                "test data": evaluation.test_description if evaluation else "–",
-                "duration": format_seconds(view.end.train_seconds if view.end else 0),
                 "test accuracy": evaluation.test_accuracy if evaluation else None,
-                "how it ended": view.status_text(),
+                "how it ended": view.ending_text(),
+                "duration": format_seconds(view.end.train_seconds if view.end else 0),
+                "recipe": recipe_summary(view.job.recipe),
+                "tested on": evaluation.test_description if evaluation else "–",
             }
         )
     st.dataframe(
         rows,
         hide_index=True,
         column_config={
+            "run": st.column_config.NumberColumn(width="small"),
             "test accuracy": st.column_config.NumberColumn(format="%.4f"),
-            "how it ended": st.column_config.TextColumn(width="large"),
+            "how it ended": st.column_config.TextColumn(width="medium"),
+            "recipe": st.column_config.TextColumn(width="large"),
         },
     )
 
@@ -59,14 +83,13 @@ def runs_table(history: list[RunView]) -> None:
 def compare_runs(history: list[RunView]) -> None:
     """Pick runs; their curves on one chart."""
     labels = {view.job.run_id: run_label(view) for view in history}
-    default = [view.job.run_id for view in history[-2:]]
     chosen = st.multiselect(
         "Runs to compare",
         list(labels),
-        default=default,
         format_func=labels.__getitem__,
         key=keys.COMPARE_RUNS,
     )
+    st.session_state[keys.COMPARE_KEPT] = tuple(chosen)
     picked = [view for view in history if view.job.run_id in chosen and view.batch_loss]
     if len(picked) < 2:
         st.caption("Pick two or more runs that trained at least one batch to see them together.")
@@ -84,6 +107,7 @@ def run_details(history: list[RunView]) -> None:
     chosen = st.selectbox(
         "Run", list(labels)[::-1], format_func=labels.__getitem__, key=keys.DETAIL_RUN
     )
+    st.session_state[keys.DETAIL_KEPT] = chosen
     view = next(v for v in history if v.job.run_id == chosen)
     st.markdown(f"**{run_label(view)}**: {view.status_text()}")
     st.caption(recipe_summary(view.job.recipe))

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import state_keys
-from components.run_store import model_choices
+from components.run_store import collect_ended_run, model_choices
 from model.cards import CardError, ModelCard, read_card
 
 
@@ -22,6 +22,7 @@ def active_model_name() -> str:
 
 def model_card_sidebar() -> ModelCard | None:
     """Show the active model's card; return it, or None if it cannot be read."""
+    collect_ended_run()  # a run that ended since the last app run: the picker lists its model
     name = active_model_name()
     with st.sidebar:
         st.subheader("Active model")

@@ -94,15 +94,19 @@ SAVE_NAME = "save_name"  # st.text_input, + "_<run id>"
 SAVE_REPLACE = "save_replace"  # st.checkbox, + "_<run id>"
 COMPARE_RUNS = "compare_runs"  # st.multiselect of runs on the Retrain page
 DETAIL_RUN = "detail_run"  # st.selectbox: the run whose details are shown
+RUNS_SEEN = "runs_seen"  # tuple of run ids the Retrain page has shown: new ones join in
+COMPARE_KEPT = "compare_kept"  # COMPARE_RUNS's picks, kept while other pages are shown
+DETAIL_KEPT = "detail_kept"  # DETAIL_RUN's pick, likewise
 # Container keys (the st-key-<key> CSS class).
 TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
 TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
 # State (not widgets).
-SESSION_TOKEN = "session_token"  # tells this browser session apart for the run manager
+# SessionHandle: a token naming this browser session for the run manager, and the
+# path of its private model folder. Its ended runs are kept on the server, by token.
+SESSION_HANDLE = "session_handle"
 ACTIVE_RUN = "active_run"  # run id of this session's run that is waiting or training
-RUN_HISTORY = "run_history"  # this session's ended runs (RunView), oldest first
-RUN_FOLDER = "run_folder"  # SessionFolder: where this session's trained models are written
 TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train press
+SAVED_MESSAGE = "run_saved_message"  # + "_<run id>": the sentence shown after a save
 # The draw page shows this test digit (dict: pixels bytes, label, origin) in its sample view.
 OPENED_TEST_DIGIT = "opened_test_digit"
 

@@ -6,6 +6,7 @@ e - 1 + b / batches, and an epoch's validation score at e.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,6 +165,9 @@ def overlay_figure(runs: list[Curves]) -> go.Figure:
                 col=2,
             )
     fig.update_xaxes(title_text="epoch")
+    # Validation is scored after whole epochs: ticks on whole numbers, at most about ten.
+    most = max((p.epoch for run in runs for p in run.epochs), default=1)
+    fig.update_xaxes(tick0=1, dtick=math.ceil(most / 10), row=1, col=2)
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_layout(
         height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(y=-0.2, orientation="h")

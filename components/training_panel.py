@@ -22,7 +22,8 @@ from components.recipe_form import (
 )
 from components.run_actions import run_actions
 from components.run_store import (
-    keep_run,
+    active_run,
+    collect_ended_run,
     model_name,
     next_run_number,
     run_manager,
@@ -48,12 +49,14 @@ def training_sidebar() -> None:
         data = manager.data_info()
         with st.expander("Recipe", expanded=False):
             recipe_form(data)
-        kept = len(runs())
-        mine = _my_run()
-        if len(runs()) != kept:
-            st.rerun()  # a run just ended: the picker above must list its model
+        # The picker above collected a run that had ended by then; one that ended since
+        # is collected here, and the whole app reruns so that the picker lists its model.
+        if collect_ended_run():
+            st.rerun()
+        mine = active_run()
         _buttons(mine)
-        running = mine is not None or bool(manager.activity())
+        # An own run that ended a moment ago still ticks once, to be collected.
+        running = bool(st.session_state.get(keys.ACTIVE_RUN)) or bool(manager.activity())
         warming = data is None and manager.data_error() is None
         # The fragments hold no widgets: a click on a widget that a ticking fragment is
         # redrawing can be lost. Each sits in a container of its own, so redrawing one
@@ -93,6 +96,7 @@ def _buttons(mine: RunView | None) -> None:
 
 
 def _press_train() -> None:
+    collect_ended_run()  # before a new run takes its place
     preset, values = current_recipe_values()
     manager = run_manager()
     recipe = checked_recipe(values, manager.data_info())
@@ -123,28 +127,17 @@ def _press_stop() -> None:
         run_manager().stop(session_id(), run_id)
 
 
-def _my_run() -> RunView | None:
-    """This session's waiting or training run; an ended one is moved into the session's runs."""
-    run_id = st.session_state.get(keys.ACTIVE_RUN)
-    if not run_id:
-        return None
-    manager = run_manager()
-    view = manager.view(run_id)
-    if view is not None and not view.ended:
-        return view
-    ended = manager.collect(session_id(), run_id)
-    if ended is not None:
-        keep_run(ended)
-    st.session_state[keys.ACTIVE_RUN] = None
-    return None
-
-
 def _live(was_running: bool) -> None:
-    """Where the runs are: this session's, or another session's that it would wait for."""
+    """Where the runs are: this session's, or another session's that it would wait for.
+
+    Every tick is also this session's heartbeat: a run whose tab stops ticking is stopped.
+    """
     manager = run_manager()
     manager.heartbeat(session_id())
     data_words(manager.data_info(), manager.data_error())
-    mine = _my_run()
+    if collect_ended_run():
+        st.rerun()  # the whole app: the picker, the buttons and the result follow
+    mine = active_run()
     others = [view for view in manager.activity() if mine is None or view.job != mine.job]
     if (mine is not None or bool(others)) != was_running:
         st.rerun()  # the whole app: the buttons, the ticking and the picker follow

@@ -52,10 +52,7 @@ class MnistData:
 
     @property
     def train_description(self) -> str:
-        n = len(self.x_train)
-        if n == OFFICIAL_TRAIN_SIZE:
-            return f"full MNIST training set ({n:,} digits)"
-        return f"first {n:,} MNIST training digits"
+        return training_digits_words(len(self.x_train))
 
     @property
     def test_description(self) -> str:
@@ -63,6 +60,13 @@ class MnistData:
         if m == OFFICIAL_TEST_SIZE:
             return f"official MNIST test set ({m:,} digits)"
         return f"first {m:,} digits of the official MNIST test set"
+
+
+def training_digits_words(n: int) -> str:
+    """The first `n` training digits, in words: what a model card says it was trained on."""
+    if n == OFFICIAL_TRAIN_SIZE:
+        return f"full MNIST training set ({n:,} digits)"
+    return f"first {n:,} MNIST training digits"
 
 
 def load_mnist(path: str | Path | None = None, *, allow_download: bool = True) -> MnistData:

@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass
 OPTIMIZERS = ("rmsprop", "adam", "sgd")  # sgd always with momentum 0.9
 SCHEDULES = ("constant", "cosine")
 MAX_EPOCHS = 50
-# Validation: the last tenth of the training digits, at most this many, is held
-# out of training and scored after every epoch (Keras's validation_split also
-# takes the end). The test set stays untouched until the run is over.
+# The app's runs hold out the last tenth of the training digits, at most this
+# many, and score them after every epoch (Keras's validation_split also takes
+# the end). The test set stays untouched until the run is over. The command
+# line trains on every digit unless asked for validation digits.
 MAX_VALIDATION_DIGITS = 1000
 
 
@@ -28,26 +29,21 @@ class RecipeError(ValueError):
 
 
 def validation_size(train_digits: int) -> int:
-    """How many of `train_digits` are held out for validation."""
+    """How many of `train_digits` the app's runs hold out for validation."""
     return min(MAX_VALIDATION_DIGITS, train_digits // 10)
 
 
-def trainable_digits(train_digits: int) -> int:
-    """How many training digits a recipe can train on: all but the validation digits."""
-    return train_digits - validation_size(train_digits)
-
-
-def recipe_problems(values: dict, train_digits: int | None = None) -> list[str]:
+def recipe_problems(values: dict, train_digits: int | None = None, held_out: int = 0) -> list[str]:
     """Every bad value in `values` (Recipe's fields), one sentence each, for people.
 
-    With `train_digits` (the data source's training set size), sizes are also
-    checked against the data.
+    With `train_digits` (the data source's training set size, of which the last
+    `held_out` are validation digits), sizes are also checked against the data.
     """
     problems = []
     epochs, batch_size = values.get("epochs", 1), values.get("batch_size", 1)
     learning_rate, train_size = values.get("learning_rate", 1.0), values.get("train_size")
     if epochs < 1:
-        problems.append(f"Epochs must be at least 1 (got {epochs}): 0 epochs trains nothing.")
+        problems.append(f"Epochs must be at least 1 (got {epochs}): with no epoch nothing trains.")
     if batch_size < 1:
         problems.append(f"Batch size must be at least 1 (got {batch_size}).")
     if values.get("optimizer", OPTIMIZERS[0]) not in OPTIMIZERS:
@@ -67,11 +63,12 @@ def recipe_problems(values: dict, train_digits: int | None = None) -> list[str]:
         )
     if train_digits is None or problems:
         return problems
-    available = trainable_digits(train_digits)
+    available = train_digits - held_out
     if train_size is not None and train_size > available:
         problems.append(
             f"Training digits: {train_size:,} asked for, but this data has {available:,} to "
-            f"train on ({validation_size(train_digits):,} more are held out for validation)."
+            f"train on"
+            + (f" ({held_out:,} more are held out for validation)." if held_out else ".")
         )
     used = min(train_size or available, available)
     if batch_size > used:
@@ -99,9 +96,9 @@ class Recipe:
             raise RecipeError(problems)
 
     @classmethod
-    def checked(cls, values: dict, train_digits: int | None = None) -> Recipe:
+    def checked(cls, values: dict, train_digits: int | None = None, held_out: int = 0) -> Recipe:
         """A Recipe from `values`, or RecipeError listing every bad value (sizes vs the data too)."""
-        problems = recipe_problems(values, train_digits)
+        problems = recipe_problems(values, train_digits, held_out)
         if problems:
             raise RecipeError(problems)
         return cls(**values)

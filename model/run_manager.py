@@ -8,96 +8,39 @@ spare is started. benchmarks/thread_vs_process.py measures both ways.
 
 Threads in the server (this module never imports TensorFlow or streamlit):
 - sessions' script threads call submit / stop / view / collect / heartbeat;
-- one reader thread per worker turns its messages into the run's state;
-- a watchdog stops runs whose browser tab is gone, kills a worker that
-  ignores Stop, and keeps the spare.
+- one reader thread per worker turns its messages into the run's record;
+- a watchdog, once a second, stops the runs of sessions that stopped sending
+  heartbeats (their tab closed), kills a worker that ignores Stop, and keeps
+  the spare.
 All shared state is behind one lock; views handed out are immutable copies.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import multiprocessing as mp
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from model.run_types import FAILED, STOPPED, DataInfo, Progress, RunEnd, RunJob
-from model.run_view import (
-    ENDED,
-    EVALUATING,
-    STARTING,
-    TRAINING,
-    WAITING,
-    EpochPoint,
-    RunView,
-)
+from model.run_record import RunRecord
+from model.run_types import FAILED, STOPPED, DataInfo, RunEnd, RunJob
+from model.run_view import STARTING, WAITING, RunView
 from model.run_worker import execute, load_data
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from model.worker_process import WorkerProcess, exit_words
 
 MAX_WAITING = 3  # runs waiting behind the one training; more are refused with the reason
-HEARTBEAT_TIMEOUT_S = 30.0  # a session silent this long (and not known connected) is gone
-DISCONNECT_GRACE_S = 10.0  # a disconnected session may reconnect within this
+# The sidebar sends a heartbeat every second while a run is on. A session silent
+# this long has closed its tab: its run is stopped (within 60 s of the closing,
+# with the watchdog's second and the worker's last batch).
+HEARTBEAT_TIMEOUT_S = 45.0
 STOP_GRACE_S = 10.0  # a worker that has not stopped this long after Stop is killed
 UNCOLLECTED_TTL_S = 600.0  # an ended run nobody collected is dropped after this
+TAB_CLOSED = "this browser tab stopped answering, as when it is closed"
 
 
 class RunRefused(Exception):
     """Train was pressed but no run was queued; the message says why, for people."""
-
-
-@dataclass
-class _Run:
-    job: RunJob
-    session_id: str
-    status: str = WAITING
-    submitted_at: float = field(default_factory=time.time)
-    started_at: float | None = None
-    ended_at: float | None = None
-    last: Progress | None = None
-    batch_loss: list[float] = field(default_factory=list)
-    batch_accuracy: list[float] = field(default_factory=list)
-    epochs: list[EpochPoint] = field(default_factory=list)
-    end: RunEnd | None = None
-    stop_requested: float | None = None  # time.monotonic() of the Stop
-    stop_reason: str | None = None
-    abandoned: bool = False  # its session is gone: nobody will collect it
-    cancel: threading.Event | None = None  # thread mode
-
-
-class _Worker:
-    """A worker process (python -m model.run_worker) and the socket to it."""
-
-    def __init__(self):
-        self.conn, child_end = mp.Pipe(duplex=True)  # a Unix socket pair
-        fd = child_end.fileno()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "model.run_worker", str(fd)],
-            pass_fds=(fd,),
-            cwd=PROJECT_ROOT,
-        )
-        child_end.close()  # the child holds it now; its exit closes the socket
-        self.ready = False
-        self.used = False  # it was given a job: it exits after that one
-        self.run: _Run | None = None
-        self.cancelled = False
-
-    def send(self, message: tuple) -> None:
-        with contextlib.suppress(OSError):  # a dead worker is noticed by its reader
-            self.conn.send(message)
-
-    def cancel(self) -> None:
-        if not self.cancelled:
-            self.cancelled = True
-            self.send(("cancel", None))
 
 
 class RunManager:
@@ -105,33 +48,29 @@ class RunManager:
         self,
         *,
         mode: str = "process",
-        liveness: Callable[[str], bool | None] | None = None,
         max_waiting: int = MAX_WAITING,
         heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S,
-        disconnect_grace_s: float = DISCONNECT_GRACE_S,
         stop_grace_s: float = STOP_GRACE_S,
+        clock: Callable[[], float] = time.monotonic,
     ):
         """mode: "process" (the app) or "thread" (only to measure the difference).
 
-        liveness(session_id) says whether a session's browser is still connected,
-        or None when it cannot tell; then heartbeats decide.
+        clock: seconds, for heartbeats and Stop's grace (tests pass a fake one).
         """
         if mode not in ("process", "thread"):
             raise ValueError(f"mode must be 'process' or 'thread', not {mode!r}")
         self.mode = mode
-        self._liveness = liveness or (lambda session_id: None)
-        self._max_waiting, self._heartbeat_timeout_s = max_waiting, heartbeat_timeout_s
-        self._disconnect_grace_s, self._stop_grace_s = disconnect_grace_s, stop_grace_s
+        self.heartbeat_timeout_s = heartbeat_timeout_s
+        self._max_waiting, self._stop_grace_s, self._clock = max_waiting, stop_grace_s, clock
         self._lock = threading.RLock()
-        self._running: _Run | None = None
-        self._waiting: deque[_Run] = deque()
-        self._ended: dict[str, _Run] = {}
-        self._worker: _Worker | None = None  # the one training, or the spare
+        self._running: RunRecord | None = None
+        self._waiting: deque[RunRecord] = deque()
+        self._ended: dict[str, RunRecord] = {}
+        self._worker: WorkerProcess | None = None  # the one training, or the spare
         self._data: DataInfo | None = None
         self._data_error: str | None = None
         self._spawn_failures = 0
-        self._beats: dict[str, float] = {}
-        self._gone_since: dict[str, float] = {}
+        self._beats: dict[str, float] = {}  # session -> clock() of its last sign of life
         self._closed = threading.Event()
         self._thread_data = None  # thread mode: the digits, loaded in this process
         if mode == "process":
@@ -153,7 +92,7 @@ class RunManager:
     def submit(self, session_id: str, job: RunJob) -> RunView:
         """Start `job` now or queue it; RunRefused says why when neither is possible."""
         with self._lock:
-            self._beats[session_id] = time.monotonic()
+            self._beats[session_id] = self._clock()
             mine = [r for r in self._active() if r.session_id == session_id]
             if mine:
                 raise RunRefused(
@@ -168,7 +107,7 @@ class RunManager:
                     f"The server is busy: one run is training and {len(self._waiting)} more "
                     "are waiting, and only one run trains at a time. Try again in a few minutes."
                 )
-            run = _Run(job, session_id)
+            run = RunRecord(job, session_id)
             self._waiting.append(run)
             self._dispatch()
             return self._view(run)
@@ -199,8 +138,9 @@ class RunManager:
             return [self._view(run) for run in self._active()]
 
     def heartbeat(self, session_id: str) -> None:
+        """A sign of life from a session's open tab; its run goes on while these come."""
         with self._lock:
-            self._beats[session_id] = time.monotonic()
+            self._beats[session_id] = self._clock()
 
     def spare_ready(self) -> bool:
         """Whether a warm worker waits for the next job (process mode)."""
@@ -210,7 +150,7 @@ class RunManager:
 
     def worker_pid(self) -> int | None:
         with self._lock:
-            return self._worker.process.pid if self._worker else None
+            return self._worker.pid if self._worker else None
 
     def close(self) -> None:
         """Stop everything: for tests and benchmarks (the app's workers die with it)."""
@@ -220,45 +160,30 @@ class RunManager:
                 self._request_stop(run, "the server is shutting down")
             worker = self._worker
         if worker is not None:
-            worker.process.kill()
+            worker.kill()
             worker.process.wait(timeout=10)
 
     # --- internals (call with the lock held) -----------------------------------------
-    def _active(self) -> list[_Run]:
+    def _active(self) -> list[RunRecord]:
         return ([self._running] if self._running else []) + list(self._waiting)
 
-    def _find(self, run_id: str) -> _Run | None:
+    def _find(self, run_id: str) -> RunRecord | None:
         for run in [*self._active(), *self._ended.values()]:
             if run.job.run_id == run_id:
                 return run
         return None
 
-    def _view(self, run: _Run) -> RunView:
+    def _view(self, run: RunRecord) -> RunView:
         place = None
         if run.status == WAITING:
             place = next(i for i, r in enumerate(self._waiting, start=1) if r is run)
-        worker_ready = self.mode == "thread" or bool(self._worker and self._worker.ready)
-        return RunView(
-            job=run.job,
-            status=run.status,
-            place=place,
-            worker_ready=worker_ready or run.status not in (WAITING, STARTING),
-            last=run.last,
-            batch_loss=tuple(run.batch_loss),
-            batch_accuracy=tuple(run.batch_accuracy),
-            epochs=tuple(run.epochs),
-            submitted_at=run.submitted_at,
-            started_at=run.started_at,
-            ended_at=run.ended_at,
-            end=run.end,
-            stop_reason=run.stop_reason,
-            test_description=self._data.test_description if self._data else None,
-        )
+        ready = self.mode == "thread" or bool(self._worker and self._worker.ready)
+        return run.view(place, ready, self._data.test_description if self._data else None)
 
     def _start_spare(self) -> None:
         if self._closed.is_set():
             return
-        worker = _Worker()
+        worker = WorkerProcess()
         self._worker = worker
         threading.Thread(
             target=self._read, args=(worker,), name="cnn-lens-reader", daemon=True
@@ -273,16 +198,15 @@ class RunManager:
         run = self._waiting.popleft()
         run.status, run.started_at, self._running = STARTING, time.time(), run
         if self.mode == "process":
-            self._worker.run, self._worker.used = run, True
-            self._worker.send(("job", run.job))  # read once the worker is warm
+            self._worker.give(run)
         else:
             run.cancel = threading.Event()
             threading.Thread(target=self._thread_main, args=(run,), daemon=True).start()
 
-    def _request_stop(self, run: _Run, reason: str) -> None:
+    def _request_stop(self, run: RunRecord, reason: str) -> None:
         if run.stop_requested is not None:
             return
-        run.stop_requested, run.stop_reason = time.monotonic(), reason
+        run.stop_requested, run.stop_reason = self._clock(), reason
         if run.status == WAITING:
             self._waiting.remove(run)
             self._finish(run, RunEnd(STOPPED))
@@ -291,38 +215,24 @@ class RunManager:
         elif run.cancel is not None:
             run.cancel.set()
 
-    def _on_event(self, run: _Run | None, kind: str, payload) -> None:
-        if run is None or run.status in ENDED:
-            return
-        if kind == "status":
-            run.status = STARTING if payload == "starting" else EVALUATING
-        elif kind == "progress":
-            run.status, run.last = TRAINING, payload
-            if payload.epoch_done:
-                run.epochs.append(
-                    EpochPoint(
-                        payload.epoch,
-                        payload.loss,
-                        payload.accuracy,
-                        payload.val_loss,
-                        payload.val_accuracy,
-                    )
-                )
-            else:
-                run.batch_loss.append(payload.batch_loss)
-                run.batch_accuracy.append(payload.batch_accuracy)
-        elif kind == "end":
-            self._finish(run, payload)
-
-    def _finish(self, run: _Run, end: RunEnd) -> None:
-        run.end, run.status, run.ended_at = end, end.outcome, time.time()
+    def _finish(self, run: RunRecord, end: RunEnd) -> None:
+        run.finish(end)
         if run is self._running:
             self._running = None
-        if not run.abandoned:
-            self._ended[run.job.run_id] = run
+        # Kept for its session to collect, even after its tab was judged closed: a tab
+        # that comes back (a laptop waking up) learns what happened to its run.
+        self._ended[run.job.run_id] = run
+
+    def _on_message(self, run: RunRecord, kind: str, payload: object) -> None:
+        if run.ended:
+            return  # e.g. a worker that reports after it was killed for ignoring Stop
+        if kind == "end":
+            self._finish(run, payload)
+        else:
+            run.apply(kind, payload)
 
     # --- the worker's side ----------------------------------------------------------
-    def _read(self, worker: _Worker) -> None:
+    def _read(self, worker: WorkerProcess) -> None:
         """Reader thread: the worker's messages, until its process ends (end of file)."""
         while True:
             try:
@@ -335,28 +245,25 @@ class RunManager:
                     self._spawn_failures = 0
                 elif kind == "broken":
                     self._data_error = payload
-                else:
-                    self._on_event(worker.run, kind, payload)
+                elif worker.run is not None:
+                    self._on_message(worker.run, kind, payload)
         exitcode = worker.process.wait()
         worker.conn.close()
         with self._lock:
             self._worker_ended(worker, exitcode)
 
-    def _worker_ended(self, worker: _Worker, exitcode: int | None) -> None:
+    def _worker_ended(self, worker: WorkerProcess, exitcode: int | None) -> None:
         run = worker.run
-        if run is not None and run.status not in ENDED:
+        if run is not None and not run.ended:
+            epochs_done = len(run.epochs)
             if run.stop_requested is not None:
-                self._finish(run, RunEnd(STOPPED, epochs_done=len(run.epochs)))
+                self._finish(run, RunEnd(STOPPED, epochs_done=epochs_done))
             else:
-                self._finish(
-                    run,
-                    RunEnd(FAILED, reason=_exit_words(exitcode), epochs_done=len(run.epochs)),
-                )
-        if run is not None and run is self._running:
-            self._running = None
+                reason = exit_words(exitcode)
+                self._finish(run, RunEnd(FAILED, reason=reason, epochs_done=epochs_done))
         if not worker.ready:
             self._spawn_failures += 1
-            self._data_error = self._data_error or _exit_words(exitcode)
+            self._data_error = self._data_error or exit_words(exitcode)
         if self._worker is worker:
             self._worker = None
             # A worker that broke while warming up is retried by the watchdog, slowly.
@@ -364,15 +271,15 @@ class RunManager:
                 self._start_spare()
         self._dispatch()
 
-    def _thread_main(self, run: _Run) -> None:
+    def _thread_main(self, run: RunRecord) -> None:
         if self._thread_data is None:
             self._thread_data = load_data()
             with self._lock:
                 self._data = DataInfo.of(self._thread_data)
 
-        def emit(message) -> None:
+        def emit(message: tuple) -> None:
             with self._lock:
-                self._on_event(run, *message)
+                self._on_message(run, *message)
 
         execute(run.job, self._thread_data, emit, run.cancel)
         with self._lock:
@@ -394,37 +301,22 @@ class RunManager:
                             self._finish(run, RunEnd(FAILED, reason=self._data_error or ""))
 
     def _check_sessions(self) -> None:
-        now = time.monotonic()
+        now = self._clock()
         for run in self._active():
-            if not self._alive(run.session_id, now):
-                run.abandoned = True
-                self._request_stop(run, "the browser tab closed")
+            if now - self._beats.get(run.session_id, now) > self.heartbeat_timeout_s:
+                self._request_stop(run, TAB_CLOSED)
         for run_id, run in list(self._ended.items()):
             if run.ended_at and time.time() - run.ended_at > UNCOLLECTED_TTL_S:
                 del self._ended[run_id]
-
-    def _alive(self, session_id: str, now: float) -> bool:
-        connected = self._liveness(session_id)
-        if connected is True:
-            self._gone_since.pop(session_id, None)
-            return True
-        if connected is False:
-            return now - self._gone_since.setdefault(session_id, now) < self._disconnect_grace_s
-        return now - self._beats.get(session_id, now) < self._heartbeat_timeout_s
+        # Sessions with no run are forgotten once silent: the dict stays small.
+        busy = {run.session_id for run in self._active()}
+        for session, beat in list(self._beats.items()):
+            if session not in busy and now - beat > self.heartbeat_timeout_s:
+                del self._beats[session]
 
     def _check_stops(self) -> None:
         run, worker = self._running, self._worker
         if run is None or run.stop_requested is None or worker is None:
             return
-        if time.monotonic() - run.stop_requested > self._stop_grace_s:
-            worker.process.kill()  # the reader thread then ends the run as stopped
-
-
-def _exit_words(exitcode: int | None) -> str:
-    if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        return f"the training process was killed ({name})"
-    return f"the training process ended unexpectedly (exit code {exitcode})"
+        if self._clock() - run.stop_requested > self._stop_grace_s:
+            worker.kill()  # the reader thread then ends the run as stopped

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.data import ENV_VAR, MnistData
-from model.recipes import Recipe, trainable_digits, validation_size
+from model.recipes import Recipe, validation_size
 
 # How a run ended. Only a finished run has a model; the others leave the
 # previously active model active.
@@ -52,11 +52,12 @@ class DataInfo:
 
     @property
     def validation_digits(self) -> int:
+        """The app's runs hold these out (the end of the training set) for validation."""
         return validation_size(self.train_digits)
 
     @property
     def trainable_digits(self) -> int:
-        return trainable_digits(self.train_digits)
+        return self.train_digits - self.validation_digits
 
     @classmethod
     def of(cls, data: MnistData) -> DataInfo:

@@ -98,6 +98,17 @@ class RunView:
             return f"diverged after {after}: {self.end.reason if self.end else ''}"
         return f"failed after {after}: {self.end.reason if self.end else 'unknown reason'}"
 
+    def ending_text(self) -> str:
+        """How an ended run ended, short: "finished", "stopped after 3 of 30 epochs", …"""
+        if self.status == FINISHED:
+            return "finished"
+        after = _epochs_words(self.epochs_done, self.job.recipe.epochs)
+        if self.status == STOPPED:
+            return f"stopped after {after}"
+        if self.status in (DIVERGED, FAILED):
+            return f"{self.status} after {after}"
+        return self.status
+
 
 def _epochs_words(done: int, total: int) -> str:
     return f"{done} of {total} epoch{'s' if total != 1 else ''}"

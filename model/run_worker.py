@@ -4,10 +4,11 @@
 
 The run manager starts it with one end of a socket pair as file descriptor FD
 (a fresh interpreter, not multiprocessing's spawn: that would re-run the
-server's __main__, which under Streamlit is the app script). It imports
-TensorFlow and loads the digits before it is given a job, so a warm worker
-starts training at once; it runs `execute` on one job and exits, which gives
-all its memory back to the operating system. `execute` is also what a worker
+server's __main__, which under Streamlit is the app script). Before it is
+given a job it imports TensorFlow, loads the digits and prepares a traced
+model of each preset (model/ready_models.py), so a warm worker starts
+training at once; it runs `execute` on one job and exits, which gives all its
+memory back to the operating system. `execute` is also what a worker
 *thread* runs (benchmarks/thread_vs_process.py compares the two).
 
 Messages are tuples (kind, payload) of plain data (model/run_types.py).
@@ -26,12 +27,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from model.assessment import compare, worst_mistakes
 from model.data import MnistData, load_mnist
+from model.recipes import validation_size
 from model.run_types import (
     DIVERGED,
     FAILED,
@@ -44,6 +46,9 @@ from model.run_types import (
     RunJob,
 )
 
+if TYPE_CHECKING:  # TensorFlow loads in the worker, never in the server that imports this
+    from model.ready_models import ReadyModels
+
 Emit = Callable[[tuple[str, Any]], None]
 # Set to 1 to skip the Keras download and use the bundled sample when MNIST_PATH is unset.
 NO_DOWNLOAD_ENV = "CNN_LENS_NO_DOWNLOAD"
@@ -54,9 +59,12 @@ CHANGES_SHOWN = 12  # fixed and broken digits each, for the comparison
 def worker_main(server: Connection) -> None:
     """Process entry point: warm up, wait for one job, run it, exit."""
     try:
-        import model.trainer  # noqa: F401 - the slow import, done before any job arrives
+        from model.distribute import make_strategy
+        from model.ready_models import ReadyModels
 
         data = load_data()
+        ready = ReadyModels(make_strategy("auto"))
+        ready.prepare()  # TensorFlow's tracing now, not after Train
     except Exception as err:  # noqa: BLE001 - whatever it is, the server must hear why
         server.send(("broken", reason_for_people(err)))
         return
@@ -71,7 +79,7 @@ def worker_main(server: Connection) -> None:
     threading.Thread(target=_listen, args=(server, cancel), daemon=True).start()
     # A server that went away mid-run leaves nobody to tell.
     with contextlib.suppress(BrokenPipeError, EOFError, OSError):
-        execute(job, data, server.send, cancel)
+        execute(job, data, server.send, cancel, ready)
     server.close()
     # Skip TensorFlow's slow teardown: the result is sent, the OS frees the rest.
     os._exit(0)
@@ -90,24 +98,45 @@ def _listen(server: Connection, cancel: threading.Event) -> None:
     cancel.set()
 
 
-def execute(job: RunJob, data: MnistData, emit: Emit, cancel: threading.Event) -> None:
-    """Train job on data, reporting through emit; the last message is always ("end", RunEnd)."""
+def execute(
+    job: RunJob,
+    data: MnistData,
+    emit: Emit,
+    cancel: threading.Event,
+    ready: ReadyModels | None = None,
+) -> None:
+    """Train job on data, reporting through emit; the last message is always ("end", RunEnd).
+
+    ready: models prepared in advance (a warm worker's), if any.
+    """
     emit(("status", "starting"))
     try:
-        end = _train_and_save(job, data, emit, cancel)
+        end = _train_and_save(job, data, emit, cancel, ready)
     except Exception as err:  # noqa: BLE001 - a crashed run is reported, never raised
         end = RunEnd(FAILED, reason=reason_for_people(err))
     emit(("end", end))
 
 
-def _train_and_save(job: RunJob, data: MnistData, emit: Emit, cancel: threading.Event) -> RunEnd:
+def _train_and_save(
+    job: RunJob,
+    data: MnistData,
+    emit: Emit,
+    cancel: threading.Event,
+    ready: ReadyModels | None,
+) -> RunEnd:
     from model.cards import ModelCard
     from model.persistence import save_model
     from model.train import inference_copy
     from model.trainer import train
 
     result = train(
-        job.preset, job.recipe, data, on_progress=lambda p: emit(("progress", p)), cancel=cancel
+        job.preset,
+        job.recipe,
+        data,
+        on_progress=lambda p: emit(("progress", p)),
+        cancel=cancel,
+        validation=validation_size(len(data.x_train)),
+        ready=ready,
     )
     done = {"train_seconds": result.seconds, "epochs_done": result.epochs_done}
     if result.outcome == DIVERGED:
@@ -128,16 +157,13 @@ def _train_and_save(job: RunJob, data: MnistData, emit: Emit, cancel: threading.
         name=f"run {job.number}",
         preset=job.preset,
         recipe=job.recipe.to_dict(),
-        trained_on=f"first {result.train_digits:,} MNIST training digits",
+        trained_on=result.trained_on,
         test_set=data.test_description,
         test_loss=round(evaluation.test_loss, 6),
         test_accuracy=round(evaluation.test_accuracy, 6),
         params=0,
         sha256="",
-        notes=[
-            f"data: {info.words}",
-            f"{result.validation_digits:,} more training digits held out for validation",
-        ],
+        notes=[f"data: {info.words}", *result.card_notes],
     )
     card = save_model(inference_copy(result.model), job.out_path, card)
     return RunEnd(

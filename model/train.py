@@ -1,7 +1,11 @@
 """Train a preset from the command line and save it with its model card.
 
     python -m model.train --preset seed --epochs 5 --batch-size 64 --optimizer rmsprop \
-        [--data PATH] [--strategy auto] --out model/shipped/seed.keras
+        [--data PATH] [--validation N] [--strategy auto] --out model/shipped/seed.keras
+
+Every training digit trains, as for the shipped models, unless --validation N
+holds the last N out and scores them after every epoch (the app's runs hold
+out a tenth, at most 1,000).
 
 --strategy picks the tf.distribute strategy (model/distribute.py): "auto" uses
 every GPU when there are several, "multiworker" trains one model on several
@@ -22,7 +26,6 @@ from model.recipes import (
     Recipe,
     RecipeError,
     recipe_problems,
-    validation_size,
 )
 
 STRATEGIES = ("auto", "default", "mirrored", "multiworker")  # as model/distribute.py
@@ -46,6 +49,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--train-size", type=int, help="use only the first N training digits")
+    parser.add_argument(
+        "--validation",
+        type=int,
+        default=0,
+        metavar="N",
+        help="hold out the last N training digits and score them after every epoch (default 0)",
+    )
     parser.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $MNIST_PATH)")
     parser.add_argument(
         "--strategy",
@@ -103,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
             train_size=args.train_size,
         )
         data = load_mnist(args.data)
-        problems = recipe_problems(recipe.to_dict(), len(data.x_train))
+        if not 0 <= args.validation < len(data.x_train):
+            raise ValueError(
+                f"--validation must be from 0 to {len(data.x_train) - 1:,} "
+                f"(the data has {len(data.x_train):,} training digits), not {args.validation:,}"
+            )
+        problems = recipe_problems(recipe.to_dict(), len(data.x_train), args.validation)
         if problems:
             raise RecipeError(problems)
         strategy = make_strategy(args.strategy)
@@ -112,15 +127,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if data.notice:
         print(f"note: {data.notice}", flush=True)
+    held_out = f", the last {args.validation:,} held out for validation" if args.validation else ""
     print(
-        f"training preset {args.preset!r} on the {data.train_description} from {data.source}, "
-        f"the last {validation_size(len(data.x_train)):,} held out for validation",
+        f"training preset {args.preset!r} on the {data.train_description} from {data.source}"
+        + held_out,
         flush=True,
     )
     print(f"recipe: {recipe.to_dict()}", flush=True)
     print(f"strategy: {describe(strategy)}", flush=True)
 
-    result = train(args.preset, recipe, data, on_progress=print_progress, strategy=strategy)
+    result = train(
+        args.preset,
+        recipe,
+        data,
+        on_progress=print_progress,
+        strategy=strategy,
+        validation=args.validation,
+    )
     if result.outcome != FINISHED:
         epoch, batch = result.stopped_at or (0, 0)
         print(
@@ -139,13 +162,13 @@ def main(argv: list[str] | None = None) -> int:
         name=args.name or Path(args.out).stem,
         preset=args.preset,
         recipe=recipe.to_dict(),
-        trained_on=f"first {result.train_digits:,} MNIST training digits",
+        trained_on=result.trained_on,
         test_set=data.test_description,
         test_loss=round(result.test_loss, 6),
         test_accuracy=round(result.test_accuracy, 6),
         params=int(result.model.count_params()),
         sha256="",
-        notes=[f"{result.validation_digits:,} more training digits held out for validation"],
+        notes=result.card_notes,
     )
     try:
         card = save_model(inference_copy(result.model), args.out, card)

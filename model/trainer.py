@@ -23,11 +23,13 @@ import tensorflow as tf
 from model.architectures import build
 from model.assessment import cross_entropy
 from model.augment import augment_batch
-from model.data import MnistData, as_model_input
+from model.data import MnistData, as_model_input, training_digits_words
 from model.distribute import make_strategy
 from model.mnist import NUM_CLASSES
-from model.recipes import Recipe, trainable_digits
+from model.ready_models import ReadyModels
+from model.recipes import Recipe
 from model.run_types import DIVERGED, FINISHED, STOPPED, Progress
+from model.train_callbacks import CancelCheck, CosineSchedule, ProgressReporter
 
 __all__ = ["Progress", "TrainingResult", "make_dataset", "make_optimizer", "train"]
 
@@ -55,16 +57,36 @@ class TrainingResult:
     def cancelled(self) -> bool:
         return self.outcome == STOPPED
 
+    @property
+    def trained_on(self) -> str:
+        """For the model card: exactly which digits trained it, e.g. "first 3,600 MNIST …"."""
+        return training_digits_words(self.train_digits)
 
-def make_optimizer(recipe: Recipe, steps: int) -> keras.optimizers.Optimizer:
+    @property
+    def card_notes(self) -> list[str]:
+        if not self.validation_digits:
+            return []
+        return [
+            f"the last {self.validation_digits:,} training digits were held out for "
+            "validation, never trained on"
+        ]
+
+
+def make_optimizer(recipe: Recipe) -> keras.optimizers.Optimizer:
+    """The recipe's optimizer at its learning rate; `schedule_callbacks` decays it."""
     lr = recipe.learning_rate
-    if recipe.schedule == "cosine":
-        lr = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=steps)
     if recipe.optimizer == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate=lr)
     if recipe.optimizer == "adam":
         return keras.optimizers.Adam(learning_rate=lr)
     return keras.optimizers.SGD(learning_rate=lr, momentum=0.9)
+
+
+def schedule_callbacks(recipe: Recipe, steps: int) -> list[keras.callbacks.Callback]:
+    """The callbacks that give the learning rate the recipe's schedule over `steps` batches."""
+    if recipe.schedule == "cosine":
+        return [CosineSchedule(recipe.learning_rate, steps)]
+    return []
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Dataset:
@@ -82,125 +104,16 @@ def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Datase
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-class _CancelCheck(keras.callbacks.Callback):
-    """Checked after every batch (and before, for a cancel set between epochs),
-    so a cancel stops training within one batch."""
-
-    def __init__(self, cancel: threading.Event):
-        super().__init__()
-        self.cancel = cancel
-        self.cancelled = False
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self._check()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._check()
-
-    def _check(self):
-        if self.cancel.is_set():
-            self.cancelled = True
-            self.model.stop_training = True
-
-
-class _ProgressReporter(keras.callbacks.Callback):
-    """Reports every batch and every epoch; stops the run when the loss is no longer finite.
-
-    Keras's batch logs hold the epoch's running means, weighted by batch size;
-    the loss and accuracy of the batch alone are recovered from two consecutive
-    means. Validation digits are scored here after each complete epoch, not by
-    fit(validation_data=...), which would also score a stopped epoch and so
-    delay Stop. Synchronous on purpose: Keras's async dispatch uses a thread
-    pool, which would deliver batch reports out of order. benchmarks/training.py
-    measures the cost.
-    """
-
-    def __init__(
-        self,
-        epochs: int,
-        digits: int,
-        batch_size: int,
-        on_progress: Callable[[Progress], None] | None,
-        validation: tuple[np.ndarray, np.ndarray] | None = None,  # model inputs, labels
-    ):
-        super().__init__()
-        self.epochs, self.digits, self.batch_size = epochs, digits, batch_size
-        self.validation = validation
-        self.batches = math.ceil(digits / batch_size)
-        self.on_progress = on_progress
-        self.epoch = 1
-        self.start = time.perf_counter()
-        self.batch_log: list[tuple[float, float]] = []
-        self.last_batch: tuple[int, int] | None = None
-        self.diverged_at: tuple[int, int] | None = None
-        self.epochs_done = 0
-        self._sums = (0.0, 0.0)  # running loss and accuracy sums over the epoch's digits
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch + 1
-        self._sums = (0.0, 0.0)
-
-    def on_train_batch_end(self, batch, logs=None):
-        loss, acc = float(logs["loss"]), float(logs["accuracy"])
-        seen = min((batch + 1) * self.batch_size, self.digits)
-        size = seen - min(batch * self.batch_size, self.digits)
-        sums = (loss * seen, acc * seen)
-        batch_loss = (sums[0] - self._sums[0]) / size
-        batch_acc = (sums[1] - self._sums[1]) / size
-        self._sums = sums
-        self.batch_log.append((loss, acc))
-        self.last_batch = (self.epoch, batch + 1)
-        if not math.isfinite(loss):
-            self.diverged_at = self.last_batch
-            self.model.stop_training = True
-        if self.on_progress:
-            self.on_progress(
-                self._progress(
-                    batch + 1, loss, acc, batch_loss=batch_loss, batch_accuracy=batch_acc
-                )
-            )
-
-    def on_epoch_end(self, epoch, logs=None):
-        complete = self.last_batch == (self.epoch, self.batches)
-        if self.diverged_at is not None or not logs or not complete:
-            return  # a stopped or diverged epoch is not a finished one
-        self.epochs_done = self.epoch
-        if self.validation is not None:
-            x_val, y_val = self.validation
-            probabilities = self.model.predict(x_val, batch_size=500, verbose=0)
-            # Into Keras's logs, so the History callback (which runs after this one) keeps them.
-            logs["val_loss"] = cross_entropy(probabilities, y_val)
-            logs["val_accuracy"] = float(np.mean(np.argmax(probabilities, axis=1) == y_val))
-        if self.on_progress:
-            self.on_progress(
-                self._progress(
-                    self.batches,
-                    float(logs["loss"]),
-                    float(logs["accuracy"]),
-                    epoch_done=True,
-                    val_loss=logs.get("val_loss"),
-                    val_accuracy=logs.get("val_accuracy"),
-                )
-            )
-
-    def _progress(self, batch: int, loss: float, acc: float, **extra) -> Progress:
-        return Progress(
-            epoch=self.epoch,
-            epochs=self.epochs,
-            batch=batch,
-            batches=self.batches,
-            loss=loss,
-            accuracy=acc,
-            elapsed_s=time.perf_counter() - self.start,
-            **extra,
-        )
-
-
 def split_for_training(
-    data: MnistData, recipe: Recipe
+    data: MnistData, recipe: Recipe, validation: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(x_train, y_train, x_val, y_val): validation is the end of the training set, held out."""
-    trainable = trainable_digits(len(data.x_train))
+    """(x_train, y_train, x_val, y_val): the last `validation` training digits are held out,
+    and the recipe's first train_size (or all) of the others train."""
+    if not 0 <= validation < len(data.x_train):
+        raise ValueError(
+            f"validation digits must be from 0 to {len(data.x_train) - 1:,} (got {validation:,})"
+        )
+    trainable = len(data.x_train) - validation
     x_val, y_val = data.x_train[trainable:], data.y_train[trainable:]
     size = trainable if recipe.train_size is None else min(recipe.train_size, trainable)
     return data.x_train[:size], data.y_train[:size], x_val, y_val
@@ -214,26 +127,31 @@ def train(
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     strategy: tf.distribute.Strategy | None = None,
+    validation: int = 0,
+    ready: ReadyModels | None = None,
 ) -> TrainingResult:
     """Build `preset`, fit it with `recipe` on `data`, and measure it on data's test set.
 
-    Validation digits (the end of data's training set) are scored after every
-    epoch. `strategy` defaults to make_strategy("auto").
+    The last `validation` training digits are held out and scored after every
+    epoch (none by default). `strategy` defaults to make_strategy("auto"), or to
+    the strategy of `ready`, whose model for this preset is used when it has one.
     """
     keras.utils.set_random_seed(recipe.seed)
-    x_train, y_train, x_val, y_val = split_for_training(data, recipe)
-    strategy = strategy or make_strategy("auto")
+    x_train, y_train, x_val, y_val = split_for_training(data, recipe, validation)
+    strategy = strategy or (ready.strategy if ready else make_strategy("auto"))
     with strategy.scope():
-        model = build(preset)
-        model.compile(
-            optimizer=make_optimizer(
-                recipe, steps=math.ceil(len(x_train) / recipe.batch_size) * recipe.epochs
-            ),
-            loss="categorical_crossentropy",
-            metrics=["accuracy"],
-        )
-    cancel_check = _CancelCheck(cancel or threading.Event())
-    reporter = _ProgressReporter(
+        model = build(preset)  # the run's initial weights, from its seed
+        if ready is not None and ready.strategy is strategy:
+            model = ready.take(preset, recipe, model) or model
+        if not model.compiled:
+            model.compile(
+                optimizer=make_optimizer(recipe),
+                loss="categorical_crossentropy",
+                metrics=["accuracy"],
+            )
+    steps = math.ceil(len(x_train) / recipe.batch_size) * recipe.epochs
+    cancel_check = CancelCheck(cancel or threading.Event())
+    reporter = ProgressReporter(
         recipe.epochs,
         len(x_train),
         recipe.batch_size,
@@ -246,7 +164,7 @@ def train(
         epochs=recipe.epochs,
         # The reporter runs first, so a cancel requested from a progress report
         # is seen at the end of that same batch.
-        callbacks=[reporter, cancel_check],
+        callbacks=[*schedule_callbacks(recipe, steps), reporter, cancel_check],
         shuffle=False,  # the dataset reshuffles itself every epoch
         verbose=0,
     )

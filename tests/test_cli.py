@@ -47,24 +47,43 @@ def test_train_writes_model_and_card(tmp_path, small_npz, capsys):
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert "epoch 1/1 done" in printed and "val_acc" in printed and "test accuracy" in printed
+    assert "epoch 1/1 done" in printed and "test accuracy" in printed
+    assert "val_acc" not in printed and "held out" not in printed
     assert "strategy: _DefaultDistributionStrategy, 1 replica" in printed
     card = read_card(out)
     assert card.preset == "seed" and card.params == 93_322
-    # The last 19 of the 192 training digits are held out for validation.
-    assert card.trained_on == "first 173 MNIST training digits"
+    # Every training digit trains unless --validation asks otherwise: as the shipped models.
+    assert card.trained_on == "first 192 MNIST training digits" and card.notes == []
     assert card.test_set == "first 300 digits of the official MNIST test set"
     assert card.recipe["optimizer"] == "rmsprop" and card.recipe["batch_size"] == 64
     model, _ = load_model(out)
     assert model.count_params() == 93_322
 
 
+def test_train_holds_out_validation_digits_on_request(tmp_path, small_npz, capsys):
+    out = tmp_path / "mine.keras"
+    args = ["--epochs", "1", "--validation", "32", "--data", str(small_npz), "--out", str(out)]
+    assert train.main(args) == 0
+    printed = capsys.readouterr().out
+    assert "the last 32 held out for validation" in printed and "val_acc" in printed
+    card = read_card(out)
+    assert card.trained_on == "first 160 MNIST training digits"
+    assert card.notes == [
+        "the last 32 training digits were held out for validation, never trained on"
+    ]
+
+
 def test_train_refuses_a_batch_larger_than_the_data(tmp_path, small_npz, capsys):
-    code = train.main(
-        ["--batch-size", "500", "--data", str(small_npz), "--out", str(tmp_path / "m.keras")]
+    args = ["--data", str(small_npz), "--out", str(tmp_path / "m.keras")]
+    assert train.main(["--batch-size", "500", *args]) == 2
+    assert "Batch size 500 is larger than the 192 training digits" in capsys.readouterr().err
+    assert train.main(["--train-size", "180", "--validation", "20", *args]) == 2
+    assert (
+        "180 asked for, but this data has 172 to train on (20 more are held out for validation)"
+        in capsys.readouterr().err
     )
-    assert code == 2
-    assert "Batch size 500 is larger than the 173 training digits" in capsys.readouterr().err
+    assert train.main(["--validation", "192", *args]) == 2
+    assert "--validation must be from 0 to 191" in capsys.readouterr().err
     assert not (tmp_path / "m.keras").exists()
 
 

@@ -31,21 +31,40 @@ def test_each_bad_value_is_named(bad, words):
 
 
 def test_batch_larger_than_the_data_is_refused():
-    # 4,000 training digits: 400 held out for validation, 3,600 to train on.
+    # 4,000 training digits: 400 held out for validation (as the app does), 3,600 to train on.
     values = {**Recipe().to_dict(), "batch_size": 5000}
-    (problem,) = recipe_problems(values, train_digits=4000)
+    (problem,) = recipe_problems(values, train_digits=4000, held_out=400)
     assert problem.startswith("Batch size 5,000 is larger than the 3,600 training digits")
     small = {**values, "batch_size": 1500, "train_size": 1000}
-    (problem,) = recipe_problems(small, train_digits=4000)
+    (problem,) = recipe_problems(small, train_digits=4000, held_out=400)
     assert "larger than the 1,000 training digits" in problem
-    assert recipe_problems({**values, "batch_size": 3600}, train_digits=4000) == []
+    assert recipe_problems({**values, "batch_size": 3600}, 4000, held_out=400) == []
+    # Nothing held out (the command line's default): all 4,000 train.
+    assert recipe_problems({**values, "batch_size": 4000}, train_digits=4000) == []
 
 
 def test_more_training_digits_than_the_data_has_is_refused():
     values = {**Recipe().to_dict(), "train_size": 50_000}
-    (problem,) = recipe_problems(values, train_digits=24_345)
+    (problem,) = recipe_problems(values, train_digits=24_345, held_out=1000)
     assert "50,000 asked for" in problem and "23,345 to train on" in problem
     assert "1,000 more are held out for validation" in problem
+    (problem,) = recipe_problems(values, train_digits=24_345)
+    assert problem.endswith("this data has 24,345 to train on.")
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"epochs": 0}, "Epochs must be at least 1 (got 0)"),
+        ({"learning_rate": 0.0}, "Learning rate must be above 0 (got 0)"),
+        ({"learning_rate": float("nan")}, "Learning rate must be above 0 (got nan)"),
+        ({"batch_size": 4001}, "Batch size 4,001 is larger than the 4,000 training digits"),
+    ],
+)
+def test_checked_names_each_bad_value_against_the_data(bad, words):
+    with pytest.raises(RecipeError) as caught:
+        Recipe.checked({**Recipe().to_dict(), **bad}, train_digits=4000)
+    assert caught.value.problems == [next(p for p in caught.value.problems if words in p)]
 
 
 def test_checked_lists_every_problem_at_once():

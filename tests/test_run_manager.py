@@ -5,6 +5,7 @@ with a crash and a kill, at the end.
 """
 
 import os
+import re
 import signal
 import threading
 import time
@@ -100,38 +101,69 @@ def test_one_run_at_a_time_under_two_concurrent_requests(tiny_data, tmp_path):
     manager.close()
 
 
-def test_a_run_whose_tab_closed_is_stopped(tiny_data, tmp_path):
-    connected = {"ann": True}
-    manager = RunManager(mode="thread", liveness=lambda s: connected.get(s), disconnect_grace_s=1.0)
-    job = make_job(tmp_path, epochs=50)
-    manager.submit("ann", job)
-    wait_for(lambda: manager.view(job.run_id).status == TRAINING)
-    time.sleep(2)  # connected: no heartbeat is needed
-    assert manager.view(job.run_id).status == TRAINING
-    connected["ann"] = False
-    wait_for(lambda: manager.view(job.run_id) is None, timeout=30)
-    assert manager.activity() == [], "the run is gone, and nobody is left to collect it"
+class FakeClock:
+    """The manager's clock for heartbeats: it moves only when a test moves it."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_run_whose_tab_stopped_beating_is_stopped(tiny_data, tmp_path):
+    clock = FakeClock()
+    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock)
+    ann, bob = make_job(tmp_path, epochs=50), make_job(tmp_path, epochs=50)
+    manager.submit("ann", ann)
+    manager.submit("bob", bob)  # waits in line behind ann's
+    wait_for(lambda: manager.view(ann.run_id).status == TRAINING)
+    # 40 s of silence: still within the timeout, the run goes on.
+    clock.now += 40
+    time.sleep(2.5)  # the watchdog looks once a second
+    assert manager.view(ann.run_id).status == TRAINING
+    # Bob's tab beats (its sidebar ticks while a run is on); ann's has gone quiet.
+    manager.heartbeat("bob")
+    clock.now += 10
+    ended = wait_for(lambda: manager.collect("ann", ann.run_id), timeout=30)
+    assert ended.status == STOPPED
+    assert ended.stop_reason == "this browser tab stopped answering, as when it is closed"
+    assert re.fullmatch(
+        r"stopped after \d+ of 50 epochs \(this browser tab .*\)", ended.status_text()
+    )
+    # Bob's run, still wanted, moves up and trains.
+    wait_for(lambda: manager.view(bob.run_id).status == TRAINING)
+    manager.heartbeat("bob")
+    manager.stop("bob", bob.run_id)
+    wait_for(lambda: manager.collect("bob", bob.run_id))
     manager.close()
 
 
-def test_a_session_that_stops_beating_is_stopped(tiny_data, tmp_path):
-    manager = RunManager(mode="thread", heartbeat_timeout_s=3.0)
-    job = make_job(tmp_path, epochs=50)
-    manager.submit("ann", job)
-
-    def beating_until_training():
-        manager.heartbeat("ann")
-        return manager.view(job.run_id).status == TRAINING
-
-    wait_for(beating_until_training)
-    # No liveness probe and no more heartbeats: the tab is taken to be gone.
-    wait_for(lambda: manager.view(job.run_id) is None, timeout=30)
+def test_a_waiting_run_whose_tab_closed_leaves_the_line(tiny_data, tmp_path):
+    clock = FakeClock()
+    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock)
+    ann, bob = make_job(tmp_path, epochs=50), make_job(tmp_path, epochs=50)
+    manager.submit("ann", ann)
+    manager.submit("bob", bob)
+    clock.now += 30
+    manager.heartbeat("ann")  # ann's tab is open; bob's, waiting, has gone quiet
+    clock.now += 16
+    ended = wait_for(lambda: manager.collect("bob", bob.run_id), timeout=30)
+    assert ended.status == STOPPED and ended.end.train_seconds == 0
+    assert [v.job.run_id for v in manager.activity()] == [ann.run_id]
+    manager.stop("ann", ann.run_id)
+    wait_for(lambda: manager.collect("ann", ann.run_id))
     manager.close()
 
 
 @pytest.fixture(scope="module")
-def process_manager(tiny_data):
-    manager = RunManager(mode="process")
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture(scope="module")
+def process_manager(tiny_data, clock):
+    manager = RunManager(mode="process", clock=clock)
     yield manager
     manager.close()
 
@@ -175,6 +207,22 @@ def test_killed_worker_ends_the_run_as_failed(process_manager, tmp_path):
     assert ended.status == STOPPED and ended.end.model_path is None
     assert ended.status_text() == "stopped after 0 of 50 epochs (you pressed Stop)"
     assert ended.end.train_seconds > 0, "the worker stopped itself; it was not killed"
+
+
+def test_closed_tab_stops_the_worker_and_frees_its_memory(process_manager, clock, tmp_path):
+    manager = process_manager
+    wait_for(manager.spare_ready)
+    job = make_job(tmp_path, epochs=50)
+    manager.submit("ann", job)
+    wait_for(lambda: manager.view(job.run_id).status == TRAINING)
+    pid = manager.worker_pid()
+    clock.now += manager.heartbeat_timeout_s + 1  # ann's tab sent nothing since Train
+    ended = wait_for(lambda: manager.collect("ann", job.run_id), timeout=60)
+    assert ended.status == STOPPED and ended.end.model_path is None
+    assert ended.end.train_seconds > 0, "the worker stopped itself within a batch"
+    # The worker process is gone, and all its memory with it; a fresh spare waits.
+    assert wait_for(lambda: _exited(pid), timeout=60)
+    wait_for(lambda: manager.worker_pid() not in (None, pid))
 
 
 def _exited(pid: int) -> bool:

@@ -6,7 +6,6 @@ from dataclasses import replace
 import numpy as np
 
 from model.assessment import worst_mistakes
-from model.cards import read_card
 from model.persistence import load_model
 from model.recipes import Recipe
 from model.run_types import DIVERGED, FAILED, FINISHED, STOPPED, RunJob
@@ -64,7 +63,9 @@ def test_a_finished_run_reports_evaluates_compares_and_saves(tmp_path):
     # Saved through persistence, with its card: loadable and verified.
     model, card = load_model(end.model_path)
     assert card.name == "run 1" and card.test_accuracy == round(evaluation.test_accuracy, 6)
-    assert read_card(end.model_path).trained_on == "first 270 MNIST training digits"
+    # The app's runs hold out the last tenth of the training digits for validation.
+    assert card.trained_on == "first 270 MNIST training digits"
+    assert "the last 30 training digits were held out for validation" in card.notes[1]
     assert model.count_params() == 93_322
 
 

@@ -8,6 +8,8 @@ import pytest
 import tensorflow as tf
 
 from model.augment import augment_batch, max_filter
+from model.distribute import make_strategy
+from model.ready_models import ReadyModels
 from model.recipes import Recipe
 from model.run_types import DIVERGED, FINISHED, STOPPED
 from model.trainer import train
@@ -36,12 +38,24 @@ def test_a_few_batches_train_and_report_progress():
 def test_validation_digits_are_held_out_and_scored_every_epoch():
     reports = []
     data = tiny_mnist(n_train=300)
-    result = train("seed", Recipe(epochs=2, batch_size=64), data, on_progress=reports.append)
+    recipe = Recipe(epochs=2, batch_size=64)
+    result = train("seed", recipe, data, on_progress=reports.append, validation=30)
     # The last 30 of 300 training digits are the validation digits; the rest train.
     assert (result.train_digits, result.validation_digits) == (270, 30)
+    assert result.trained_on == "first 270 MNIST training digits"
     epoch_reports = [r for r in reports if r.epoch_done]
     assert all(0.0 <= r.val_accuracy <= 1.0 and r.val_loss > 0 for r in epoch_reports)
     assert result.history["val_accuracy"] == [r.val_accuracy for r in epoch_reports]
+
+
+def test_without_validation_every_training_digit_trains():
+    reports = []
+    result = train(
+        "seed", Recipe(epochs=1, batch_size=64), tiny_mnist(n_train=300), on_progress=reports.append
+    )
+    assert (result.train_digits, result.validation_digits) == (300, 0)
+    assert reports[-1].epoch_done and reports[-1].val_accuracy is None
+    assert "val_accuracy" not in result.history and result.card_notes == []
 
 
 def test_batch_values_are_each_batch_alone():
@@ -132,6 +146,23 @@ def test_augmented_robust_preset_trains():
     assert recipe.augment and recipe.optimizer == "adam" and recipe.schedule == "cosine"
     result = train("robust", recipe, tiny_mnist())
     assert result.model.name == "robust" and np.isfinite(result.test_loss)
+
+
+def test_a_prepared_model_trains_exactly_as_a_fresh_one():
+    # The robust preset has the most state to reset: batch norm, dropout seeds, Adam's
+    # slots, a cosine schedule. Without augmentation (whose parallel pipeline draws
+    # random numbers in no fixed order) two runs are identical to the last bit.
+    recipe = Recipe.for_preset("robust", epochs=2, batch_size=32, train_size=96, augment=False)
+    data = tiny_mnist(n_train=150, n_test=50)
+    fresh = train("robust", recipe, data, validation=15)
+    ready = ReadyModels(make_strategy("auto"))
+    ready.prepare(("robust",))
+    prepared = train("robust", recipe, data, validation=15, ready=ready)
+    for a, b in zip(fresh.model.get_weights(), prepared.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert fresh.history == prepared.history
+    # It served one run: the next builds its own model.
+    assert ready.take("robust", recipe, prepared.model) is None
 
 
 def test_augmentation_changes_digits_but_keeps_range():

@@ -54,3 +54,10 @@ def test_per_class_chart_marks_missing_digits():
     accuracy = np.array([1.0, 0.5] + [np.nan] * 8)
     fig = per_class_figure(accuracy, np.array([10, 4] + [0] * 8))
     assert fig.data[0].text[1] == "50%" and fig.data[0].text[9] == "–"
+
+
+def test_overlay_validation_ticks_are_whole_epochs():
+    assert overlay_figure([curves(40)]).layout.xaxis2.dtick == 1
+    many = tuple(EpochPoint(e, 1.0, 0.7, 0.9, 0.7) for e in range(1, 31))
+    fig = overlay_figure([Curves("run 1", (1.0,) * 60, (0.5,) * 60, 2, many)])
+    assert fig.layout.xaxis2.dtick == 3 and fig.layout.xaxis2.tick0 == 1

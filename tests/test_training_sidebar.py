@@ -1,7 +1,9 @@
 """AppTest: the training sidebar turns its widgets into a run, and a run into a model.
 
-Runs really train, in the app's own worker process, on the bundled sample
-(conftest.py turns the Keras download off), cut to 1,000 digits and 1 epoch.
+Runs really train, in the app's own worker process, on MNIST_PATH when it is
+set, else on the bundled sample (conftest.py turns the Keras download off), cut
+to 1,000 digits and 1 epoch. Expected words come from the data the worker
+reported, so the tests hold for either source.
 """
 
 import time
@@ -79,6 +81,35 @@ def test_sidebar_values_become_the_recipe():
     assert at.session_state[keys.ACTIVE_MODEL] == "default"
 
 
+def test_a_tab_that_stops_rerunning_has_its_run_stopped():
+    """A closed tab sends no more heartbeats: its sidebar no longer ticks."""
+    at = open_app()
+    at.number_input(key=keys.TRAIN_EPOCHS).set_value(50)
+    at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    run_id = at.session_state[keys.ACTIVE_RUN]
+    manager = run_manager()
+    wait_until(at, lambda at: manager.view(run_id).status == "training")
+    timeout = manager.heartbeat_timeout_s
+    manager.heartbeat_timeout_s = 3.0  # the app's is 45 s; the rule is the same
+    try:
+        # The tab is "closed": no more app runs, so no more heartbeats.
+        deadline = time.monotonic() + 60
+        while not manager.view(run_id).ended:
+            assert time.monotonic() < deadline, manager.view(run_id).status_text()
+            time.sleep(0.5)
+    finally:
+        manager.heartbeat_timeout_s = timeout
+    assert manager.view(run_id).status == "stopped"
+    # Were the tab to come back, it would say what happened, and the model is unchanged.
+    at.run()
+    assert "stopped after" in sidebar_text(at) and "browser tab stopped answering" in (
+        sidebar_text(at)
+    )
+    assert at.session_state[keys.ACTIVE_MODEL] == "default"
+    wait_until(at, lambda at: manager.spare_ready())  # the next test's run starts warm
+
+
 @pytest.fixture(scope="module")
 def trained():
     """One session that trained one epoch; a second session watched it."""
@@ -100,14 +131,15 @@ def trained():
 def test_a_one_epoch_run_gives_a_result(trained):
     at, _, _ = trained
     text = sidebar_text(at)
-    assert "Data:** bundled sample (5,000 digits)" in text
+    data = run_manager().data_info()  # what the worker loaded: MNIST_PATH or the sample
+    assert f"Data:** {data.words}" in text
     (box,) = [m.value for m in at.sidebar.markdown if "Test accuracy:" in m.value]
     assert "Run 1** (seed) finished" in box
     accuracy = float(box.split("Test accuracy: ")[1][:6])
     assert 0.5 < accuracy < 1.0, "one epoch on 1,000 real digits learns something"
-    assert "first 1,000 digits of the official MNIST test set" in text
+    assert data.test_description in text
     options = at.selectbox(key=keys.MODEL_PICKER).options
-    assert any("run 1: seed" in o and "this session, not saved" in o for o in options)
+    assert any("run 1: seed" in o and "this session, not saved" in o for o in options), options
     assert at.session_state[keys.ACTIVE_MODEL] == "default", "a new model is not used unasked"
     # The Retrain page shows the run, its confusion matrix and the comparison.
     assert not at.exception
@@ -146,7 +178,8 @@ def test_a_mistake_opens_on_the_draw_page(trained):
     opens[0].click().run()
     assert not at.exception
     opened = at.session_state[keys.OPENED_TEST_DIGIT]
-    assert opened["origin"].startswith(f"test digit #{index:,} of the first 1,000")
+    test_set = run_manager().data_info().test_description
+    assert opened["origin"] == f"test digit #{index:,} of the {test_set}"
     assert at.session_state[keys.DIGIT_SOURCE] == "sample"
     # The draw page predicts it, next to its true label.
     assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
