@@ -55,11 +55,13 @@ class DigitPicture:
 
 def choose_source() -> str:
     """Which input the user picked: "draw", "photo" or "sample"."""
+    # Other pages choose the input by setting this key (a mistake opened from the
+    # Retrain page); a default as well would make Streamlit warn of two sources.
+    st.session_state.setdefault(keys.DIGIT_SOURCE, "draw")
     return st.segmented_control(
         "Input",
         list(SOURCES),
         format_func=SOURCES.__getitem__,
-        default="draw",
         required=True,
         key=keys.DIGIT_SOURCE,
         label_visibility="collapsed",
