@@ -20,7 +20,6 @@ it has found, so a page can ask again on every rerun.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from model.mnist import INPUT_SHAPE
+from model.per_model import PerModel
 
 BLANK = 0.5  # the start: every pixel mid-gray ...
 NOISE = 0.05  # ... give or take this much, the same noise every time (seed 0)
@@ -153,13 +153,9 @@ class FilterAscent:
         return found
 
 
-_ASCENTS: weakref.WeakKeyDictionary[keras.Model, FilterAscent] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_ASCENTS = PerModel(FilterAscent)
 
 
 def ascent_for(model: keras.Model) -> FilterAscent:
     """One FilterAscent per model object, built on first use; it goes when the model goes."""
-    with _LOCK:
-        if model not in _ASCENTS:
-            _ASCENTS[model] = FilterAscent(model)
-        return _ASCENTS[model]
+    return _ASCENTS(model)

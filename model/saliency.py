@@ -18,8 +18,6 @@ model object, so a page can call it on every rerun.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 
 import keras
@@ -28,6 +26,7 @@ import tensorflow as tf
 
 from model.inference import DIGIT_SPEC, EPSILON, as_batch
 from model.mnist import INPUT_SHAPE, SIDE
+from model.per_model import PerModel
 
 # A Grad-CAM map coarser than this says little about a 28-pixel digit: the
 # seed model's last convolution is 3×3, so its 11×11 one is used instead.
@@ -163,13 +162,9 @@ class Explainer:
         )
 
 
-_EXPLAINERS: weakref.WeakKeyDictionary[keras.Model, Explainer] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_EXPLAINERS = PerModel(Explainer)
 
 
 def explainer_for(model: keras.Model) -> Explainer:
     """One Explainer per model object, built on first use; it goes when the model goes."""
-    with _LOCK:
-        if model not in _EXPLAINERS:
-            _EXPLAINERS[model] = Explainer(model)
-        return _EXPLAINERS[model]
+    return _EXPLAINERS(model)
