@@ -27,7 +27,7 @@ RUN_OVER = "[data-test-script-state=notRunning]"
 # finished stroke, and the page has painted whatever just changed.
 NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
-_HAS_INK = """canvas => {
+HAS_INK = """canvas => {
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
   for (let i = 0; i < pixels.length; i += 4 * 5) if (pixels[i] > 128) return true;
   return false;
@@ -84,4 +84,4 @@ def drag_stroke(page, box: dict, points: list[tuple[float, float]], steps: int =
 
 def canvas_has_ink(page) -> bool:
     """Whether the canvas shows any white ink now."""
-    return page.locator(LOWER_CANVAS).first.evaluate(_HAS_INK)
+    return page.locator(LOWER_CANVAS).first.evaluate(HAS_INK)
