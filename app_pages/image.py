@@ -28,13 +28,13 @@ st.markdown(ONE_PIXEL)
 pixel_place = st.container()  # the pixel inspector fills it, at the end
 
 st.header("3. Channels")
-section.channels(analysis)
+section.channels(choice, analysis)
 
 st.header("4. Grayscale")
-gray_place = section.grayscale(analysis)
+gray_place = section.grayscale(choice, analysis)
 
 st.header("5. Flatten: one long row of numbers")
-flat_places = section.flatten(analysis)
+flat_places = section.flatten(choice, analysis)
 
 st.header("6. What the digit model sees")
 section.digit_model_input(analysis)

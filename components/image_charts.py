@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.image_views import IMAGE_AXES
+from components.image_views import IMAGE_AXES, image_trace
 from model.image_math import StridedView, vector_step
 
 CHANNEL_VIEW_CELLS = 120  # the smaller channel and grayscale pictures
@@ -21,15 +21,15 @@ CHANNEL_COLOURS = {
     "gray": "#7f7f7f",
     "alpha": "#9467bd",
 }
-# Channel pictures: each value drawn from black (0) to full strength (255).
-_CHANNEL_SCALES = {
-    "red": [[0, "#000000"], [1, "#ff0000"]],
-    "green": [[0, "#000000"], [1, "#00ff00"]],
-    "blue": [[0, "#000000"], [1, "#0000ff"]],
-    "gray": [[0, "#000000"], [1, "#ffffff"]],
-    "alpha": [[0, "#000000"], [1, "#ffffff"]],
+# Channel pictures: each value drawn from black (0) to full strength (255) in the
+# channel's own colour, and which colour of the drawn picture holds the value.
+_TINTS = {
+    "red": ((1, 0, 0), 0),
+    "green": ((0, 1, 0), 1),
+    "blue": ((0, 0, 1), 2),
+    "gray": ((1, 1, 1), 0),
+    "alpha": ((1, 1, 1), 0),
 }
-_GRAY_SCALE = _CHANNEL_SCALES["gray"]
 
 
 def channel_figure(view: StridedView, name: str, channel: int | None = None) -> go.Figure:
@@ -37,24 +37,15 @@ def channel_figure(view: StridedView, name: str, channel: int | None = None) -> 
 
     `channel` picks a channel of a colour view; None draws a one-channel view (gray).
     A frame shows where the picture ends, even when it is as white as the page.
+    Hovering reads the value back from the drawn picture, which holds it exactly.
     """
     plane8 = view.pixels8 if channel is None else view.pixels8[:, :, channel]
+    tint, holder = _TINTS[name]
+    tinted = plane8[:, :, None] * np.array(tint, dtype=np.uint8)
     step = view.step
     frame = dict(showline=True, mirror=True, linecolor="#888888", linewidth=1)
-    fig = go.Figure(
-        go.Heatmap(
-            z=plane8,
-            x0=0,
-            dx=step,
-            y0=0,
-            dy=step,
-            zmin=0,
-            zmax=255,
-            colorscale=_CHANNEL_SCALES[name],
-            showscale=False,
-            hovertemplate=f"row %{{y}}, column %{{x}}<br>{name} %{{z}}<extra></extra>",
-        )
-    )
+    template = f"row %{{y}}, column %{{x}}<br>{name} %{{color[{holder}]}}<extra></extra>"
+    fig = go.Figure(image_trace(tinted, 0, 0, step, template))
     fig.update_layout(
         height=260,
         # pad=0: Streamlit's theme pads the plot area, which would leave a gap in the frame.

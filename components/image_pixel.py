@@ -31,7 +31,7 @@ from components.image_views import (
     NEIGHBOURHOOD_RADIUS,
     PIXEL_VIEW_CELLS,
     display_note,
-    locator_figure,
+    locator_picture,
     neighbourhood_figure,
     pixel_view_figure,
 )
@@ -70,11 +70,8 @@ def _one_pixel(analysis: ImageAnalysis, row: int, col: int) -> None:
             # Wrapped: an RGBA pixel's repr is wider than this column.
             st.code(code, language="python", wrap_lines=True)
             pixel_readout(pixel, analysis.pixel8(row, col), names)
-        st.plotly_chart(
-            locator_figure(analysis.view(LOCATOR_CELLS), (row, col)),
-            key=keys.PIXEL_LOCATOR_CHART,
-            config={"staticPlot": True},
-        )
+        locator = locator_picture(analysis.view(LOCATOR_CELLS), (row, col))
+        st.image(locator, width=locator.width // 2)
         window, top, left = neighbourhood(image, row, col, NEIGHBOURHOOD_RADIUS)
         bottom, right = top + window.shape[0], left + window.shape[1]
         st.markdown(

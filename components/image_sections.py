@@ -23,7 +23,7 @@ from components.image_charts import (
     histogram_figure,
 )
 from components.image_input import ImageChoice, forget_earlier_image
-from components.image_store import analysed_image, stored_analysis
+from components.image_store import analysed_image, made_once, stored_analysis
 from components.image_views import display_note
 from components.literal_text import literal
 from model.image_math import ImageAnalysis, channel_names, describe_dtype
@@ -95,7 +95,7 @@ def image_as_array(choice: ImageChoice, analysis: ImageAnalysis) -> None:
             )
 
 
-def channels(analysis: ImageAnalysis) -> None:
+def channels(choice: ImageChoice, analysis: ImageAnalysis) -> None:
     """Section 3: each channel as a picture, with the histogram of its values."""
     names = channel_names(analysis.decoded.channels)
     if len(names) == 1:
@@ -105,7 +105,9 @@ def channels(analysis: ImageAnalysis) -> None:
             texts.CHANNELS.format(channels=len(names)) + (texts.ALPHA if "alpha" in names else "")
         )
     view = analysis.view(CHANNEL_VIEW_CELLS)
-    figure = channels_figure(view, analysis.histograms)
+    figure = made_once(
+        choice.image_id, "channels", lambda: channels_figure(view, analysis.histograms)
+    )
     # As wide as three channels would be, so a gray image's picture is not stretched.
     place = st.container() if len(names) > 2 else st.columns([len(names), 3 - len(names)])[0]
     place.plotly_chart(figure, key=keys.CHANNELS_CHART)
@@ -115,14 +117,15 @@ def channels(analysis: ImageAnalysis) -> None:
     )
 
 
-def grayscale(analysis: ImageAnalysis) -> DeltaGenerator:
+def grayscale(choice: ImageChoice, analysis: ImageAnalysis) -> DeltaGenerator:
     """Section 4: the grayscale picture; returns the place for the chosen pixel's working."""
     st.markdown(texts.GRAYSCALE)
     st.latex(texts.LUMA_FORMULA)
     gray_col, hand_col = st.columns([2, 3], gap="large")
     with gray_col:
         view = analysis.gray_view(CHANNEL_VIEW_CELLS)
-        st.plotly_chart(channel_figure(view, "gray"), key="gray_picture")
+        figure = made_once(choice.image_id, "gray", lambda: channel_figure(view, "gray"))
+        st.plotly_chart(figure, key="gray_picture")
         st.caption(display_note(view.height, view.width, CHANNEL_VIEW_CELLS))
     return hand_col
 
@@ -133,14 +136,19 @@ class FlattenPlaces:
     vector: DeltaGenerator  # the vector's chart, with the chosen pixel marked
 
 
-def flatten(analysis: ImageAnalysis) -> FlattenPlaces:
+def flatten(choice: ImageChoice, analysis: ImageAnalysis) -> FlattenPlaces:
     """Section 5: the grayscale image as one long vector, and its histogram."""
     height, width = analysis.decoded.height, analysis.decoded.width
     st.markdown(texts.FLATTEN.format(height=height, width=width, size=analysis.pixel_count))
     code = st.container()
     vector_col, histogram_col = st.columns(2, gap="large")
     with histogram_col:
-        st.plotly_chart(histogram_figure(analysis.gray_histogram, "gray"), key="gray_histogram")
+        figure = made_once(
+            choice.image_id,
+            "gray histogram",
+            lambda: histogram_figure(analysis.gray_histogram, "gray"),
+        )
+        st.plotly_chart(figure, key="gray_histogram")
         st.caption(
             f"How many of the {analysis.pixel_count:,} values are 0, 1, … 255: all of them counted."
         )

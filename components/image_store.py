@@ -27,7 +27,9 @@ import contextlib
 import ctypes
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from io import BytesIO
+from typing import TypeVar
 
 import streamlit as st
 from PIL import Image
@@ -37,6 +39,7 @@ from model.image_math import ImageAnalysis, analyse_image
 from model.images import MAX_MEGAPIXELS, ImageDecodeError, decode_image
 
 BUDGET_BYTES = 256 * 2**20
+FIGURES_KEPT = 32  # a few images' charts; the largest, a pixel view, is under 1 MB
 BYTES_PER_PIXEL_AT_MOST = 4  # RGBA, or one 32-bit number (modes I and F)
 
 
@@ -92,6 +95,24 @@ class ByteBudgetLRU:
 # read it from another thread, outside any script run, where Streamlit calls warn.
 _CACHE = ByteBudgetLRU(BUDGET_BYTES)
 _ANALYSING = threading.Lock()
+_FIGURES = ByteBudgetLRU(FIGURES_KEPT)  # each counted as 1: a budget of entries
+T = TypeVar("T")
+
+
+def made_once(image_id: str, name: str, make: Callable[[], T]) -> T:
+    """What `make()` returns for this image, made on first use and kept for every session.
+
+    For a chart that depends on the image alone: building a plotly figure costs the
+    server up to 0.15 s (the channels' six panels), on every run of the page. The
+    image id is a hash of the file's bytes, so a kept chart is never out of date.
+    Plotly figures are only read once made: sessions can share them.
+    """
+    key = f"{image_id}/{name}"
+    found = _FIGURES.get(key)
+    if found is None:
+        found = make()
+        _FIGURES.put(key, found, 1)
+    return found  # type: ignore[return-value]
 
 
 def analysed_image(choice: ImageChoice) -> ImageAnalysis:
@@ -128,8 +149,9 @@ def stored_analysis(choice: ImageChoice) -> ImageAnalysis:
 
 
 def clear() -> None:
-    """Forget every stored analysis (for tests and benchmarks that start cold)."""
+    """Forget every stored analysis and chart (for tests and benchmarks that start cold)."""
     _CACHE.clear()
+    _FIGURES.clear()
 
 
 def _size_at_most(data: bytes) -> int:

@@ -12,12 +12,13 @@ from io import BytesIO
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from model.image_math import StridedView, display_stride
 
 PIXEL_VIEW_CELLS = 200  # the clickable picture: at most 200 × 200 drawn pixels
 LOCATOR_CELLS = 100  # the small picture that marks the chosen pixel
+LOCATOR_SHOW = (190, 440)  # at most this high and wide on screen, in CSS pixels
 NEIGHBOURHOOD_RADIUS = 2  # the close-up is 5 × 5 pixels: room to print every value
 IMAGE_AXES = {  # pixel pictures: row 0 at the top, square pixels, no padding around
     "x": dict(title="column c", side="top", showgrid=False, zeroline=False, constrain="domain"),
@@ -52,14 +53,19 @@ def _png_source(view8: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _image_trace(view8: np.ndarray, x0: int, y0: int, step: int) -> go.BaseTraceType:
+def image_trace(
+    view8: np.ndarray, x0: int, y0: int, step: int, hovertemplate: str | None = None
+) -> go.BaseTraceType:
     """Colours of an 8-bit (h, w) or (h, w, C) array, pixel centres at x0 + j·step.
 
     Given as a PNG, which the browser draws as one picture: a z array is turned into
     pixels by plotly's own code, 10 to 20 times slower in Chromium (0.9-1.9 s against
     0.1 s for a 200 × 200 view on this machine). Gray + alpha shows its transparency.
+    Without a hovertemplate, hovering shows nothing; with one, `%{x}` and `%{y}` are
+    the pixel's column and row and `%{color[i]}` its colour as drawn (0-255).
     """
-    return go.Image(source=_png_source(view8), x0=x0, dx=step, y0=y0, dy=step, hoverinfo="skip")
+    hover = {"hoverinfo": "skip"} if hovertemplate is None else {"hovertemplate": hovertemplate}
+    return go.Image(source=_png_source(view8), x0=x0, dx=step, y0=y0, dy=step, **hover)
 
 
 def _shown_brightness(pixels8: np.ndarray) -> np.ndarray:
@@ -104,7 +110,7 @@ def pixel_view_figure(view: StridedView, revision: int = 0) -> go.Figure:
     shown on hover. An invisible marker sits on every displayed pixel so that a
     click reports its row and column.
 
-    It does not mark the chosen pixel (locator_figure does): a figure that changes
+    It does not mark the chosen pixel (locator_picture does): a figure that changes
     is a new chart to Streamlit, and this one, with its WebGL markers, is the
     slowest on the page to set up. `revision` changes after each click, so that the
     next click on the same pixel is a new selection to plotly.
@@ -115,7 +121,7 @@ def pixel_view_figure(view: StridedView, revision: int = 0) -> go.Figure:
     coord_type = np.uint16 if max(height, width) < 2**16 else np.uint32
     rows, cols = np.mgrid[0:height:step, 0:width:step].astype(coord_type)
     channels = 1 if view_values.ndim == 2 else view_values.shape[2]
-    fig = go.Figure(_image_trace(view8, 0, 0, step))
+    fig = go.Figure(image_trace(view8, 0, 0, step))
     fig.add_trace(
         go.Scattergl(
             x=cols.ravel(),
@@ -146,24 +152,38 @@ def pixel_view_figure(view: StridedView, revision: int = 0) -> go.Figure:
     return fig
 
 
-def locator_figure(view: StridedView, selected: tuple[int, int]) -> go.Figure:
+def locator_picture(view: StridedView, selected: tuple[int, int]) -> Image.Image:
     """A small picture of the image with the chosen pixel marked: where it is.
 
-    Cheap to redraw (one PNG and four lines), so it changes with every pixel.
+    Drawn here with Pillow, not as a chart: it changes with every pixel, and a
+    picture is far cheaper for the browser than a plotly figure. Twice the size it
+    is shown at (LOCATOR_SHOW), so that its lines stay sharp on high-density screens.
+    A crosshair through the pixel, then a box around it, each black under white so
+    that they show on any colour.
     """
+    cells = view.pixels8.shape[:2]
+    picture = Image.fromarray(np.ascontiguousarray(view.pixels8)).convert("RGBA")
+    most_h, most_w = 2 * LOCATOR_SHOW[0], 2 * LOCATOR_SHOW[1]
+    scale = min(most_h / cells[0], most_w / cells[1])
+    size = (max(1, round(cells[1] * scale)), max(1, round(cells[0] * scale)))
+    picture = picture.resize(size, Image.Resampling.NEAREST)
+    cell_h, cell_w = size[1] / cells[0], size[0] / cells[1]
     row, col = selected
-    fig = go.Figure(_image_trace(view.pixels8, 0, 0, view.step))
-    _crosshair(fig, row, col)
-    _outline(fig, row, col, half=max(view.step * 3, 2))
-    fig.update_layout(
-        height=190,
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(
-            IMAGE_AXES["x"], visible=False, range=[-view.step / 2, view.width - view.step / 2]
-        ),
-        yaxis=dict(IMAGE_AXES["y"], visible=False),
-    )
-    return fig
+    # Pixel (row, col) of the image, in picture coordinates: the view keeps every
+    # step-th pixel, each drawn as a cell centred on its own row and column.
+    y, x = (row / view.step + 0.5) * cell_h, (col / view.step + 0.5) * cell_w
+    lines = Image.new("RGBA", size)
+    draw = ImageDraw.Draw(lines)
+    for colour, width in (((0, 0, 0, 180), 6), ((255, 255, 255, 180), 2)):
+        draw.line([(0, y), (size[0], y)], fill=colour, width=width)
+        draw.line([(x, 0), (x, size[1])], fill=colour, width=width)
+    picture = Image.alpha_composite(picture, lines)
+    half = max(view.step * 3, 2) / view.step  # in cells: at least a few pixels across
+    box = [x - half * cell_w, y - half * cell_h, x + half * cell_w, y + half * cell_h]
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle(box, outline=(0, 0, 0, 255), width=8)
+    draw.rectangle([v + (2 if i < 2 else -2) for i, v in enumerate(box)], outline="white", width=4)
+    return picture
 
 
 def neighbourhood_figure(
@@ -179,7 +199,7 @@ def neighbourhood_figure(
     # shown: a see-through pixel shows the white page behind it.
     light = _shown_brightness(window8)
     text_colours = np.where(light.ravel() > 140, "black", "white")
-    fig = go.Figure(_image_trace(window8, left, top, 1))
+    fig = go.Figure(image_trace(window8, left, top, 1))
     fig.add_trace(
         go.Scatter(
             x=cols.ravel(),

@@ -114,7 +114,6 @@ OPENED_TEST_DIGIT = "opened_test_digit"
 # --- Explore an image: charts, sections and the pixel inspector ---
 # Plotly chart keys (also the st-key-<key> CSS class).
 CHANNELS_CHART = "channels"  # every channel's picture over its histogram
-PIXEL_LOCATOR_CHART = "pixel_locator"  # the small picture marking the chosen pixel
 DIGIT_INPUT_BOX = "digit_input"  # container of the 28 × 28 grid of values
 # int: how many pixels were picked by a click; the clickable picture is redrawn
 # fresh after each, so that a later click on the same pixel is seen again.

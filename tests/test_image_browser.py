@@ -106,6 +106,18 @@ def test_hover_and_click_on_the_picture_pick_that_pixel(image_page, photo):
     expect(image_page.locator(COL_INPUT)).to_have_value(str(col))
     expect_pixel(image_page, photo, row, col)
 
+    # A channel's picture, drawn tinted, reads its value back from the drawing: exact.
+    green = image_page.locator(f"{css(keys.CHANNELS_CHART)} .nsewdrag").nth(1)
+    green.scroll_into_view_if_needed()
+    box = green.bounding_box()
+    image_page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
+    label = image_page.locator(f"{css(keys.CHANNELS_CHART)} .hoverlayer .hovertext").first
+    expect(label).to_contain_text("green ")
+    match = re.search(r"row (\d+), column (\d+)\s*green (\d+)", label.text_content())
+    assert match, label.text_content()
+    row, col, value = (int(v) for v in match.groups())
+    assert value == photo[row][col][1]
+
 
 # Marks each plot and counts the nodes added or removed inside it from now on. A
 # plot that is drawn again either loses its mark (a new chart) or counts changes.

@@ -5,6 +5,7 @@ Every expected number is computed here with numpy and Pillow from the same file.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -159,6 +160,11 @@ def test_a_smaller_image_keeps_the_pixel_inside_it():
 
 
 # --- Odd modes: shape and dtype of what was decoded, and the conversion explained ---
+
+
+def png_of(data_uri: str) -> bytes:
+    """The PNG file inside a data: URI, as the figures give their pictures."""
+    return base64.b64decode(data_uri.split(",", 1)[1])
 
 
 def mode_file(mode: str) -> tuple[str, bytes]:
@@ -341,7 +347,16 @@ def test_channel_words_match_the_tinted_pictures_and_alpha_is_framed():
     figure = json.loads(chart.proto.spec)
     alpha_picture = figure["layout"]["xaxis4"]  # row 1 holds the pictures; the 4th is alpha
     assert alpha_picture["showline"] and alpha_picture["mirror"]
-    assert figure["data"][6]["colorscale"][-1][1] == "#ffffff"  # drawn black to white
+    # Each picture holds its channel's values exactly, in its own colour; hovering
+    # reads them back from there. Alpha is drawn black (0) to white (255).
+    rgba = np.asarray(Image.open(io.BytesIO(mode_file("RGBA")[1])))
+    for i, (holder, tint) in enumerate([(0, "R"), (1, "G"), (2, "B"), (0, "RGB")]):
+        trace = figure["data"][2 * i]
+        drawn = np.asarray(Image.open(io.BytesIO(png_of(trace["source"]))).convert("RGB"))
+        for c in range(3):
+            expected = rgba[:, :, i] if "RGB"[c] in tint else 0
+            np.testing.assert_array_equal(drawn[:, :, c], expected)
+        assert f"%{{color[{holder}]}}" in trace["hovertemplate"]
 
 
 def test_pixel_code_wraps_so_an_rgba_value_is_never_cut_off():
