@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import state_keys
+from components.image_views import CHART_CONFIG
 from components.literal_text import literal
 from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES
 from model.photo_samples import SAMPLES
@@ -173,7 +174,7 @@ def clickable_pixel_chart(figure: go.Figure, chart_key: str) -> None:
         key=chart_key,
         on_select=lambda: _select_clicked_pixel(chart_key),
         selection_mode="points",
-        config={"scrollZoom": False, "displaylogo": False},
+        config={**CHART_CONFIG, "scrollZoom": False},
     )
 
 

@@ -27,6 +27,7 @@ from components.image_input import (
 from components.image_sections import FlattenPlaces
 from components.image_store import analysed_image
 from components.image_views import (
+    CHART_CONFIG,
     LOCATOR_CELLS,
     NEIGHBOURHOOD_RADIUS,
     PIXEL_VIEW_CELLS,
@@ -136,6 +137,8 @@ def _place_in_the_vector(analysis: ImageAnalysis, row: int, col: int, flat: Flat
     with flat.vector:
         indices, values = analysis.flat_samples(VECTOR_POINTS)
         st.plotly_chart(
-            flat_vector_figure(indices, values, size, (index, value)), key="flat_vector"
+            flat_vector_figure(indices, values, size, (index, value)),
+            key="flat_vector",
+            config=CHART_CONFIG,
         )
         st.caption(texts.VECTOR_CAPTION + vector_note(size, VECTOR_POINTS))

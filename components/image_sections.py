@@ -24,7 +24,7 @@ from components.image_charts import (
 )
 from components.image_input import ImageChoice, forget_earlier_image
 from components.image_store import analysed_image, made_once, stored_analysis
-from components.image_views import display_note
+from components.image_views import CHART_CONFIG, display_note
 from components.literal_text import literal
 from model.image_math import ImageAnalysis, channel_names, describe_dtype
 from model.images import ImageDecodeError, npy_bytes, png_bytes
@@ -110,7 +110,7 @@ def channels(choice: ImageChoice, analysis: ImageAnalysis) -> None:
     )
     # As wide as three channels would be, so a gray image's picture is not stretched.
     place = st.container() if len(names) > 2 else st.columns([len(names), 3 - len(names)])[0]
-    place.plotly_chart(figure, key=keys.CHANNELS_CHART)
+    place.plotly_chart(figure, key=keys.CHANNELS_CHART, config=CHART_CONFIG)
     st.caption(
         display_note(view.height, view.width, CHANNEL_VIEW_CELLS)
         + f" The histograms count all {analysis.pixel_count:,} pixels."
@@ -125,7 +125,7 @@ def grayscale(choice: ImageChoice, analysis: ImageAnalysis) -> DeltaGenerator:
     with gray_col:
         view = analysis.gray_view(CHANNEL_VIEW_CELLS)
         figure = made_once(choice.image_id, "gray", lambda: channel_figure(view, "gray"))
-        st.plotly_chart(figure, key="gray_picture")
+        st.plotly_chart(figure, key="gray_picture", config=CHART_CONFIG)
         st.caption(display_note(view.height, view.width, CHANNEL_VIEW_CELLS))
     return hand_col
 
@@ -148,7 +148,7 @@ def flatten(choice: ImageChoice, analysis: ImageAnalysis) -> FlattenPlaces:
             "gray histogram",
             lambda: histogram_figure(analysis.gray_histogram, "gray"),
         )
-        st.plotly_chart(figure, key="gray_histogram")
+        st.plotly_chart(figure, key="gray_histogram", config=CHART_CONFIG)
         st.caption(
             f"How many of the {analysis.pixel_count:,} values are 0, 1, … 255: all of them counted."
         )
