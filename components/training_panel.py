@@ -63,7 +63,7 @@ def training_sidebar() -> None:
         # never touches the other. Re-registered on every app run: it ticks only
         # while something is training, or while the worker loads the digits.
         with st.container():
-            st.fragment(_live, run_every=POLL_S if running or warming else None)(running)
+            st.fragment(_live, run_every=POLL_S if running or warming else None)(running, warming)
         with st.container():
             st.fragment(_latest_result)()
 
@@ -127,14 +127,20 @@ def _press_stop() -> None:
         run_manager().stop(session_id(), run_id)
 
 
-def _live(was_running: bool) -> None:
+def _live(was_running: bool, was_warming: bool) -> None:
     """Where the runs are: this session's, or another session's that it would wait for.
 
     Every tick is also this session's heartbeat: a run whose tab stops ticking is stopped.
     """
     manager = run_manager()
     manager.heartbeat(session_id())
-    data_words(manager.data_info(), manager.data_error())
+    data, error = manager.data_info(), manager.data_error()
+    if was_warming and (data is not None or error is not None):
+        # The worker has loaded the digits: the whole app reruns once, and registers
+        # this fragment without ticking. Otherwise a page left open since the server
+        # started ticked every second for good, each tick costing the server CPU.
+        st.rerun()
+    data_words(data, error)
     if collect_ended_run():
         st.rerun()  # the whole app: the picker, the buttons and the result follow
     mine = active_run()

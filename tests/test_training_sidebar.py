@@ -183,3 +183,42 @@ def test_a_mistake_opens_on_the_draw_page(trained):
     assert at.session_state[keys.DIGIT_SOURCE] == "sample"
     # The draw page predicts it, next to its true label.
     assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
+
+
+class _LoadedManager:
+    """A run manager whose worker has finished loading (here: failed to load) the digits."""
+
+    def heartbeat(self, session: str) -> None:
+        pass
+
+    def data_info(self):
+        return None
+
+    def data_error(self) -> str:
+        return "The digits could not be loaded."
+
+    def activity(self) -> list:
+        return []
+
+
+def _live_panel_script() -> None:
+    import streamlit as st
+
+    from components import training_panel
+
+    # As in the app: the panel ticks while the digits load, and each full app run
+    # works out again whether they still are (here: only the first run).
+    st.session_state.runs = st.session_state.get("runs", 0) + 1
+    training_panel._live(False, st.session_state.runs == 1)
+
+
+def test_live_panel_reruns_the_app_once_the_digits_are_loaded(monkeypatch):
+    # Without that full run, the panel registered while the digits loaded went on
+    # ticking every second in every page left open, at a cost to the server.
+    from components import training_panel
+
+    monkeypatch.setattr(training_panel, "run_manager", _LoadedManager)
+    at = AppTest.from_function(_live_panel_script, default_timeout=APP_TIMEOUT_S).run()
+    assert not at.exception
+    assert at.session_state.runs == 2
+    assert "could not be loaded" in "\n".join(e.value for e in at.error)
