@@ -520,3 +520,17 @@ def test_histogram_and_digit_figures():
     )
     assert [int(v) for _, v in values] == small.ravel().tolist()
     assert all(shade == value for shade, value in values)
+
+
+def test_locator_marks_the_chosen_pixel_and_leaves_the_rest():
+    image = np.full((40, 60, 3), 40, dtype=np.uint8)  # dark gray everywhere
+    view = view_of(image, image_views.LOCATOR_CELLS)
+    picture = np.asarray(image_views.locator_picture(view, (10, 45)))
+    height, width = picture.shape[:2]
+    cell_h, cell_w = height / 40, width / 60
+    # The crosshair's white core runs through the middle of pixel (10, 45)...
+    y, x = int((10 + 0.5) * cell_h), int((45 + 0.5) * cell_w)
+    assert picture[y, 5, :3].min() > 150 and picture[5, x, :3].min() > 150
+    # ...and far from both lines and the box the picture is the image's own colour.
+    assert picture[int(35 * cell_h), int(5 * cell_w), :3].tolist() == [40, 40, 40]
+    assert max(height / 2, width / 2) <= max(image_views.LOCATOR_SHOW)
