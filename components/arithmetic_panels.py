@@ -22,7 +22,8 @@ from components.arithmetic_views import (
     digit_space_figure,
     map_figure,
 )
-from components.draw_views import CHART_CONFIG, thumbnail
+from components.chart_config import CHART_CONFIG
+from components.draw_views import thumbnail
 from components.network_panels import clickable, number, pick_layer, skipped_note, strongest_cell
 from components.network_views import value_grid_figure
 from model.anatomy import CONV, DENSE, POOL, SOFTMAX, arithmetic_view

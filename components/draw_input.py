@@ -14,7 +14,8 @@ import streamlit as st
 
 from components import state_keys as keys
 from components.canvas import draw_digit
-from components.draw_views import CHART_CONFIG, probability_figure, thumbnail
+from components.chart_config import CHART_CONFIG
+from components.draw_views import probability_figure, thumbnail
 from components.literal_text import literal
 from model.cards import SHIPPED_NAMES, ModelCard
 from model.data import load_bundled_sample

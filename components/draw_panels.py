@@ -12,8 +12,8 @@ import numpy as np
 import streamlit as st
 
 from components import state_keys as keys
+from components.chart_config import CHART_CONFIG
 from components.draw_views import (
-    CHART_CONFIG,
     feature_maps_figure,
     saliency_figure,
     vector_figure,

@@ -30,12 +30,8 @@ _SALIENCY = [
 PREDICTED_COLOUR = "#ff4b4b"
 OTHER_COLOUR = "#9aa4b1"
 TRUE_COLOUR = "#21c354"
-_NO_MODEBAR = {"displayModeBar": False}
 _IMAGE_Y = dict(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False)
 _IMAGE_X = dict(showgrid=False, zeroline=False, constrain="domain")
-
-# Passed to st.plotly_chart: small figures need no zoom and pan toolbar.
-CHART_CONFIG = _NO_MODEBAR
 
 
 def thumbnail(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:

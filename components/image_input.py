@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import state_keys
-from components.image_views import CHART_CONFIG
+from components.chart_config import CHART_CONFIG
 from components.literal_text import literal
 from model.images import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES
 from model.photo_samples import SAMPLES

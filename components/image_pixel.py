@@ -16,6 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components import image_texts as texts
 from components import state_keys as keys
+from components.chart_config import CHART_CONFIG
 from components.image_charts import VECTOR_POINTS, flat_vector_figure, vector_note
 from components.image_input import (
     ImageChoice,
@@ -27,7 +28,6 @@ from components.image_input import (
 from components.image_sections import FlattenPlaces
 from components.image_store import analysed_image
 from components.image_views import (
-    CHART_CONFIG,
     LOCATOR_CELLS,
     NEIGHBOURHOOD_RADIUS,
     PIXEL_VIEW_CELLS,

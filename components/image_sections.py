@@ -15,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components import image_texts as texts
 from components import state_keys as keys
+from components.chart_config import CHART_CONFIG
 from components.image_charts import (
     CHANNEL_VIEW_CELLS,
     channel_figure,
@@ -24,7 +25,7 @@ from components.image_charts import (
 )
 from components.image_input import ImageChoice, forget_earlier_image
 from components.image_store import analysed_image, made_once, stored_analysis
-from components.image_views import CHART_CONFIG, display_note
+from components.image_views import display_note
 from components.literal_text import literal
 from model.image_math import ImageAnalysis, channel_names, describe_dtype
 from model.images import ImageDecodeError, npy_bytes, png_bytes
@@ -104,15 +105,17 @@ def channels(choice: ImageChoice, analysis: ImageAnalysis) -> None:
         st.markdown(
             texts.CHANNELS.format(channels=len(names)) + (texts.ALPHA if "alpha" in names else "")
         )
-    view = analysis.view(CHANNEL_VIEW_CELLS)
     figure = made_once(
-        choice.image_id, "channels", lambda: channels_figure(view, analysis.histograms)
+        choice.image_id,
+        "channels",
+        lambda: channels_figure(analysis.view(CHANNEL_VIEW_CELLS), analysis.histograms),
     )
     # As wide as three channels would be, so a gray image's picture is not stretched.
     place = st.container() if len(names) > 2 else st.columns([len(names), 3 - len(names)])[0]
     place.plotly_chart(figure, key=keys.CHANNELS_CHART, config=CHART_CONFIG)
+    height, width = analysis.decoded.height, analysis.decoded.width
     st.caption(
-        display_note(view.height, view.width, CHANNEL_VIEW_CELLS)
+        display_note(height, width, CHANNEL_VIEW_CELLS)
         + f" The histograms count all {analysis.pixel_count:,} pixels."
     )
 
@@ -123,10 +126,14 @@ def grayscale(choice: ImageChoice, analysis: ImageAnalysis) -> DeltaGenerator:
     st.latex(texts.LUMA_FORMULA)
     gray_col, hand_col = st.columns([2, 3], gap="large")
     with gray_col:
-        view = analysis.gray_view(CHANNEL_VIEW_CELLS)
-        figure = made_once(choice.image_id, "gray", lambda: channel_figure(view, "gray"))
+        figure = made_once(
+            choice.image_id,
+            "gray",
+            lambda: channel_figure(analysis.gray_view(CHANNEL_VIEW_CELLS), "gray"),
+        )
         st.plotly_chart(figure, key="gray_picture", config=CHART_CONFIG)
-        st.caption(display_note(view.height, view.width, CHANNEL_VIEW_CELLS))
+        height, width = analysis.decoded.height, analysis.decoded.width
+        st.caption(display_note(height, width, CHANNEL_VIEW_CELLS))
     return hand_col
 
 

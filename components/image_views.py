@@ -19,11 +19,6 @@ from model.image_math import StridedView, display_stride
 PIXEL_VIEW_CELLS = 200  # the clickable picture: at most 200 × 200 drawn pixels
 LOCATOR_CELLS = 100  # the small picture that marks the chosen pixel
 LOCATOR_SHOW = (190, 440)  # at most this high and wide on screen, in CSS pixels
-# Every chart on the image page goes without plotly's toolbar: each toolbar is a
-# dozen SVG buttons built when the chart is, and dropping all six took switching
-# back to the page from 1.5 s to 1.3 s (p50 of 12, Chromium on this machine).
-# Drag to zoom and double-click to zoom out still work, and the captions say so.
-CHART_CONFIG = {"displayModeBar": False}
 NEIGHBOURHOOD_RADIUS = 2  # the close-up is 5 × 5 pixels: room to print every value
 IMAGE_AXES = {  # pixel pictures: row 0 at the top, square pixels, no padding around
     "x": dict(title="column c", side="top", showgrid=False, zeroline=False, constrain="domain"),

@@ -17,7 +17,7 @@ import streamlit as st
 
 from components import state_keys as keys
 from components.arithmetic_views import map_figure
-from components.draw_views import CHART_CONFIG
+from components.chart_config import CHART_CONFIG
 from components.network_input import NetworkDigit
 from components.network_views import (
     digit_figure,

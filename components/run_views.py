@@ -6,12 +6,12 @@ import numpy as np
 import streamlit as st
 
 from components import state_keys as keys
+from components.chart_config import CHART_CONFIG
 from components.draw_views import thumbnail
 from components.recipe_form import recipe_summary
 from components.run_actions import run_actions
 from components.run_store import run_label
 from components.training_charts import (
-    CHART_CONFIG,
     Curves,
     confusion_figure,
     overlay_figure,

@@ -20,7 +20,6 @@ from model.run_view import EpochPoint
 MAX_POINTS = 400  # per curve: a long run is averaged down, so a redraw every second stays cheap
 TRAIN_COLOUR, VALIDATION_COLOUR = "#1c83e1", "#ff8700"
 RUN_COLOURS = ["#1c83e1", "#ff8700", "#21c354", "#a259ff", "#ff4b4b", "#00c0f2", "#ffbd45"]
-CHART_CONFIG = {"displayModeBar": False}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import uuid
 import streamlit as st
 
 from components import state_keys as keys
+from components.chart_config import CHART_CONFIG
 from components.recipe_form import (
     checked_recipe,
     current_recipe_values,
@@ -32,7 +33,7 @@ from components.run_store import (
     session_id,
 )
 from components.sidebar import active_model_name
-from components.training_charts import CHART_CONFIG, Curves, live_curves_figure
+from components.training_charts import Curves, live_curves_figure
 from model.run_manager import RunRefused
 from model.run_types import FINISHED, RunJob
 from model.run_view import RunView, format_seconds
