@@ -104,7 +104,7 @@ def saliency_explorer(model: keras.Model, digit: np.ndarray, predicted: int) -> 
     )
     # The labels must not change with the prediction either: the browser sends the
     # label shown back on every rerun, and a label that names an old prediction
-    # matches no option any more (it reached int() as "the prediction (4)").
+    # matches no option any more.
     choice = controls.selectbox(
         "Explain the class",
         [PREDICTED, *range(10)],

@@ -172,11 +172,10 @@ def _saliency_scale(backdrop: int | None = None) -> list[list]:
     """The saliency colours: see-through (None), or as they look over a gray level 0..255."""
     if backdrop is None:
         return [[at, f"rgba{(*rgb, alpha)}"] for at, rgb, alpha in _SALIENCY]
-    seen = [
+    return [
         [at, "rgb({}, {}, {})".format(*(round(alpha * c + (1 - alpha) * backdrop) for c in rgb))]
         for at, rgb, alpha in _SALIENCY
     ]
-    return seen
 
 
 def saliency_figure(digit: np.ndarray, saliency: np.ndarray, title: str) -> go.Figure:

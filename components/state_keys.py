@@ -123,7 +123,7 @@ PIXEL_PICKS = "pixel_picks"
 IMAGE_EARLIER = "image_earlier"
 
 
-# --- Draw a digit: fixes from issue 10 ---
+# --- Draw a digit: the canvas widget, the layer maps, the photo's ink, the input's numbers ---
 DIGIT_CANVAS = "digit_canvas_widget"  # the canvas component; one key for good (see canvas._clear)
 DRAW_LAYERS_BOX = "draw_layers"  # container of the layer explorer (st-key-<key> class)
 DIGIT_INK = "digit_ink"  # st.segmented_control on the photo tab: guess or either ink
