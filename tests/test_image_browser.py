@@ -38,7 +38,9 @@ def photo() -> np.ndarray:
 def image_page(page: Page, app_url: str) -> Page:
     open_page(page, app_url)
     upload(page, PHOTO, "(300, 451, 3)")
-    return page
+    yield page
+    # Whatever the test did, no error box anywhere on the page.
+    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def idle(page: Page) -> None:
