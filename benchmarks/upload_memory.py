@@ -51,14 +51,19 @@ UPLOADS_PER_SESSION = 2
 STEP_TIMEOUT_MS = 300_000  # before the fix one upload took up to a minute
 
 # Done when the script has finished and the page shows either every chart drawn
-# with the expected shape, or an error.
+# with the expected shape, or an error, naming this file. The name matters: a tick
+# of the sidebar's fragment is a script run too, and after it the previous file's
+# page, with the same shape, would pass for this one's.
 PAGE_DONE_JS = """
-([shapeSelector, expected]) => {
+([shapeSelector, expected, name]) => {
   if (!window.__sawRun) return false;
   if (!document.querySelector("[data-test-script-state=notRunning]")) return false;
-  if (document.querySelector("[data-testid=stAlertContentError]")) return "error";
+  const error = document.querySelector("[data-testid=stAlertContentError]");
+  if (error && error.innerText.includes(name)) return "error";
   const shape = document.querySelector(shapeSelector);
-  if (!shape || !shape.innerText.includes(expected)) return false;
+  if (!shape || !shape.innerText.includes(name) || !shape.innerText.includes(expected)) {
+    return false;
+  }
   const charts = document.querySelectorAll("[data-testid=stPlotlyChart]");
   return [...charts].every((chart) => chart.querySelector(".main-svg")) ? "drawn" : false;
 }
@@ -214,7 +219,11 @@ def upload(page, path: Path, expected: str) -> tuple[float, str]:
     outcome = page.wait_for_function(
         PAGE_DONE_JS,
         # The shape's line ends where the dtype's begins: (7000, 7000) is not (7000, 7000, 4).
-        arg=[css(keys.IMAGE_SHAPE_BOX), "" if expected == "error" else f"{expected}\n>>>"],
+        arg=[
+            css(keys.IMAGE_SHAPE_BOX),
+            "" if expected == "error" else f"{expected}\n>>>",
+            path.name,
+        ],
         timeout=STEP_TIMEOUT_MS,
         polling=50,
     ).json_value()

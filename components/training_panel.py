@@ -39,6 +39,10 @@ from model.run_types import FINISHED, RunJob
 from model.run_view import RunView, format_seconds
 
 POLL_S = 1.0  # progress redraws per second while a run is on
+# While the worker loads the digits, every open tab ticks, and each tick costs the
+# browser a redraw of the page: at one a second, five tabs slowed a 49-megapixel
+# upload's page by seconds. The recipe may appear a few seconds late instead.
+WARMING_POLL_S = 3.0
 
 
 def training_sidebar() -> None:
@@ -64,7 +68,8 @@ def training_sidebar() -> None:
         # never touches the other. Re-registered on every app run: it ticks only
         # while something is training, or while the worker loads the digits.
         with st.container():
-            st.fragment(_live, run_every=POLL_S if running or warming else None)(running, warming)
+            poll = POLL_S if running else WARMING_POLL_S if warming else None
+            st.fragment(_live, run_every=poll)(running, warming)
         with st.container():
             st.fragment(_latest_result)()
 
