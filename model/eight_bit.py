@@ -25,13 +25,13 @@ import numpy as np
 BLOCK_VALUES = 1 << 22
 
 
-def row_blocks(shape: tuple[int, ...], multiple: int = 1) -> Iterator[slice]:
-    """Slices of whole rows covering an array of this shape, about BLOCK_VALUES each.
+def row_blocks(shape: tuple[int, ...], multiple: int = 1, share: int = 1) -> Iterator[slice]:
+    """Slices of whole rows covering an array of this shape, about BLOCK_VALUES / share each.
 
     Each block but the last has a multiple of `multiple` rows.
     """
     per_row = max(1, int(np.prod(shape[1:], dtype=np.int64)))
-    rows = max(multiple, BLOCK_VALUES // per_row // multiple * multiple)
+    rows = max(multiple, BLOCK_VALUES // share // per_row // multiple * multiple)
     for top in range(0, shape[0], rows):
         yield slice(top, top + rows)
 

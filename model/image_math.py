@@ -231,8 +231,11 @@ def analyse_image(decoded: DecodedImage) -> ImageAnalysis:
 
     # Pillow and numpy let go of the GIL while they work, so blocks of rows run in
     # parallel threads: on two cores a 49-megapixel image is analysed in half the time.
+    # Each thread's blocks are smaller, so that the blocks in flight together hold no
+    # more than one block did without threads: the server's peak memory stays put.
+    parts = row_blocks(array.shape, multiple=factor, share=ANALYSIS_THREADS)
     with ThreadPoolExecutor(max_workers=ANALYSIS_THREADS) as pool:
-        blocks = list(pool.map(analyse_rows, row_blocks(array.shape, multiple=factor)))
+        blocks = list(pool.map(analyse_rows, parts))
     counts = np.sum([block_counts for block_counts, _ in blocks], axis=0, dtype=np.int64)
     histograms = dict(zip(names, counts, strict=True))
     return ImageAnalysis(

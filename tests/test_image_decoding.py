@@ -74,6 +74,8 @@ def test_blocks_give_the_same_result_as_one_piece(monkeypatch):
     whole = EightBitScale.of(values).apply(values)
     monkeypatch.setattr(eight_bit, "BLOCK_VALUES", 120)  # 2 rows of 60 values a block
     assert len(list(eight_bit.row_blocks(values.shape))) == 25
+    # Split between two threads, each block is half the size: 1 row of 60 values.
+    assert len(list(eight_bit.row_blocks(values.shape, share=2))) == 50
     np.testing.assert_array_equal(EightBitScale.of(values).apply(values), whole)
 
 
