@@ -69,6 +69,13 @@ PAGE_DONE_JS = """
 }
 """
 
+CHARTS_DRAWN_JS = """
+() => {
+  const charts = document.querySelectorAll("[data-testid=stPlotlyChart]");
+  return charts.length > 0 && [...charts].every((chart) => chart.querySelector(".main-svg"));
+}
+"""
+
 # Notes when the upload's run starts, so that the old page is not taken for the new one.
 WATCH_RUN_JS = """
 () => {
@@ -207,6 +214,10 @@ def open_session(browser, url: str):
     page.goto(url)
     expect(page.locator(css(keys.IMAGE_SHAPE_BOX))).to_be_visible(timeout=START_TIMEOUT_S * 1000)
     expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
+    # ...and every chart drawn, as the person who opened it sees it. Each person's
+    # browser runs on their own machine; here all of them share the server's two
+    # cores, and a tab still drawing its charts would slow the next upload's page.
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=STEP_TIMEOUT_MS, polling=50)
     return page
 
 

@@ -54,7 +54,9 @@ Emit = Callable[[tuple[str, Any]], None]
 NO_DOWNLOAD_ENV = "CNN_LENS_NO_DOWNLOAD"
 MISTAKES_SHOWN = 48  # misclassified digits whose pixels are sent for the gallery
 CHANGES_SHOWN = 12  # fixed and broken digits each, for the comparison
-WORKER_NICENESS = 10  # added to the worker's niceness: it gets the CPU the server leaves
+# Added to the worker's niceness: the most there is. It gets the CPU the server
+# leaves; at 10 it still took about a tenth of a busy core from a page's run.
+WORKER_NICENESS = 19
 
 
 def worker_main(server: Connection) -> None:
