@@ -153,3 +153,14 @@ def test_about_the_set_share_of_digits_is_reproportioned():
     moved = (np.abs(out - images.numpy()[..., 0]).sum(axis=(1, 2)) > 0.5).mean()
     # A chosen digit whose g is very near 1 barely moves, so a little under the share.
     assert augment.PROPORTION_SHARE - 0.12 < moved <= augment.PROPORTION_SHARE + 0.06
+
+
+def test_fours_and_nines_keep_their_proportions(monkeypatch):
+    monkeypatch.setattr(augment, "PROPORTION_SHARE", 1.0)
+    images = batch(*[bars(4, 14, 24)] * 30)
+    digits = tf.constant([4, 9, 7] * 10)
+    out = augment.reproportion(images, seed=0, digits=digits).numpy()[..., 0]
+    moved = np.abs(out - images.numpy()[..., 0]).sum(axis=(1, 2)) > 0.5
+    labels = digits.numpy()
+    assert not moved[labels != 7].any()
+    assert moved[labels == 7].mean() > 0.6  # all chosen; a g very near 1 barely moves
