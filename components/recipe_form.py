@@ -85,8 +85,9 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
     st.toggle(
         "Augmentation",
         key=keys.TRAIN_AUGMENT,
-        help="Rotate, slant, shift and thicken each digit at random, a new way every epoch: "
-        "digits more like people draw them.",
+        help="Rotate, slant, shift and thicken each digit at random, and stretch its top or "
+        "bottom part, a new way every epoch; give some 1s a flag or a foot: digits more like "
+        "people draw them.",
     )
     schedule = PRESETS[preset].recipe.schedule
     if schedule != "constant":

@@ -98,7 +98,10 @@ def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Datase
     ds = ds.batch(recipe.batch_size)
     if recipe.augment:
         ds = ds.map(
-            lambda images, labels: (augment_batch(images, recipe.seed), labels),
+            lambda images, targets: (
+                augment_batch(images, recipe.seed, digits=tf.argmax(targets, axis=-1)),
+                targets,
+            ),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     return ds.prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,166 @@
+"""The label-aware part of the training augmentation: flags and feet on 1s."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import model.augment as augment
+from model.augment import augment_batch, flag_ones
+from model.recipes import Recipe
+from model.trainer import make_dataset
+from tests.helpers import tiny_mnist
+
+
+def upright_one(lean: int = 0) -> np.ndarray:
+    """A 28×28 1 as MNIST has them: a bar 2 px wide from row 4 to row 23.
+
+    `lean` moves the top that many columns right of the base (negative: left).
+    """
+    image = np.zeros((28, 28), np.float32)
+    for row in range(4, 24):
+        col = round(14 + lean * (23 - row) / 19)
+        image[row, col : col + 2] = 1.0
+    return image
+
+
+def batch(*images: np.ndarray) -> tf.Tensor:
+    return tf.constant(np.stack(images)[..., np.newaxis])
+
+
+@pytest.fixture
+def always(monkeypatch):
+    """Every eligible 1 gets a flag; no foot unless a test asks."""
+    monkeypatch.setattr(augment, "FLAG_SHARE", 1.0)
+    monkeypatch.setattr(augment, "FOOT_SHARE", 0.0)
+
+
+def added_ink(before: tf.Tensor, after: tf.Tensor) -> np.ndarray:
+    return (after.numpy() - before.numpy())[..., 0]
+
+
+def test_a_flag_leaves_the_top_of_a_one_down_and_to_the_left(always):
+    images = batch(upright_one())
+    added = added_ink(images, flag_ones(images, tf.constant([1]), seed=0))[0]
+    rows, cols = np.nonzero(added > 0.5)
+    assert rows.size >= 3, "no flag was drawn"
+    # Left of the bar, in the top half of the digit, and reaching the top.
+    assert cols.max() <= 15 and cols.min() < 13
+    assert rows.max() < 14 and rows.min() <= 6
+    # Going down to the left: the further left, the lower.
+    assert np.corrcoef(cols, rows)[0, 1] < -0.5
+
+
+def test_only_ones_are_flagged_and_blank_images_stay_blank(always):
+    one = upright_one()
+    images = batch(one, one, np.zeros((28, 28), np.float32))
+    out = flag_ones(images, tf.constant([7, 1, 1]), seed=0).numpy()
+    assert np.array_equal(out[0], images.numpy()[0]), "a 7 was changed"
+    assert out[1].sum() > one.sum() + 2
+    assert not out[2].any()
+
+
+def test_a_foot_sits_under_the_base_on_both_sides(monkeypatch):
+    monkeypatch.setattr(augment, "FLAG_SHARE", 0.0)
+    monkeypatch.setattr(augment, "FOOT_SHARE", 1.0)
+    images = batch(upright_one())
+    added = added_ink(images, flag_ones(images, tf.constant([1]), seed=0))[0]
+    rows, cols = np.nonzero(added > 0.5)
+    assert rows.size >= 4, "no foot was drawn"
+    assert rows.min() >= 20 and rows.max() <= 24
+    assert cols.min() < 14 and cols.max() > 15
+
+
+def test_a_one_leaning_back_gets_no_flag(always):
+    images = batch(upright_one(lean=-6), upright_one(lean=4))
+    added = added_ink(images, flag_ones(images, tf.constant([1, 1]), seed=0))
+    assert added[0].sum() == 0
+    assert added[1].sum() > 2
+
+
+def test_shares_are_about_right():
+    ones = batch(*[upright_one()] * 400)
+    added = added_ink(ones, flag_ones(ones, tf.ones(400, tf.int32), seed=0))
+    top_half = (added[:, :14] > 0.5).any(axis=(1, 2)).mean()
+    bottom = (added[:, 20:] > 0.5).any(axis=(1, 2)).mean()
+    assert abs(top_half - augment.FLAG_SHARE) < 0.08
+    assert abs(bottom - augment.FOOT_SHARE) < 0.06
+
+
+def test_augment_batch_with_labels_keeps_shape_and_range():
+    data = tiny_mnist()
+    digits = data.x_train[:64, ..., None].astype(np.float32) / 255
+    out = augment_batch(tf.constant(digits), seed=0, digits=tf.constant(data.y_train[:64]))
+    assert out.shape == digits.shape
+    assert out.numpy().min() >= 0.0 and out.numpy().max() <= 1.0
+
+
+def test_training_batches_pass_their_labels_to_the_augmentation(monkeypatch):
+    def labels_as_images(images, seed, digits=None):
+        # Every pixel of each digit becomes its label: what reached `digits` shows in the batch.
+        return tf.zeros_like(images) + tf.cast(digits, tf.float32)[:, None, None, None]
+
+    monkeypatch.setattr("model.trainer.augment_batch", labels_as_images)
+    data = tiny_mnist(n_train=100)
+    recipe = Recipe(batch_size=32, augment=True)
+    for images, targets in make_dataset(data.x_train, data.y_train, recipe):
+        assert np.array_equal(images.numpy()[:, 0, 0, 0], np.argmax(targets.numpy(), axis=1))
+
+
+def bars(*rows: int) -> np.ndarray:
+    """A 28×28 picture with a one-pixel horizontal bar, columns 8-19, at each of `rows`."""
+    image = np.zeros((28, 28), np.float32)
+    for row in rows:
+        image[row, 8:20] = 1.0
+    return image
+
+
+def ink_centre(image: np.ndarray, rows: slice) -> float:
+    """The mean row of the ink in `rows` (where the middle bar went)."""
+    ink = image[rows].sum(axis=1)
+    return float((np.arange(rows.start, rows.stop) * ink).sum() / ink.sum())
+
+
+def test_reproportion_moves_the_middle_and_keeps_top_and_base(monkeypatch):
+    monkeypatch.setattr(augment, "PROPORTION_SHARE", 1.0)
+    images = batch(*[bars(4, 14, 24)] * 64)
+    out = augment.reproportion(images, seed=0).numpy()[..., 0]
+    # Top and base rows stay where they were, with their ink.
+    assert np.allclose(out[:, 4, 8:20], 1.0) and np.allclose(out[:, 24, 8:20], 1.0)
+    assert not out[:, :4].any() and not out[:, 25:].any()
+    # Rows 5-7 and 21-23 can hold a smear of the top and base bars where the warp
+    # stretches them; the middle bar stays within rows 11-17.
+    middles = np.array([ink_centre(image, slice(8, 21)) for image in out])
+    # Some middles go up (the lower part grows), some down, by up to about 2.9 rows:
+    # the middle lands where t ** g = 0.5, t = 0.5 ** exp(∓0.4), 0.36 to 0.64 of the span.
+    assert middles.min() < 13 and middles.max() > 15
+    assert abs(middles - 14).max() < 3.0
+    # Rows are blended, never brightened: a resampled picture stays in [0, 1].
+    assert out.min() >= 0.0 and out.max() <= 1.0
+
+
+def test_reproportion_leaves_unchosen_and_blank_pictures_alone(monkeypatch):
+    monkeypatch.setattr(augment, "PROPORTION_SHARE", 0.0)
+    images = batch(bars(4, 14, 24), np.zeros((28, 28), np.float32))
+    assert np.array_equal(augment.reproportion(images, seed=0).numpy(), images.numpy())
+    monkeypatch.setattr(augment, "PROPORTION_SHARE", 1.0)
+    blank = batch(np.zeros((28, 28), np.float32))
+    assert not augment.reproportion(blank, seed=0).numpy().any()
+
+
+def test_about_the_set_share_of_digits_is_reproportioned():
+    images = batch(*[bars(4, 14, 24)] * 400)
+    out = augment.reproportion(images, seed=0).numpy()[..., 0]
+    moved = (np.abs(out - images.numpy()[..., 0]).sum(axis=(1, 2)) > 0.5).mean()
+    # A chosen digit whose g is very near 1 barely moves, so a little under the share.
+    assert augment.PROPORTION_SHARE - 0.12 < moved <= augment.PROPORTION_SHARE + 0.06
+
+
+def test_fours_and_nines_keep_their_proportions(monkeypatch):
+    monkeypatch.setattr(augment, "PROPORTION_SHARE", 1.0)
+    images = batch(*[bars(4, 14, 24)] * 30)
+    digits = tf.constant([4, 9, 7] * 10)
+    out = augment.reproportion(images, seed=0, digits=digits).numpy()[..., 0]
+    moved = np.abs(out - images.numpy()[..., 0]).sum(axis=(1, 2)) > 0.5
+    labels = digits.numpy()
+    assert not moved[labels != 7].any()
+    assert moved[labels == 7].mean() > 0.6  # all chosen; a g very near 1 barely moves
