@@ -117,9 +117,7 @@ def flag_ones(images: tf.Tensor, digits: tf.Tensor, seed: int) -> tf.Tensor:
     ink = images[..., 0]
     rows = tf.range(height, dtype=tf.float32)
     cols = tf.range(width, dtype=tf.float32)
-    inked_rows = tf.reduce_max(ink, axis=2) > 0.5  # (B, H)
-    top = tf.reduce_min(tf.where(inked_rows, rows, float(height)), axis=1)
-    bottom = tf.reduce_max(tf.where(inked_rows, rows, -1.0), axis=1)
+    top, bottom = _ink_span(images, 0.5)
     tall = tf.maximum(bottom - top + 1, 1.0)
     pen = tf.clip_by_value(tf.reduce_sum(ink, axis=[1, 2]) / tall, 1.0, 4.0)
 
@@ -164,6 +162,17 @@ def flag_ones(images: tf.Tensor, digits: tf.Tensor, seed: int) -> tf.Tensor:
     return tf.maximum(images, added[..., tf.newaxis])
 
 
+def _ink_span(images: tf.Tensor, threshold: float) -> tuple[tf.Tensor, tf.Tensor]:
+    """The first and last rows with ink above `threshold`, (B,) each; a blank image's
+    top comes out below its bottom (H and -1)."""
+    height = images.shape[1]
+    rows = tf.range(height, dtype=tf.float32)
+    inked_rows = tf.reduce_max(images[..., 0], axis=2) > threshold  # (B, H)
+    top = tf.reduce_min(tf.where(inked_rows, rows, float(height)), axis=1)
+    bottom = tf.reduce_max(tf.where(inked_rows, rows, -1.0), axis=1)
+    return top, bottom
+
+
 def _segment(start, end, pen: tf.Tensor, height: int, width: int) -> tf.Tensor:
     """(B, H, W) anti-aliased line segments from start to end ((B,) y and x each), pen wide.
 
@@ -195,9 +204,7 @@ def reproportion(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None) 
     batch = tf.shape(images)[0]
     height = images.shape[1]
     rows = tf.range(height, dtype=tf.float32)
-    inked_rows = tf.reduce_max(images[..., 0], axis=2) > 0.1  # (B, H)
-    top = tf.reduce_min(tf.where(inked_rows, rows, float(height)), axis=1)[:, tf.newaxis]
-    bottom = tf.reduce_max(tf.where(inked_rows, rows, -1.0), axis=1)[:, tf.newaxis]
+    top, bottom = (row[:, tf.newaxis] for row in _ink_span(images, 0.1))
     span = tf.maximum(bottom - top, 1.0)
     log_gamma = tf.random.uniform((batch, 1), -LOG_GAMMA, LOG_GAMMA, seed=seed + 21)
     chosen = tf.random.uniform((batch, 1), 0, 1, seed=seed + 22) < PROPORTION_SHARE
