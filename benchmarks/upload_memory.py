@@ -50,6 +50,14 @@ SESSIONS = 4
 UPLOADS_PER_SESSION = 2
 STEP_TIMEOUT_MS = 300_000  # before the fix one upload took up to a minute
 
+# True when the page has charts and each has drawn its SVG.
+CHARTS_DRAWN = """
+() => {
+  const charts = document.querySelectorAll("[data-testid=stPlotlyChart]");
+  return charts.length > 0 && [...charts].every((chart) => chart.querySelector(".main-svg"));
+}
+"""
+
 # Done when the script has finished and the page shows either every chart drawn
 # with the expected shape, or an error, naming this file. The name matters: a tick
 # of the sidebar's fragment is a script run too, and after it the previous file's
@@ -64,17 +72,9 @@ PAGE_DONE_JS = """
   if (!shape || !shape.innerText.includes(name) || !shape.innerText.includes(expected)) {
     return false;
   }
-  const charts = document.querySelectorAll("[data-testid=stPlotlyChart]");
-  return [...charts].every((chart) => chart.querySelector(".main-svg")) ? "drawn" : false;
+  return (CHARTS_DRAWN)() ? "drawn" : false;
 }
-"""
-
-CHARTS_DRAWN_JS = """
-() => {
-  const charts = document.querySelectorAll("[data-testid=stPlotlyChart]");
-  return charts.length > 0 && [...charts].every((chart) => chart.querySelector(".main-svg"));
-}
-"""
+""".replace("CHARTS_DRAWN", CHARTS_DRAWN.strip())
 
 # Notes when the upload's run starts, so that the old page is not taken for the new one.
 WATCH_RUN_JS = """
@@ -217,7 +217,7 @@ def open_session(browser, url: str):
     # ...and every chart drawn, as the person who opened it sees it. Each person's
     # browser runs on their own machine; here all of them share the server's two
     # cores, and a tab still drawing its charts would slow the next upload's page.
-    page.wait_for_function(CHARTS_DRAWN_JS, timeout=STEP_TIMEOUT_MS, polling=50)
+    page.wait_for_function(CHARTS_DRAWN, timeout=STEP_TIMEOUT_MS, polling=50)
     return page
 
 
