@@ -14,7 +14,8 @@ Starts a real `streamlit run app.py` on 127.0.0.1 and drives it from Chromium:
 After each step it prints the server's resident memory (VmRSS) and its peak so
 far (VmHWM), both from /proc, and how long the upload took: from handing the
 file to the uploader to the page fully drawn (script finished, every chart
-drawn) or the error shown. The last line is one JSON object with every step.
+drawn) or the error shown. A step whose page shows a traceback box is marked
+"exception" and counted in the JSON. The last line is one JSON object with every step.
 
     python benchmarks/upload_memory.py
 
@@ -238,6 +239,9 @@ def upload(page, path: Path, expected: str) -> tuple[float, str]:
         timeout=STEP_TIMEOUT_MS,
         polling=50,
     ).json_value()
+    # A traceback box anywhere on the page (or the sidebar) counts against the step.
+    if page.locator("[data-testid=stException]").count():
+        return time.perf_counter() - started, "exception"
     return time.perf_counter() - started, str(outcome)
 
 
@@ -302,6 +306,7 @@ def main() -> None:
                 "max_rss_mb": max(s["rss_mb"] for s in steps),
                 "peak_rss_mb": steps[-1]["peak_mb"],
                 "slowest_upload_s": max(s["seconds"] for s in uploads),
+                "steps_with_a_traceback_box": sum(s["shown"] == "exception" for s in steps),
                 "steps": steps,
             }
         )
