@@ -10,6 +10,7 @@ from components.draw_input import (
     photo_digit,
     sample_digit,
     show_prediction,
+    upright_toggle,
 )
 from components.draw_panels import layer_explorer, saliency_explorer
 from components.draw_sections import input_numbers, preprocessing_steps
@@ -40,10 +41,13 @@ with input_col:
     else:
         picture = drawn_digit()
     mnist_style = mnist_style_toggle()
+    upright = upright_toggle()
 
 reading = None
 if picture.pixels is not None:  # prepared, then every layer run on it, in one call
-    reading = read_digit(classifier, picture.pixels, mnist_style=mnist_style, ink=picture.ink)
+    reading = read_digit(
+        classifier, picture.pixels, mnist_style=mnist_style, ink=picture.ink, upright=upright
+    )
 forward = reading.forward if reading is not None else None
 remember_for_network(reading.prepared.input if forward is not None else None, picture.origin)
 with prediction_col:
@@ -62,7 +66,7 @@ st.markdown(
     else "MNIST-style preprocessing is off: the whole picture is squashed to 28×28, as many "
     "demos do. Watch the prediction when the digit is small or off-centre."
 )
-preprocessing_steps(picture, reading.prepared)
+preprocessing_steps(picture, reading.prepared, reading.upright)
 if reading.forward is None:
     st.stop()
 
@@ -75,7 +79,7 @@ input_numbers(reading.prepared.input)
 
 st.header("3. What each layer sees")
 st.markdown(
-    "All layers ran once, on the input above. Convolution layers slide small filters "
+    "All layers ran once, on the input above (as prepared, not the upright copy). Convolution layers slide small filters "
     "over the image and make one feature map per filter; pooling layers keep the "
     "strongest value of each 2×2 patch; the last layers are flat lists of numbers, "
     "ending in the ten probabilities."
@@ -87,4 +91,4 @@ st.markdown(
     "Saliency maps colour the pixels that matter most for one class: by default the "
     "predicted one. Pick another class to see what would make the model say that."
 )
-saliency_explorer(classifier.model, reading.prepared.input, reading.forward.digit)
+saliency_explorer(classifier.model, reading.prepared.input, reading.digit)

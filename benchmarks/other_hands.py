@@ -9,7 +9,9 @@ root, or the command to do so is printed):
   rotation, aspect, wobble) and a round pen 8 to 26 px wide.
 
 Every picture is white ink on a black 280 × 280 canvas, as the draw page
-receives it, and goes through the draw page's `prepare_digit` into each model.
+receives it, and goes through the draw page's `prepare_digit` into each model,
+which reads it as the draw page does: the input and a copy sheared upright,
+averaged. Each model is also scored on one reading of the input, for comparison.
 Built from fixed seeds: the same pictures on every run.
 
     python benchmarks/other_hands.py [--models seed default PATH.keras ...]
@@ -22,7 +24,8 @@ looking at the benchmark's own digits.
 Prints accuracy per set and per digit for each model, the default model's
 accuracy per font and per stroke design, and the confusions that cost most;
 the last line is one JSON object: {"fonts": ..., "strokes": ...} for the
-default model, and every model's figures.
+default model as the app reads, "one_reading" for it read once, and every
+model's figures.
 """
 
 from __future__ import annotations
@@ -195,16 +198,22 @@ def main() -> None:
 
     from model.inference import DigitClassifier
     from model.persistence import load_model
+    from model.reading import read_inputs
 
+    # Each model as the app reads (the input and its upright copy, averaged),
+    # and with one reading of the input only, for comparison.
     predicted = {}
     for name in args.models:
-        model, _ = load_model(name)
-        probabilities = DigitClassifier(model).probabilities(inputs.astype(np.float32) / 255)
-        predicted[name] = np.where(blank, -1, np.argmax(probabilities, axis=1))
+        classifier = DigitClassifier(load_model(name)[0])
+        for upright, label in ((True, name), (False, f"{name}, one reading")):
+            probabilities = read_inputs(
+                classifier, inputs.astype(np.float32) / 255, upright=upright
+            )
+            predicted[label] = np.where(blank, -1, np.argmax(probabilities, axis=1))
 
     accuracy = {
         m: {s: float(np.mean(predicted[m][in_set[s]] == labels[in_set[s]])) for s in set_names}
-        for m in args.models
+        for m in predicted
     }
     print("\n" + set_table(accuracy, set_names, {s: int(in_set[s].sum()) for s in set_names}))
     print("\nPer digit:\n" + digit_table(predicted, labels, in_set, set_names))
@@ -213,7 +222,7 @@ def main() -> None:
         print(f"\n{main_model} on {s}, per source:")
         print(source_table(predicted[main_model], labels, sources, in_set[s]))
     print("\nConfusions that cost most (true → read as: count):")
-    for m in args.models:
+    for m in predicted:
         for s in set_names:
             print(f"  {m}, {s}: {confusions(predicted[m], labels, in_set[s])}")
 
@@ -222,6 +231,10 @@ def main() -> None:
             {
                 **{s.removeprefix("validation "): accuracy[main_model][s] for s in set_names},
                 "model": main_model,
+                "one_reading": {
+                    s.removeprefix("validation "): accuracy[f"{main_model}, one reading"][s]
+                    for s in set_names
+                },
                 "validation": args.validation,
                 "accuracy": accuracy,
                 "pictures": {s: int(in_set[s].sum()) for s in set_names},

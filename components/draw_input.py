@@ -171,6 +171,17 @@ def mnist_style_toggle() -> bool:
     )
 
 
+def upright_toggle() -> bool:
+    return st.toggle(
+        "Also read it upright",
+        value=True,
+        key=keys.UPRIGHT,
+        help="On: the model reads the input twice, as it is and sheared so that it leans "
+        "neither way, and averages the two. Slanted handwriting is read better so. "
+        "Off: one reading of the input as it is.",
+    )
+
+
 def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
     """The prediction box: the digit, large, and all ten probabilities; or why there is none."""
     with st.container(key=keys.PREDICTION_BOX, border=True):
@@ -183,14 +194,16 @@ def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
             st.markdown(f"### {_no_digit_heading(reading, picture)}")
             st.caption(_no_digit_text(reading, picture))
             return
-        forward = reading.forward
-        digit, confidence = forward.digit, forward.confidence
+        probabilities = reading.probabilities
+        digit, confidence = reading.digit, reading.confidence
         st.markdown(f"# Prediction: {digit}")
         verdict = f"{confidence:.1%} sure"
         if picture.true_label is not None:
             right = "✅" if picture.true_label == digit else "❌"
             verdict += f" · true label **{picture.true_label}** {right}"
         st.markdown(verdict)
+        if reading.upright is not None:
+            st.caption(_two_looks_note(reading))
         if picture.photo:
             st.caption(_ink_note(reading))
         if reading.doubts:
@@ -201,15 +214,13 @@ def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
                 icon=":material/help:",
             )
         elif confidence < SURE_ENOUGH:
-            runner_up = int(np.argsort(forward.probabilities)[-2])
+            runner_up = int(np.argsort(probabilities)[-2])
             st.warning(
                 f"**Not sure**: the model gives {digit} only {confidence:.0%}; "
-                f"it might be a {runner_up} ({forward.probabilities[runner_up]:.0%}).",
+                f"it might be a {runner_up} ({probabilities[runner_up]:.0%}).",
                 icon=":material/help:",
             )
-        st.plotly_chart(
-            probability_figure(forward.probabilities, picture.true_label), config=CHART_CONFIG
-        )
+        st.plotly_chart(probability_figure(probabilities, picture.true_label), config=CHART_CONFIG)
 
 
 def _no_digit_heading(reading: Reading, picture: DigitPicture) -> str:
@@ -233,6 +244,23 @@ def _no_digit_text(reading: Reading, picture: DigitPicture) -> str:
     if prepared.empty_reason == NO_INK:
         return "Draw one digit, 0 to 9, in the black square."
     return "Only specks: draw one digit, 0 to 9, big enough to fill most of the square."
+
+
+def lean_words(degrees: float) -> str:
+    """How a digit leaned, in words: "leaned 21° right", or "stood upright" under a degree."""
+    if abs(degrees) < 1:
+        return "stood upright already"
+    return f"leaned {abs(degrees):.0f}° {'right' if degrees > 0 else 'left'}"
+
+
+def _two_looks_note(reading: Reading) -> str:
+    drawn, upright = reading.forward.probabilities, reading.upright.probabilities
+    as_drawn, straight = int(np.argmax(drawn)), int(np.argmax(upright))
+    return (
+        f"The average of two readings: as prepared, {as_drawn} ({drawn[as_drawn]:.0%}); "
+        f"sheared upright, {straight} ({upright[straight]:.0%}). The digit "
+        f"{lean_words(reading.upright.lean_degrees)}."
+    )
 
 
 def _ink_note(reading: Reading) -> str:

@@ -10,15 +10,21 @@ import numpy as np
 import streamlit as st
 
 from components import state_keys as keys
-from components.draw_input import DigitPicture
+from components.draw_input import DigitPicture, lean_words
 from components.draw_views import THUMBNAIL_SIDE, thumbnail
 from components.image_charts import digit_input_html
 from model.mnist import SIDE
 from model.preprocess import PreparedDigit
+from model.reading import Upright
 
 
-def preprocessing_steps(picture: DigitPicture, prepared: PreparedDigit) -> None:
-    """Every step from the picture to the 28×28 input, one thumbnail and caption each."""
+def preprocessing_steps(
+    picture: DigitPicture, prepared: PreparedDigit, upright: Upright | None = None
+) -> None:
+    """Every step from the picture to the 28×28 input, one thumbnail and caption each.
+
+    With `upright`, the copy sheared upright follows, with how it was made.
+    """
     steps = [("Your picture", picture.pixels), *((s.title, s.image) for s in prepared.steps)]
     st.image(
         [thumbnail(image) for _, image in steps],
@@ -33,6 +39,23 @@ def preprocessing_steps(picture: DigitPicture, prepared: PreparedDigit) -> None:
         f"The last picture is the model's whole input: {SIDE}×{SIDE} = {SIDE * SIDE} numbers. "
         f"Its centre of mass, the average position of the ink weighted by brightness, is at "
         f"row {row:.1f}, column {col:.1f}, counting from 0 at the top left."
+    )
+    if upright is None:
+        return
+    picture_col, words_col = st.columns([1, 3], vertical_alignment="center")
+    picture_col.image(
+        thumbnail(upright.input),
+        caption="The second reading's input: sheared upright",
+        width=THUMBNAIL_SIDE,
+        output_format="PNG",
+    )
+    words_col.markdown(
+        f"**A second reading, upright.** Your digit {lean_words(upright.lean_degrees)}. "
+        "Most people slant their digits more than MNIST's writers did, so the model also "
+        "reads a copy sheared until it leans neither way: each row slides sideways, in "
+        "proportion to its distance from the centre of mass, by "
+        f"{abs(upright.shear):.2f} pixels per row. The prediction is the average of the "
+        "two readings' probabilities; the sections below follow the first input."
     )
 
 

@@ -121,7 +121,9 @@ def show_input(digit: NetworkDigit, forward: Forward) -> None:
         st.markdown(verdict + ".")
         st.caption(
             "Every number below is computed from this one input, in one pass through the "
-            "network, the same pass that made the prediction. Hover any picture for its values."
+            "network, the same pass that made the prediction. Hover any picture for its values. "
+            "(The draw page also reads a copy sheared upright and averages the two, so its "
+            "percentage can differ from this one pass.)"
         )
 
 

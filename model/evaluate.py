@@ -4,6 +4,10 @@
 
 `--model seed` and `--model default` name the shipped models; default is used
 when --model is not given. With --json the last line is one JSON object.
+
+The accuracy is the model's own, one pass per digit, as its card gives it.
+`upright_accuracy` is that of the app's reading, which averages each digit
+with a copy sheared upright (model/reading.py).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from model.data import DataError, load_mnist
     from model.inference import DigitClassifier, evaluate
     from model.persistence import ModelFileError, load_model
+    from model.reading import read_inputs
 
     try:
         model, card = load_model(args.model)
@@ -36,13 +41,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if data.notice:
         print(f"note: {data.notice}", file=sys.stderr)
-    loss, accuracy = evaluate(DigitClassifier(model), data.x_test, data.y_test)
+    classifier = DigitClassifier(model)
+    loss, accuracy = evaluate(classifier, data.x_test, data.y_test)
+    read = read_inputs(classifier, data.x_test.astype("float32") / 255).argmax(axis=1)
+    upright_accuracy = float((read == data.y_test).mean())
     result = {
         "model": args.model,
         "name": card.name,
         "preset": card.preset,
         "accuracy": round(accuracy, 6),
         "loss": round(loss, 6),
+        "upright_accuracy": round(upright_accuracy, 6),
         "params": card.params,
         "test_set": data.test_description,
         "test_digits": len(data.x_test),
@@ -55,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{card.name} ({card.preset}, {card.params:,} parameters, trained on the {card.trained_on})"
         )
         print(f"accuracy {accuracy:.4%}  loss {loss:.4f}  on the {data.test_description}")
+        print(f"read as the app reads (as given and upright, averaged): {upright_accuracy:.4%}")
     return 0
 
 

@@ -1,15 +1,19 @@
 """Classify image files, or folders of them, with exactly the app's preprocessing.
 
     python -m model.predict PATH... [--model NAME_OR_PATH] [--ink auto|dark-on-light|light-on-dark]
-                            [--photo] [--json]
+                            [--photo] [--no-upright] [--json]
 
 Each picture is taken to be dark ink on light paper (a photo or scan: the paper
 and its shadows are taken out first) or light ink on dark (the canvas, MNIST
 files), as guessed from the picture itself unless --ink says which; --photo is
 --ink dark-on-light. The output says which was assumed.
 
+As on the draw page, the model reads each digit twice, as prepared and
+sheared upright, and averages the two (model/reading.py); --no-upright reads
+it once, as prepared.
+
 With --json, one line per file: {"path", "digit", "probabilities", "ink",
-"ink_guessed"} or {"path", "error"} for a blank, unreadable or non-image file;
+"ink_guessed", "upright"} or {"path", "error"} for a blank, unreadable or non-image file;
 the rest carry on. Files are decoded and preprocessed one by one, then
 classified in batches.
 """
@@ -96,11 +100,12 @@ def prepare_file(path: Path, ink: str | None, limit_mb: int) -> PreparedDigit | 
 
 
 def predict_files(
-    paths: list[str], model: str = "default", ink: str | None = None
+    paths: list[str], model: str = "default", ink: str | None = None, upright: bool = True
 ) -> Iterator[dict]:
     """One dict per file, in order; `ink` None guesses each picture's ink."""
     from model.inference import DigitClassifier
     from model.persistence import load_model
+    from model.reading import read_inputs
 
     classifier = DigitClassifier(load_model(model)[0])
     files = list(expand(paths))
@@ -109,7 +114,8 @@ def predict_files(
         chunk = files[start : start + CHUNK]
         prepared = [prepare_file(path, ink, limit_mb) for path in chunk]
         ok = [i for i, p in enumerate(prepared) if not isinstance(p, str)]
-        probs = classifier.probabilities(np.stack([prepared[i].input for i in ok])) if ok else []
+        inputs = np.stack([prepared[i].input for i in ok]) if ok else None
+        probs = read_inputs(classifier, inputs, upright=upright) if ok else []
         by_index = dict(zip(ok, probs, strict=True))
         for i, path in enumerate(chunk):
             if i in by_index:
@@ -120,6 +126,7 @@ def predict_files(
                     "probabilities": [round(float(v), 6) for v in p],
                     "ink": prepared[i].ink,
                     "ink_guessed": ink is None,
+                    "upright": upright,
                 }
             else:
                 yield {"path": str(path), "error": prepared[i]}
@@ -148,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         const="dark-on-light",
         help="the same as --ink dark-on-light",
     )
+    parser.add_argument(
+        "--upright",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also read each digit sheared upright and average the two readings, as the draw "
+        "page does (default); --no-upright reads it once, as prepared",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per file")
     args = parser.parse_args(argv)
 
@@ -156,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     try:
         ink = None if args.ink == "auto" else args.ink
-        for row in predict_files(args.paths, args.model, ink):
+        readings = "as prepared and upright, averaged" if args.upright else "as prepared only"
+        for row in predict_files(args.paths, args.model, ink, args.upright):
             failures += "error" in row
             if args.json:
                 print(json.dumps(row), flush=True)
@@ -167,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                 how = "guessed from the picture" if row["ink_guessed"] else "as told"
                 print(
                     f"{row['path']}: {row['digit']} ({confidence:.1%}), "
-                    f"read as {INK_WORDS[row['ink']]} ({how})"
+                    f"read as {INK_WORDS[row['ink']]} ({how}); {readings}"
                 )
     except ModelFileError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -8,7 +8,9 @@ from PIL import Image, ImageDraw
 
 from model import evaluate, predict, train
 from model.cards import read_card
+from model.inference import DigitClassifier
 from model.persistence import load_model
+from model.reading import read_digit
 
 
 @pytest.fixture
@@ -108,6 +110,7 @@ def test_evaluate_json_matches_card_params(name, small_npz, capsys):
     assert {"model", "accuracy", "loss", "params"} <= result.keys()
     assert result["model"] == name and result["test_digits"] == 300
     assert result["params"] == read_card(name).params
+    assert 0.95 < result["upright_accuracy"] <= 1, "the app's two readings, on the same digits"
     # Shipped models are trained; 300 real test digits are enough to tell.
     assert result["accuracy"] > 0.95
 
@@ -273,3 +276,22 @@ def test_predict_ink_can_be_forced_and_photo_still_works(tmp_path, capsys):
     assert predict.main([photo]) == 0
     out = capsys.readouterr().out
     assert ": 7 (" in out and "dark ink on light paper (guessed from the picture)" in out
+
+
+def test_predict_reads_twice_as_the_draw_page_does_unless_told_once(tmp_path, capsys):
+    img = Image.new("L", (140, 140), 255)
+    loop_and_tail = [(110, 20), (70, 20), (60, 60), (105, 55), (110, 20), (50, 125)]
+    ImageDraw.Draw(img).line(loop_and_tail, fill=0, width=9)  # a 9 leaning 19° right
+    img.save(tmp_path / "nine.png")
+    rows = {}
+    for flags in ([], ["--no-upright"]):
+        assert predict.main([str(tmp_path / "nine.png"), "--json", *flags]) == 0
+        rows[bool(flags)] = json.loads(capsys.readouterr().out)
+    assert rows[False]["upright"] is True and rows[True]["upright"] is False
+    assert rows[False]["probabilities"] != rows[True]["probabilities"]
+    classifier = DigitClassifier(load_model("default")[0])
+    reading = read_digit(classifier, np.asarray(img.convert("RGB")), ink="dark-on-light")
+    assert np.allclose(rows[False]["probabilities"], reading.probabilities, atol=1e-5)
+    assert np.allclose(rows[True]["probabilities"], reading.forward.probabilities, atol=1e-5)
+    predict.main([str(tmp_path / "nine.png"), "--no-upright"])
+    assert capsys.readouterr().out.rstrip().endswith("; as prepared only")

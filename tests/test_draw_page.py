@@ -75,6 +75,12 @@ def prediction_text(at: AppTest) -> str:
     return "\n".join(e.value for kind in ("markdown", "caption", "warning") for e in box.get(kind))
 
 
+def step_captions(at: AppTest) -> list[str]:
+    """The captions of the preprocessing steps, "1. Your picture" first."""
+    (steps,) = [i for i in at.image if i.captions and i.captions[0] == "1. Your picture"]
+    return steps.captions
+
+
 def test_nothing_drawn_invites_drawing_and_predicts_nothing(canvas):
     at = open_page()
     text = prediction_text(at)
@@ -88,7 +94,7 @@ def test_a_drawing_is_predicted_with_every_section(canvas):
     at = open_page()
     assert "# Prediction: 1" in [m.value for m in at.markdown]
     # The steps from the canvas to the model's 28×28 input, one picture each.
-    captions = at.image[-1].captions
+    captions = step_captions(at)
     assert captions[:2] == ["1. Your picture", "2. Gray levels only, colour dropped"]
     assert captions[-1].endswith("Brightest pixel made white: the model's input")
     # Probabilities, one layer's feature maps, and the saliency map.
@@ -115,8 +121,30 @@ def test_plain_resize_changes_the_steps_and_can_change_the_prediction(canvas):
     assert "# Prediction: 1" in [m.value for m in at.markdown]
 
     at.toggle(key=keys.MNIST_STYLE).set_value(False).run()
-    assert at.image[-1].captions[-1] == "4. Whole image resized to 28×28"
+    assert step_captions(at)[-1] == "4. Whole image resized to 28×28"
     assert not at.exception
+
+
+LEANING_SEVEN = canvas_picture([[(90, 60), (230, 60), (110, 240)]])
+
+
+def test_the_prediction_is_two_readings_averaged_and_can_be_one(canvas):
+    canvas.drawing = LEANING_SEVEN
+    at = open_page()
+    text = prediction_text(at)
+    assert "The average of two readings: as prepared," in text
+    assert "sheared upright," in text and "The digit leaned" in text and "° right" in text
+    (upright,) = [
+        i for i in at.image if i.captions == ["The second reading's input: sheared upright"]
+    ]
+    probabilities = at.get("plotly_chart")[0].proto.spec
+    assert "A second reading, upright." in "".join(m.value for m in at.markdown)
+
+    at.toggle(key=keys.UPRIGHT).set_value(False).run()
+    assert not at.exception
+    assert "two readings" not in prediction_text(at)
+    assert not [i for i in at.image if i.captions == [upright.captions[0]]]
+    assert at.get("plotly_chart")[0].proto.spec != probabilities, "one reading's numbers now"
 
 
 def test_layer_selector_shows_each_kind_of_layer(canvas):
@@ -231,7 +259,7 @@ def test_uploaded_photo_is_read_like_a_drawing(canvas):
     at.file_uploader(key=keys.DIGIT_UPLOAD).upload("seven.jpg", photo_bytes(), "image/jpeg").run()
     assert not at.exception, at.exception
     assert "# Prediction: 7" in [m.value for m in at.markdown]
-    assert "3. The paper alone, shadows included (estimated)" in at.image[-1].captions
+    assert "3. The paper alone, shadows included (estimated)" in step_captions(at)
 
 
 def upload_photo(name: str, data: bytes, mime: str = "image/jpeg") -> AppTest:
@@ -267,7 +295,7 @@ def test_a_photo_without_a_digit_says_so_and_shows_why(canvas):
     assert "Draw" not in text and "black square" not in text
     # The steps still show, so the user sees what was taken for ink.
     assert at.header[0].value == "1. From your picture to the model's input"
-    assert at.image[-1].captions[0] == "1. Your picture" and len(at.header) == 1
+    assert step_captions(at)[0] == "1. Your picture" and len(at.header) == 1
 
 
 def test_a_broken_upload_is_an_error_not_a_crash(canvas):
