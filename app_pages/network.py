@@ -17,6 +17,8 @@ from components.network_panels import (
     first_layer_filters,
     show_input,
 )
+from components.state_keys import UPRIGHT_KEPT
+from model.reading import second_look
 
 st.title("Inside the CNN")
 st.markdown(
@@ -31,7 +33,11 @@ model = classifier.model
 
 digit = choose_network_digit()
 forward = classifier.forward(digit.pixels)  # every layer, in one pass
-show_input(digit, forward)
+# The draw page's prediction, read the same way, so both pages give the same number.
+upright = (
+    second_look(classifier, digit.pixels) if st.session_state.get(UPRIGHT_KEPT, True) else None
+)
+show_input(digit, forward, upright)
 
 st.header("1. The architecture")
 st.markdown(

@@ -7,7 +7,9 @@ small or large; small with a very thick pen, so that loops close up; slanted
 or rotated ±15°; or as a photo of dark ink on unevenly lit paper, with noise
 and JPEG.
 Every picture then goes through `prepare_digit`, naive (the whole canvas
-squashed to 28 × 28) and MNIST-style, and into the seed and the default model.
+squashed to 28 × 28) and MNIST-style, and into the seed and the default model,
+which read it as the draw page does: the input and a copy sheared upright,
+averaged. `--one-reading` scores one reading of the input instead.
 
     MNIST_PATH=/path/to/mnist.npz python benchmarks/robustness.py [--limit N]
 
@@ -219,7 +221,11 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["seed", "default"])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--save-examples", type=Path, help="write one PNG per transform here")
+    parser.add_argument(
+        "--one-reading", action="store_true", help="read each input once, not also upright"
+    )
     args = parser.parse_args()
+    upright = not args.one_reading
 
     data = load_mnist() if os.environ.get(ENV_VAR) else load_bundled_sample()
     x_test, y_test = data.x_test[: args.limit], data.y_test[: args.limit]
@@ -248,16 +254,17 @@ def main() -> None:
     for name in args.models:
         model, card = load_model(name)
         classifier = DigitClassifier(model)
-        raw[name] = accuracy(classifier, x_test, y_test)
+        raw[name] = accuracy(classifier, x_test, y_test, upright)
         results[name] = {
             transform.name: {
-                style: accuracy(classifier, inputs[:, t, s], y_test)
+                style: accuracy(classifier, inputs[:, t, s], y_test, upright)
                 for s, style in enumerate(STYLES)
             }
             for t, transform in enumerate(TRANSFORMS)
         }
 
-    print()
+    how = "as prepared and upright, averaged" if upright else "as prepared only"
+    print(f"\nEach input read {how}.")
     print(markdown_table(results, raw, args.models))
     default = args.models[-1]
     worst = min(results[default].values(), key=lambda r: r["MNIST-style"])["MNIST-style"]
@@ -270,6 +277,7 @@ def main() -> None:
             {
                 "test_digits": len(x_test),
                 "source": where,
+                "upright": upright,
                 "raw_mnist": raw,
                 "accuracy": results,
                 "worst_default_mnist_style": worst,
@@ -278,8 +286,10 @@ def main() -> None:
     )
 
 
-def accuracy(classifier, x: np.ndarray, y: np.ndarray) -> float:
-    probabilities = classifier.probabilities(np.asarray(x, np.float32) / 255)
+def accuracy(classifier, x: np.ndarray, y: np.ndarray, upright: bool) -> float:
+    from model.reading import read_inputs
+
+    probabilities = read_inputs(classifier, np.asarray(x, np.float32) / 255, upright=upright)
     return float(np.mean(np.argmax(probabilities, axis=1) == y))
 
 

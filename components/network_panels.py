@@ -37,6 +37,7 @@ from model.anatomy import (
 )
 from model.filters import ascent_for, conv_indices, kernels
 from model.inference import Forward
+from model.reading import Upright
 
 
 def number(text: str, key: str, largest: int, default: int = 0) -> int:
@@ -107,24 +108,40 @@ def skipped_note(model: keras.Model, index: int) -> str:
     return f"{lead}. Then, without a worked example here: {steps}."
 
 
-def show_input(digit: NetworkDigit, forward: Forward) -> None:
-    """The 28×28 input the model reads, where it came from, and the prediction."""
+def show_input(digit: NetworkDigit, forward: Forward, upright: Upright | None) -> None:
+    """The 28×28 input the model reads, where it came from, and the prediction.
+
+    With `upright`, the prediction is the draw page's: this pass averaged with the
+    upright copy's. The numbers below always follow this input's one pass.
+    """
     picture, words = st.columns([2, 3], vertical_alignment="center")
     picture.plotly_chart(
         digit_figure(digit.pixels, "The 28×28 input the model reads", 330), config=CHART_CONFIG
     )
+    one_pass = forward.probabilities
+    probabilities = one_pass if upright is None else (one_pass + upright.probabilities) / 2
+    predicted = int(np.argmax(probabilities))
     with words.container(key=keys.NETWORK_INPUT_BOX):
         st.markdown(f"Shown: **{digit.origin}**.")
-        verdict = f"The model says **{forward.digit}**, {forward.confidence:.1%} sure"
+        verdict = f"The model says **{predicted}**, {probabilities[predicted]:.1%} sure"
         if digit.true_label is not None:
             verdict += f"; the true label is **{digit.true_label}**"
         st.markdown(verdict + ".")
-        st.caption(
-            "Every number below is computed from this one input, in one pass through the "
-            "network, the same pass that made the prediction. Hover any picture for its values. "
-            "(The draw page also reads a copy sheared upright and averages the two, so its "
-            "percentage can differ from this one pass.)"
-        )
+        if upright is None:
+            st.caption(
+                "Every number below is computed from this one input, in one pass through the "
+                "network, the same pass that made the prediction. Hover any picture for its "
+                "values."
+            )
+        else:
+            second = int(np.argmax(upright.probabilities))
+            st.caption(
+                "As on the draw page, that is the average of two readings: this input, "
+                f"{forward.digit} ({forward.confidence:.1%}), and a copy sheared upright, "
+                f"{second} ({upright.probabilities[second]:.1%}). Every number below is "
+                "computed from this input, in its one pass through the network; the softmax "
+                "at the end gives its own reading. Hover any picture for its values."
+            )
 
 
 # The picture depends only on the chain of shapes (a tuple of frozen dataclasses),

@@ -94,11 +94,14 @@ def read_digit(
     if prepared.blank:
         return Reading(prepared, None, ink_guessed=ink is None)
     forward = classifier.forward(prepared.input)  # one pass, every layer
-    second = None
-    if upright:
-        copy, shear = upright_copy(prepared.input)
-        second = Upright(copy, shear, classifier.probabilities(copy)[0])
+    second = second_look(classifier, prepared.input) if upright else None
     return Reading(prepared, forward, ink_guessed=ink is None, upright=second)
+
+
+def second_look(classifier: DigitClassifier, digit: np.ndarray) -> Upright:
+    """The model's reading of a prepared input's upright copy."""
+    copy, shear = upright_copy(digit)
+    return Upright(copy, shear, classifier.probabilities(copy)[0])
 
 
 def read_inputs(

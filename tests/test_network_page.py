@@ -9,13 +9,18 @@ import time
 
 import numpy as np
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from components import state_keys as keys
 from model.cards import SHIPPED_NAMES, read_card
 from model.data import load_bundled_sample
 from tests.conftest import APP_TIMEOUT_S, ROOT
-from tests.test_draw_page import ONE, canvas  # noqa: F401 - the fixture is used by name
+from tests.test_draw_page import (  # noqa: F401 - the fixture is used by name
+    ONE,
+    canvas,
+    prediction_text,
+)
 
 NETWORK = "app_pages/network.py"
 
@@ -115,6 +120,40 @@ def test_the_draw_page_hands_over_exactly_what_its_model_read(canvas):  # noqa: 
     at.switch_page(NETWORK)
     at.run()
     assert "MNIST test digit" in text_of(at, keys.NETWORK_INPUT_BOX)
+
+
+def slanted_test_digit(index: int, shear: float) -> np.ndarray:
+    """A bundled test digit at the canvas's size, slanted, as the canvas would send it."""
+    big = Image.fromarray(load_bundled_sample().x_test[index]).resize((280, 280), Image.BILINEAR)
+    slanted = big.transform(
+        big.size, Image.AFFINE, (1, shear, -140 * shear, 0, 1, 0), resample=Image.BILINEAR
+    )
+    return np.asarray(slanted.convert("RGBA"))
+
+
+def test_both_pages_give_the_same_prediction_read_once_or_twice(canvas):  # noqa: F811
+    # The seed model reads this 3, leaning right, 85.6% sure once and 92.5% twice.
+    canvas.drawing = slanted_test_digit(18, -0.5)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.session_state[keys.ACTIVE_MODEL] = "seed"
+    at.run()
+    for upright in (True, False):
+        at.switch_page("app_pages/draw.py")
+        at.run()
+        assert at.toggle(key=keys.UPRIGHT).value is upright, "kept while on the other page"
+        sure = re.search(r"\d+\.\d% sure", "\n".join(m.value for m in at.markdown))[0]
+        digit = re.search(r"# Prediction: (\d)", "\n".join(m.value for m in at.markdown))[1]
+        at.switch_page(NETWORK)
+        at.run()
+        assert not at.exception
+        text = text_of(at, keys.NETWORK_INPUT_BOX)
+        assert f"The model says **{digit}**, {sure}" in text
+        assert ("the average of two readings" in text) is upright, text
+        if upright:
+            at.switch_page("app_pages/draw.py")
+            at.run()
+            at.toggle(key=keys.UPRIGHT).set_value(False).run()
+            assert "two readings" not in prediction_text(at)
 
 
 @pytest.mark.parametrize("model", SHIPPED_NAMES)
