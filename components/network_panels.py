@@ -37,7 +37,7 @@ from model.anatomy import (
 )
 from model.filters import ascent_for, conv_indices, kernels
 from model.inference import Forward
-from model.reading import Upright
+from model.reading import Upright, averaged
 
 
 def number(text: str, key: str, largest: int, default: int = 0) -> int:
@@ -118,8 +118,7 @@ def show_input(digit: NetworkDigit, forward: Forward, upright: Upright | None) -
     picture.plotly_chart(
         digit_figure(digit.pixels, "The 28×28 input the model reads", 330), config=CHART_CONFIG
     )
-    one_pass = forward.probabilities
-    probabilities = one_pass if upright is None else (one_pass + upright.probabilities) / 2
+    probabilities = averaged(forward, upright)
     predicted = int(np.argmax(probabilities))
     with words.container(key=keys.NETWORK_INPUT_BOX):
         st.markdown(f"Shown: **{digit.origin}**.")

@@ -39,10 +39,10 @@ class LayerActivation:
         return f"{self.name} {self.shape}"
 
 
-@dataclass(frozen=True)
-class Forward:
+class Verdict:
+    """The digit and how sure, from the ten `probabilities` of a subclass."""
+
     probabilities: np.ndarray  # (10,)
-    activations: tuple[LayerActivation, ...]  # one per layer, in order
 
     @property
     def digit(self) -> int:
@@ -51,6 +51,12 @@ class Forward:
     @property
     def confidence(self) -> float:
         return float(np.max(self.probabilities))
+
+
+@dataclass(frozen=True)
+class Forward(Verdict):
+    probabilities: np.ndarray  # (10,)
+    activations: tuple[LayerActivation, ...]  # one per layer, in order
 
 
 def as_batch(digits: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from math import atan, degrees
 
 import numpy as np
 
-from model.inference import DigitClassifier, Forward
+from model.inference import DigitClassifier, Forward, Verdict
 from model.preprocess import Ink, PreparedDigit, doubts, prepare_for_ink
 from model.preprocess.digit import eight_bit
 from model.preprocess.geometry import straighten
@@ -41,7 +41,7 @@ class Upright:
 
 
 @dataclass(frozen=True)
-class Reading:
+class Reading(Verdict):
     prepared: PreparedDigit  # every step, and why there is no digit when there is none
     forward: Forward | None  # every layer's output; None when the picture holds no digit
     ink_guessed: bool  # the ink (prepared.ink) was judged from the picture, not given
@@ -57,17 +57,14 @@ class Reading:
         """The prediction: the pass on the input, averaged with the upright copy's if read."""
         if self.forward is None:
             raise ValueError("the picture holds no digit, so there is no prediction")
-        if self.upright is None:
-            return self.forward.probabilities
-        return (self.forward.probabilities + self.upright.probabilities) / 2
+        return averaged(self.forward, self.upright)
 
-    @property
-    def digit(self) -> int:
-        return int(np.argmax(self.probabilities))
 
-    @property
-    def confidence(self) -> float:
-        return float(np.max(self.probabilities))
+def averaged(forward: Forward, upright: Upright | None) -> np.ndarray:
+    """The prediction from one pass and, if read, the upright copy's probabilities."""
+    if upright is None:
+        return forward.probabilities
+    return (forward.probabilities + upright.probabilities) / 2
 
 
 def upright_copy(digit: np.ndarray) -> tuple[np.ndarray, float]:
