@@ -268,8 +268,8 @@ def _two_looks_note(reading: Reading) -> str:
     as_drawn, straight = int(np.argmax(drawn)), int(np.argmax(upright))
     return (
         f"The average of two readings: as prepared, {as_drawn} ({drawn[as_drawn]:.0%}); "
-        f"sheared upright, {straight} ({upright[straight]:.0%}). The digit "
-        f"{lean_words(reading.upright.lean_degrees)}."
+        f"sheared upright, {straight} ({upright[straight]:.0%}). Over all its ink, the "
+        f"digit {lean_words(reading.upright.lean_degrees)}."
     )
 
 

@@ -50,7 +50,8 @@ def preprocessing_steps(
         output_format="PNG",
     )
     words_col.markdown(
-        f"**A second reading, upright.** Your digit {lean_words(upright.lean_degrees)}. "
+        "**A second reading, upright.** Measured over all its ink (the slope of a line "
+        f"fitted through it), your digit {lean_words(upright.lean_degrees)}. "
         "Most people slant their digits more than MNIST's writers did, so the model also "
         "reads a copy sheared until it leans neither way: each row slides sideways, in "
         "proportion to its distance from the centre of mass, by "

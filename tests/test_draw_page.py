@@ -133,7 +133,7 @@ def test_the_prediction_is_two_readings_averaged_and_can_be_one(canvas):
     at = open_page()
     text = prediction_text(at)
     assert "The average of two readings: as prepared," in text
-    assert "sheared upright," in text and "The digit leaned" in text and "° right" in text
+    assert "sheared upright," in text and "the digit leaned" in text and "° right" in text
     (upright,) = [
         i for i in at.image if i.captions == ["The second reading's input: sheared upright"]
     ]
