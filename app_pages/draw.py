@@ -79,10 +79,10 @@ input_numbers(reading.prepared.input)
 
 st.header("3. What each layer sees")
 st.markdown(
-    "All layers ran once, on the input above (as prepared, not the upright copy). Convolution layers slide small filters "
-    "over the image and make one feature map per filter; pooling layers keep the "
-    "strongest value of each 2×2 patch; the last layers are flat lists of numbers, "
-    "ending in the ten probabilities."
+    "All layers ran once, on the input above (as prepared, not the upright copy). "
+    "Convolution layers slide small filters over the image and make one feature map per "
+    "filter; pooling layers keep the strongest value of each 2×2 patch; the last layers "
+    "are flat lists of numbers, ending in the ten probabilities."
 )
 layer_explorer(reading.forward.activations)
 
