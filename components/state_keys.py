@@ -110,6 +110,7 @@ TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a ru
 # path of its private model folder. Its ended runs are kept on the server, by token.
 SESSION_HANDLE = "session_handle"
 ACTIVE_RUN = "active_run"  # run id of this session's run that is waiting or training
+LIVE_TICKS = "live_ticks"  # int: runs of the sidebar's live fragment since the last app run
 TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train press
 SAVED_MESSAGE = "run_saved_message"  # + "_<run id>": the sentence shown after a save
 # The draw page shows this test digit (dict: pixels bytes, label, origin) in its sample view.

@@ -69,6 +69,7 @@ def training_sidebar() -> None:
         # while something is training, or while the worker loads the digits.
         with st.container():
             poll = POLL_S if running else WARMING_POLL_S if warming else None
+            st.session_state[keys.LIVE_TICKS] = 0
             st.fragment(_live, run_every=poll)(running, warming)
         with st.container():
             st.fragment(_latest_result)()
@@ -141,10 +142,15 @@ def _live(was_running: bool, was_warming: bool) -> None:
     manager = run_manager()
     manager.heartbeat(session_id())
     data, error = manager.data_info(), manager.data_error()
-    if was_warming and (data is not None or error is not None):
+    ticks = st.session_state[keys.LIVE_TICKS] = st.session_state.get(keys.LIVE_TICKS, 0) + 1
+    if was_warming and (data is not None or error is not None) and ticks > 2:
         # The worker has loaded the digits: the whole app reruns once, and registers
         # this fragment without ticking. Otherwise a page left open since the server
-        # started ticked every second for good, each tick costing the server CPU.
+        # started ticked for good, each tick costing the server CPU. Not on the
+        # fragment's first runs: ticks asked for while a long first page run was on
+        # run right after it, and a whole-app rerun then left the page's widgets
+        # showing their defaults (the pen width at 6, no input chosen) while the
+        # script kept its own values.
         st.rerun()
     data_words(data, error)
     if collect_ended_run():
