@@ -17,7 +17,7 @@ from components.network_panels import (
     first_layer_filters,
     show_input,
 )
-from components.state_keys import UPRIGHT_KEPT
+from components.state_keys import UPRIGHT
 from model.reading import second_look
 
 st.title("Inside the CNN")
@@ -34,9 +34,7 @@ model = classifier.model
 digit = choose_network_digit()
 forward = classifier.forward(digit.pixels)  # every layer, in one pass
 # The draw page's prediction, read the same way, so both pages give the same number.
-upright = (
-    second_look(classifier, digit.pixels) if st.session_state.get(UPRIGHT_KEPT, True) else None
-)
+upright = second_look(classifier, digit.pixels) if st.session_state.get(UPRIGHT, True) else None
 show_input(digit, forward, upright)
 
 st.header("1. The architecture")

@@ -161,34 +161,26 @@ def sample_digit() -> DigitPicture:
     )
 
 
-def _kept_toggle(label: str, key: str, kept: str, help_text: str) -> bool:
-    """A toggle, on at first, that keeps its value while the user is on other pages."""
-    st.session_state[key] = st.session_state.setdefault(kept, True)
-
-    def keep() -> None:
-        st.session_state[kept] = st.session_state[key]
-
-    return st.toggle(label, key=key, on_change=keep, help=help_text)
-
-
 def mnist_style_toggle() -> bool:
-    return _kept_toggle(
+    return st.toggle(
         "MNIST-style preprocessing",
-        keys.MNIST_STYLE,
-        keys.MNIST_STYLE_KEPT,
-        "On: crop to the ink, fit into 20×20, centre by mass, as MNIST was made. "
+        value=True,
+        key=keys.MNIST_STYLE,
+        help="On: crop to the ink, fit into 20×20, centre by mass, as MNIST was made. "
         "Off: squash the whole picture to 28×28, as many demos do.",
+        persist_state="session",  # still off after a visit to another page
     )
 
 
 def upright_toggle() -> bool:
-    return _kept_toggle(
+    return st.toggle(
         "Also read it upright",
-        keys.UPRIGHT,
-        keys.UPRIGHT_KEPT,
-        "On: the model reads the input twice, as it is and sheared so that it leans "
+        value=True,
+        key=keys.UPRIGHT,
+        help="On: the model reads the input twice, as it is and sheared so that it leans "
         "neither way, and averages the two. Slanted handwriting is read better so. "
         "Off: one reading of the input as it is.",
+        persist_state="session",  # the network page reads it too
     )
 
 

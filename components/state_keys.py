@@ -34,11 +34,7 @@ DIGIT_SOURCE = "digit_source"  # st.segmented_control: draw, photo or sample
 DIGIT_UPLOAD = "digit_upload"  # st.file_uploader for a photo of a digit
 SAMPLE_INDEX = "sample_index"  # int: which bundled MNIST test digit is shown
 MNIST_STYLE = "mnist_style"  # st.toggle: MNIST-style preprocessing or a plain resize
-UPRIGHT = "read_upright"  # st.toggle: also read a copy sheared upright, and average
-# The toggles' values, kept where other pages cannot drop them (Streamlit forgets a
-# widget's state on a page that does not draw it). The network page reads UPRIGHT_KEPT.
-MNIST_STYLE_KEPT = "mnist_style_kept"
-UPRIGHT_KEPT = "read_upright_kept"
+UPRIGHT = "read_upright"  # st.toggle, kept for the session: also read a copy sheared upright
 LAYER_CHOICE = "layer_choice"  # st.selectbox: which layer's activations are shown
 SALIENCY_METHOD = "saliency_method"  # st.segmented_control: Grad-CAM or gradient
 SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a chosen digit
