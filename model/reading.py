@@ -62,9 +62,12 @@ class Reading(Verdict):
 
 def averaged(forward: Forward, upright: Upright | None) -> np.ndarray:
     """The prediction from one pass and, if read, the upright copy's probabilities."""
-    if upright is None:
-        return forward.probabilities
-    return (forward.probabilities + upright.probabilities) / 2
+    return mean_reading(forward.probabilities, None if upright is None else upright.probabilities)
+
+
+def mean_reading(as_prepared: np.ndarray, upright: np.ndarray | None) -> np.ndarray:
+    """Probabilities, (10,) or (N, 10), as read once or averaged with the upright copy's."""
+    return as_prepared if upright is None else (as_prepared + upright) / 2
 
 
 def upright_copy(digit: np.ndarray) -> tuple[np.ndarray, float]:
@@ -112,4 +115,4 @@ def read_inputs(
     if not upright:
         return drawn
     copies = np.stack([upright_copy(d)[0] for d in inputs]) if len(inputs) else inputs
-    return (drawn + classifier.probabilities(copies)) / 2
+    return mean_reading(drawn, classifier.probabilities(copies))

@@ -113,7 +113,7 @@ def straighten(img: np.ndarray) -> tuple[np.ndarray, float]:
     if total <= 0:
         return img.astype(np.float32), 0.0
     rows, cols = np.indices(img.shape)
-    mass_row, mass_col = (rows * img).sum() / total, (cols * img).sum() / total
+    mass_row, mass_col = center_of_mass(img)
     mu02 = ((rows - mass_row) ** 2 * img).sum() / total
     mu11 = ((rows - mass_row) * (cols - mass_col) * img).sum() / total
     shear = float(np.clip(mu11 / mu02, -MAX_SHEAR, MAX_SHEAR)) if mu02 > 0 else 0.0
