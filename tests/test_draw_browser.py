@@ -177,3 +177,21 @@ def test_a_stroke_from_the_top_right_corner_is_drawn_at_once(draw_page):
     draw_page.mouse.move(box["x"] + 400, box["y"] + 400)  # away from the canvas first
     draw(draw_page, [[(260, 6), (258, 140), (256, 270)]], box)
     expect_prediction(draw_page, "Prediction: 1")
+
+
+@pytest.mark.browser
+def test_the_second_reading_can_be_turned_off_and_on(draw_page):
+    draw(draw_page, SEVEN)
+    expect_prediction(draw_page, "Prediction: 7")
+    box = draw_page.locator(PREDICTION)
+    expect(box).to_contain_text("The average of two readings")
+    expect(draw_page.get_by_text("The second reading's input: sheared upright")).to_be_visible()
+    toggle = draw_page.get_by_text("Also read it upright")
+    for shown in (False, True):
+        wait_until_run_over(draw_page, RERUN_TIMEOUT_MS)  # a person sees the page settle
+        toggle.click()
+        if shown:
+            expect(box).to_contain_text("The average of two readings", timeout=RERUN_TIMEOUT_MS)
+        else:
+            expect(box).not_to_contain_text("two readings", timeout=RERUN_TIMEOUT_MS)
+        expect_prediction(draw_page, "Prediction: 7")
