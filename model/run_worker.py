@@ -149,10 +149,9 @@ def _train_and_save(
     )
     done = {"train_seconds": result.seconds, "epochs_done": result.epochs_done}
     if result.outcome == DIVERGED:
-        epoch, batch = result.stopped_at or (0, 0)
         reason = (
-            f"the training loss became NaN in epoch {epoch}, batch {batch}: the steps were "
-            f"too big. Try a smaller learning rate than {job.recipe.learning_rate:g}."
+            f"{result.divergence_words}: the steps were too big. "
+            f"Try a smaller learning rate than {job.recipe.learning_rate:g}."
         )
         return RunEnd(DIVERGED, reason=reason, **done)
     if result.outcome == STOPPED:

@@ -145,10 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         validation=args.validation,
     )
     if result.outcome != FINISHED:
-        epoch, batch = result.stopped_at or (0, 0)
         print(
-            f"error: the run {result.outcome} in epoch {epoch}, batch {batch} (the loss became "
-            "NaN); nothing was saved. Try a smaller learning rate.",
+            f"error: the run {result.outcome}: {result.divergence_words}; nothing was saved. "
+            "Try a smaller learning rate.",
             file=sys.stderr,
         )
         return 1

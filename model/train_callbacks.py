@@ -36,7 +36,13 @@ class CancelCheck(keras.callbacks.Callback):
 
 
 class ProgressReporter(keras.callbacks.Callback):
-    """Reports every batch and every epoch; stops the run when the loss is no longer finite.
+    """Reports every batch and every epoch; stops the run when it diverges.
+
+    Diverged means the loss or any weight is no longer a finite number. The
+    weights are checked as well as the loss because the loss alone can stay
+    finite after the weights have gone: on some CPUs TensorFlow's max-pooling
+    turns NaN inputs into -3.4e38, and a far too large learning rate then
+    leaves NaN weights behind a finite, merely huge, loss.
 
     Keras's batch logs hold the epoch's running means, weighted by batch size;
     the loss and accuracy of the batch alone are recovered from two consecutive
@@ -65,6 +71,7 @@ class ProgressReporter(keras.callbacks.Callback):
         self.batch_log: list[tuple[float, float]] = []
         self.last_batch: tuple[int, int] | None = None
         self.diverged_at: tuple[int, int] | None = None
+        self.diverged_what = ""  # "loss" or "weights": what stopped being finite first
         self.epochs_done = 0
         self._sums = (0.0, 0.0)  # running loss and accuracy sums over the epoch's digits
 
@@ -82,8 +89,9 @@ class ProgressReporter(keras.callbacks.Callback):
         self._sums = sums
         self.batch_log.append((loss, acc))
         self.last_batch = (self.epoch, batch + 1)
-        if not math.isfinite(loss):
-            self.diverged_at = self.last_batch
+        diverged = "loss" if not math.isfinite(loss) else self._non_finite_weights()
+        if diverged:
+            self.diverged_at, self.diverged_what = self.last_batch, diverged
             self.model.stop_training = True
         if self.on_progress:
             self.on_progress(
@@ -91,6 +99,12 @@ class ProgressReporter(keras.callbacks.Callback):
                     batch + 1, loss, acc, batch_loss=batch_loss, batch_accuracy=batch_acc
                 )
             )
+
+    def _non_finite_weights(self) -> str:
+        """ "weights" if any weight of the model is NaN or infinite, else ""."""
+        # 0.4 ms (seed) to 0.9 ms (robust) p50 on the 2-core machine, 1-3% of a batch.
+        finite = all(np.isfinite(w.numpy()).all() for w in self.model.weights)
+        return "" if finite else "weights"
 
     def on_epoch_end(self, epoch, logs=None):
         complete = self.last_batch == (self.epoch, self.batches)

@@ -2,7 +2,7 @@
 
 It reports progress through a callback, stops within one batch when a
 `threading.Event` (or a multiprocessing Event) is set, stops as "diverged" when
-the loss becomes NaN, and returns the model with its history and test
+the loss or a weight stops being finite, and returns the model with its history and test
 predictions. The model is built and trained inside a tf.distribute strategy
 (model/distribute.py). The app's training worker and `python -m model.train`
 both call `train()`.
@@ -39,7 +39,7 @@ class TrainingResult:
     model: keras.Model
     preset: str
     recipe: Recipe
-    outcome: str  # FINISHED, STOPPED (cancelled) or DIVERGED (the loss became NaN)
+    outcome: str  # FINISHED, STOPPED (cancelled) or DIVERGED (loss or weights not finite)
     history: dict[str, list[float]]  # per-epoch loss, accuracy, val_loss, val_accuracy
     train_digits: int
     validation_digits: int
@@ -52,6 +52,14 @@ class TrainingResult:
     epochs_done: int = 0
     stopped_at: tuple[int, int] | None = None  # (epoch, batch) of the last batch run
     batch_log: list[tuple[float, float]] = field(default_factory=list)  # (loss, acc) per batch
+    diverged_what: str = ""  # for DIVERGED: "loss" or "weights", what stopped being finite
+
+    @property
+    def divergence_words(self) -> str:
+        """For DIVERGED, in words: "the training loss became NaN or infinite in epoch 1, batch 3"."""
+        epoch, batch = self.stopped_at or (0, 0)
+        what = "the training loss" if self.diverged_what == "loss" else "the model's weights"
+        return f"{what} became NaN or infinite in epoch {epoch}, batch {batch}"
 
     @property
     def cancelled(self) -> bool:
@@ -184,6 +192,7 @@ def train(
         epochs_done=reporter.epochs_done,
         stopped_at=reporter.last_batch,
         batch_log=reporter.batch_log,
+        diverged_what=reporter.diverged_what,
     )
     if reporter.diverged_at is not None:
         result.outcome = DIVERGED

@@ -1,17 +1,18 @@
 import subprocess
 import sys
 import threading
-from dataclasses import replace
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from model.architectures import build
 from model.augment import augment_batch, max_filter
 from model.distribute import make_strategy
 from model.ready_models import ReadyModels
 from model.recipes import Recipe
 from model.run_types import DIVERGED, FINISHED, STOPPED
+from model.train_callbacks import ProgressReporter
 from model.trainer import train
 from tests.conftest import ROOT
 from tests.helpers import tiny_mnist
@@ -72,16 +73,46 @@ def test_batch_values_are_each_batch_alone():
     assert batches[1].batch_loss != pytest.approx(batches[1].loss)
 
 
-def test_nan_loss_ends_the_run_as_diverged():
-    data = tiny_mnist()
-    poisoned = np.full(data.x_train.shape, np.nan, np.float32)  # the loss is NaN at once
+def test_a_far_too_large_learning_rate_ends_the_run_as_diverged():
+    # A person's way to diverge: steps so big that the weights overflow. The loss
+    # Keras reports can stay finite while they do (see the next test).
     reports = []
-    recipe = Recipe(epochs=3, batch_size=32, train_size=192)
-    result = train("seed", recipe, replace(data, x_train=poisoned), on_progress=reports.append)
+    recipe = Recipe(epochs=3, batch_size=32, train_size=192, optimizer="sgd", learning_rate=1e6)
+    result = train("seed", recipe, tiny_mnist(), on_progress=reports.append)
     assert result.outcome == DIVERGED
-    assert result.stopped_at == (1, 1) and result.epochs_done == 0
+    assert result.epochs_done == 0 and result.stopped_at[0] == 1
     assert result.test_accuracy is None, "a diverged model is never measured or used"
-    assert len(reports) == 1, "no batch runs after the one whose loss was NaN"
+    assert len(reports) == result.stopped_at[1], "no batch runs after the one that diverged"
+    assert "became NaN or infinite in epoch 1" in result.divergence_words
+
+
+def test_weights_gone_non_finite_behind_a_finite_loss_end_the_run():
+    """Divergence is caught from the weights, not only from NaN reaching the loss.
+
+    On some CPUs max-pooling turns NaN into -3.4e38, so NaN weights can sit behind a
+    finite loss; a reporter that watched the loss alone would let such a run finish.
+    """
+    model = build("seed")
+    kernel = model.weights[0].numpy()
+    kernel.flat[5] = np.nan  # one weight of one first-layer filter
+    model.weights[0].assign(kernel)
+    reporter = ProgressReporter(epochs=1, digits=64, batch_size=32, on_progress=None)
+    reporter.set_model(model)
+    reporter.on_epoch_begin(0)
+    reporter.on_train_batch_end(0, {"loss": 2.3, "accuracy": 0.1})
+    assert reporter.diverged_at == (1, 1) and reporter.diverged_what == "weights"
+    assert model.stop_training
+
+
+def test_a_finite_run_is_not_taken_for_diverged():
+    model = build("seed")
+    reporter = ProgressReporter(epochs=1, digits=64, batch_size=32, on_progress=None)
+    reporter.set_model(model)
+    reporter.on_epoch_begin(0)
+    reporter.on_train_batch_end(0, {"loss": 1e30, "accuracy": 0.1})
+    assert reporter.diverged_at is None
+    reporter.on_train_batch_end(1, {"loss": float("inf"), "accuracy": 0.1})
+    assert reporter.diverged_at == (1, 2) and reporter.diverged_what == "loss"
 
 
 def test_cancel_stops_within_one_batch():
@@ -111,6 +142,7 @@ tf.config.set_logical_device_configuration(
 )
 from model.distribute import make_strategy
 from model.recipes import Recipe
+from model.train_callbacks import ProgressReporter
 from model.trainer import train
 from tests.helpers import tiny_mnist
 
