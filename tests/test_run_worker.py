@@ -4,6 +4,7 @@ import threading
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from model.assessment import worst_mistakes
 from model.persistence import load_model
@@ -11,6 +12,8 @@ from model.recipes import Recipe
 from model.run_types import DIVERGED, FAILED, FINISHED, STOPPED, RunJob
 from model.run_worker import execute, reason_for_people
 from tests.helpers import tiny_mnist
+
+pytestmark = pytest.mark.slow  # every test here trains a run
 
 
 def job(tmp_path, **recipe) -> RunJob:
