@@ -9,8 +9,8 @@ No public setting turns that off, so the folder has another name.
 
 import streamlit as st
 
-from components.sidebar import model_card_sidebar
-from components.training_panel import training_sidebar
+from components.training.model_picker import model_card_sidebar
+from components.training.sidebar import training_sidebar
 
 st.set_page_config(page_title="CNN Lens", page_icon=":material/center_focus_strong:", layout="wide")
 

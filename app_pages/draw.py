@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from components.draw_input import (
+from components.common.active_model import active_model_name
+from components.common.model_store import active_classifier
+from components.draw.input import (
     choose_source,
     drawn_digit,
     mnist_style_toggle,
@@ -12,12 +14,10 @@ from components.draw_input import (
     show_prediction,
     upright_toggle,
 )
-from components.draw_panels import layer_explorer, saliency_explorer
-from components.draw_sections import input_numbers, preprocessing_steps
-from components.model_store import active_classifier
-from components.network_input import remember_for_network
-from components.sidebar import active_model_name
-from model.reading import read_digit
+from components.draw.panels import layer_explorer, saliency_explorer
+from components.draw.sections import input_numbers, preprocessing_steps
+from components.network.input import remember_for_network
+from model.preprocess.reading import read_digit
 
 st.title("Draw a digit")
 st.markdown(

@@ -6,10 +6,10 @@ only the pictures of big images are thinned out for display, and say so.
 
 import streamlit as st
 
-from components import image_sections as section
-from components.image_input import choose_image
-from components.image_pixel import pixel_inspector
-from components.image_texts import INTRO, ONE_PIXEL
+from components.image import sections as section
+from components.image.input import choose_image
+from components.image.pixel import pixel_inspector
+from components.image.texts import INTRO, ONE_PIXEL
 
 st.title("Explore an image")
 st.markdown(INTRO)

@@ -2,23 +2,23 @@
 
 import streamlit as st
 
-from components.arithmetic_panels import (
+from components.common.model_store import active_classifier
+from components.common.state_keys import UPRIGHT
+from components.network.arithmetic_panels import (
     convolution_explorer,
     dense_explorer,
     digit_space,
     pooling_explorer,
     softmax_table,
 )
-from components.model_store import active_classifier
-from components.network_input import choose_network_digit
-from components.network_panels import (
+from components.network.input import choose_network_digit
+from components.network.panels import (
     architecture,
     filter_explorer,
     first_layer_filters,
     show_input,
 )
-from components.state_keys import UPRIGHT
-from model.reading import second_look
+from model.preprocess.reading import second_look
 
 st.title("Inside the CNN")
 st.markdown(

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from components.run_store import runs
-from components.run_views import compare_runs, follow_new_runs, run_details, runs_table
+from components.training.run_store import runs
+from components.training.run_views import compare_runs, follow_new_runs, run_details, runs_table
 
 st.title("Retrain")
 st.markdown(

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from model.cards import SHIPPED_NAMES
-from model.data import MnistData
-from model.recipes import Recipe
-from model.run_manager import RunManager
-from model.run_types import RunJob
-from model.run_view import RunView
+from model.digits.data import MnistData
+from model.files.cards import SHIPPED_NAMES
+from model.runs.manager import RunManager
+from model.runs.messages import RunJob
+from model.runs.view import RunView
+from model.training.recipes import Recipe
 
 SIDEBAR_POLL_S = 1.0
 

@@ -55,7 +55,7 @@ sys.path.insert(0, {str(ROOT)!r})
 
 import streamlit as st
 
-from components.canvas import draw_digit
+from components.draw.canvas import draw_digit
 
 drawing = draw_digit()
 with st.container(key="prediction"):

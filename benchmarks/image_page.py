@@ -48,12 +48,12 @@ import streamlit as st  # noqa: E402
 from PIL import Image  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from components import image_store  # noqa: E402
-from components import state_keys as keys  # noqa: E402
-from components.state_keys import css  # noqa: E402
-from model.image_math import analyse_image  # noqa: E402
-from model.images import decode_image  # noqa: E402
-from model.photo_samples import SAMPLES_DIR  # noqa: E402
+from components.common import state_keys as keys  # noqa: E402
+from components.common.state_keys import css  # noqa: E402
+from components.image import store as image_store  # noqa: E402
+from model.images.analysis import analyse_image  # noqa: E402
+from model.images.decoding import decode_image  # noqa: E402
+from model.images.samples import SAMPLES_DIR  # noqa: E402
 from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
 
 TIMEOUT_S = 300

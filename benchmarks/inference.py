@@ -21,9 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model.data import load_bundled_sample  # noqa: E402
-from model.inference import DigitClassifier  # noqa: E402
-from model.persistence import load_model  # noqa: E402
+from model.digits.data import load_bundled_sample  # noqa: E402
+from model.files.persistence import load_model  # noqa: E402
+from model.network.inference import DigitClassifier  # noqa: E402
 
 
 def p50_ms(fn, repeats: int) -> float:

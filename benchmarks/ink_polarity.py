@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from robustness import Transform, canvas_picture, pen_points  # noqa: E402
 
-from model.data import ENV_VAR, load_bundled_sample, load_mnist  # noqa: E402
+from model.digits.data import ENV_VAR, load_bundled_sample, load_mnist  # noqa: E402
 from model.preprocess import guess_ink, prepare_digit, prepare_for_ink  # noqa: E402
 
 SETS = {
@@ -87,8 +87,8 @@ def main() -> None:
     inputs = np.concatenate([p[0] for p in parts])
     guessed_right = np.concatenate([p[1] for p in parts])
 
-    from model.inference import DigitClassifier
-    from model.persistence import load_model
+    from model.files.persistence import load_model
+    from model.network.inference import DigitClassifier
 
     classifier = DigitClassifier(load_model(args.model)[0])
     accuracy: dict[str, dict[str, float]] = {}

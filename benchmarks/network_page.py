@@ -59,9 +59,9 @@ def panel_script(panel: str) -> None:
 
     import streamlit as st
 
-    from components.arithmetic_panels import convolution_explorer
-    from components.model_store import active_classifier
-    from components.network_panels import filter_explorer
+    from components.common.model_store import active_classifier
+    from components.network.arithmetic_panels import convolution_explorer
+    from components.network.panels import filter_explorer
 
     classifier, _ = active_classifier()
     digit = st.session_state["bench_digit"]
@@ -77,12 +77,12 @@ def panel_script(panel: str) -> None:
 def child(model: str) -> dict:
     from streamlit.testing.v1 import AppTest
 
-    import components.canvas
-    from components import state_keys as keys
-    from model import embedding
+    import components.draw.canvas
+    from components.common import state_keys as keys
+    from model.inside import embedding
 
     picture = drawn_seven()
-    components.canvas.read_canvas = lambda key, stroke_width: picture
+    components.draw.canvas.read_canvas = lambda key, stroke_width: picture
 
     def timed(at: AppTest) -> float:
         started = time.perf_counter()

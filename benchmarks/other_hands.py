@@ -196,9 +196,9 @@ def main() -> None:
             f"({blank[in_set[name]].sum()} came out blank and count as wrong)"
         )
 
-    from model.inference import DigitClassifier
-    from model.persistence import load_model
-    from model.reading import read_inputs
+    from model.files.persistence import load_model
+    from model.network.inference import DigitClassifier
+    from model.preprocess.reading import read_inputs
 
     # Each model as the app reads (the input and its upright copy, averaged),
     # and with one reading of the input only, for comparison.

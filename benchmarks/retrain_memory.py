@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.app_runs import make_job, run_like_the_sidebar, use_data, wait_warm  # noqa: E402
-from model.data import MnistData, load_mnist  # noqa: E402
-from model.recipes import Recipe  # noqa: E402
-from model.run_manager import RunManager  # noqa: E402
+from model.digits.data import MnistData, load_mnist  # noqa: E402
+from model.runs.manager import RunManager  # noqa: E402
+from model.training.recipes import Recipe  # noqa: E402
 
 
 def rss_mb(pid: str = "self") -> float:

@@ -36,7 +36,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model.data import ENV_VAR, load_bundled_sample, load_mnist  # noqa: E402
+from model.digits.data import ENV_VAR, load_bundled_sample, load_mnist  # noqa: E402
 from model.preprocess import prepare_digit  # noqa: E402
 
 CANVAS = 280  # the drawing page's canvas side
@@ -246,8 +246,8 @@ def main() -> None:
         f"Drew and prepared {inputs.shape[0] * inputs.shape[1] * 2:,} pictures in {prepare_s:.0f} s."
     )
 
-    from model.inference import DigitClassifier
-    from model.persistence import load_model
+    from model.files.persistence import load_model
+    from model.network.inference import DigitClassifier
 
     results: dict[str, dict[str, dict[str, float]]] = {}
     raw = {}
@@ -287,7 +287,7 @@ def main() -> None:
 
 
 def accuracy(classifier, x: np.ndarray, y: np.ndarray, upright: bool) -> float:
-    from model.reading import read_inputs
+    from model.preprocess.reading import read_inputs
 
     probabilities = read_inputs(classifier, np.asarray(x, np.float32) / 255, upright=upright)
     return float(np.mean(np.argmax(probabilities, axis=1) == y))

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.app_runs import make_job, run_like_the_sidebar, use_data, wait_warm  # noqa: E402
 from benchmarks.retrain_memory import rss_mb  # noqa: E402
-from model.data import MnistData, load_mnist  # noqa: E402
-from model.recipes import Recipe  # noqa: E402
-from model.run_manager import RunManager  # noqa: E402
+from model.digits.data import MnistData, load_mnist  # noqa: E402
+from model.runs.manager import RunManager  # noqa: E402
+from model.training.recipes import Recipe  # noqa: E402
 
 
 def child(mode: str) -> None:

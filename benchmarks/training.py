@@ -28,18 +28,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.app_runs import make_job, run_like_the_sidebar, use_data, wait_warm  # noqa: E402
-from model.data import MnistData, load_mnist  # noqa: E402
-from model.recipes import Recipe  # noqa: E402
-from model.run_manager import RunManager  # noqa: E402
+from model.digits.data import MnistData, load_mnist  # noqa: E402
+from model.runs.manager import RunManager  # noqa: E402
+from model.training.recipes import Recipe  # noqa: E402
 
 
 def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
     import keras
 
-    from model.architectures import build
-    from model.data import as_model_input
-    from model.mnist import NUM_CLASSES
-    from model.trainer import make_optimizer, schedule_callbacks, split_for_training
+    from model.digits.data import as_model_input
+    from model.digits.mnist import NUM_CLASSES
+    from model.network.architectures import build
+    from model.training.setup import make_optimizer
+    from model.training.trainer import schedule_callbacks, split_for_training
 
     keras.utils.set_random_seed(recipe.seed)
     x_train, y_train, x_val, y_val = split_for_training(data, recipe)
@@ -97,7 +98,7 @@ def main() -> None:
     recipe = Recipe.for_preset(args.preset, epochs=args.epochs)
     use_data(data, Path(tempfile.mkdtemp(prefix="cnn-lens-bench-")))
     manager = RunManager(mode="process")  # the server's: its spare worker warms up meanwhile
-    from model.trainer import train
+    from model.training.trainer import train
 
     reports = []
     trainer_times, fit_times, app_times, first_updates, stops = [], [], [], [], []

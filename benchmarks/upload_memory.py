@@ -41,9 +41,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from components import state_keys as keys  # noqa: E402
-from components.state_keys import css  # noqa: E402
-from model.photo_samples import SAMPLES_DIR  # noqa: E402
+from components.common import state_keys as keys  # noqa: E402
+from components.common.state_keys import css  # noqa: E402
+from model.images.samples import SAMPLES_DIR  # noqa: E402
 from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
 
 SIDE = 7000  # 49 megapixels, just under the app's limit of 50

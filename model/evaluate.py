@@ -7,7 +7,7 @@ when --model is not given. With --json the last line is one JSON object.
 
 The accuracy is the model's own, one pass per digit, as its card gives it.
 `upright_accuracy` is that of the app's reading, which averages each digit
-with a copy sheared upright (model/reading.py).
+with a copy sheared upright (model/preprocess/reading.py).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from model.data import DataError, load_mnist
-    from model.inference import DigitClassifier, evaluate
-    from model.persistence import ModelFileError, load_model
-    from model.reading import read_inputs
+    from model.digits.data import DataError, load_mnist
+    from model.files.persistence import ModelFileError, load_model
+    from model.network.inference import DigitClassifier, evaluate
+    from model.preprocess.reading import read_inputs
 
     try:
         model, card = load_model(args.model)

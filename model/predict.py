@@ -9,7 +9,7 @@ files), as guessed from the picture itself unless --ink says which; --photo is
 --ink dark-on-light. The output says which was assumed.
 
 As on the draw page, the model reads each digit twice, as prepared and
-sheared upright, and averages the two (model/reading.py); --no-upright reads
+sheared upright, and averages the two (model/preprocess/reading.py); --no-upright reads
 it once, as prepared.
 
 With --json, one line per file: {"path", "digit", "probabilities", "ink",
@@ -81,7 +81,7 @@ def prepare_file(path: Path, ink: str | None, limit_mb: int) -> PreparedDigit | 
 
     The message does not name the file: whoever prints it names it once.
     """
-    from model.images import ImageDecodeError, open_image_file, to_8bit
+    from model.images.decoding import ImageDecodeError, open_image_file, to_8bit
     from model.preprocess import prepare_for_ink
 
     reason = unreadable_reason(path, limit_mb)
@@ -103,9 +103,9 @@ def predict_files(
     paths: list[str], model: str = "default", ink: str | None = None, upright: bool = True
 ) -> Iterator[dict]:
     """One dict per file, in order; `ink` None guesses each picture's ink."""
-    from model.inference import DigitClassifier
-    from model.persistence import load_model
-    from model.reading import read_inputs
+    from model.files.persistence import load_model
+    from model.network.inference import DigitClassifier
+    from model.preprocess.reading import read_inputs
 
     classifier = DigitClassifier(load_model(model)[0])
     files = list(expand(paths))
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per file")
     args = parser.parse_args(argv)
 
-    from model.persistence import ModelFileError
+    from model.files.persistence import ModelFileError
 
     failures = 0
     try:

@@ -7,7 +7,7 @@ Every training digit trains, as for the shipped models, unless --validation N
 holds the last N out and scores them after every epoch (the app's runs hold
 out a tenth, at most 1,000).
 
---strategy picks the tf.distribute strategy (model/distribute.py): "auto" uses
+--strategy picks the tf.distribute strategy (model/training/distribute.py): "auto" uses
 every GPU when there are several, "multiworker" trains one model on several
 machines listed in TF_CONFIG (each machine runs this same command).
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from model.recipes import (
+from model.training.progress import Progress
+from model.training.recipes import (
     OPTIMIZERS,
     PRESETS,
     SCHEDULES,
@@ -28,12 +28,7 @@ from model.recipes import (
     recipe_problems,
 )
 
-STRATEGIES = ("auto", "default", "mirrored", "multiworker")  # as model/distribute.py
-
-if TYPE_CHECKING:  # TensorFlow loads only once the arguments are parsed
-    import keras
-
-    from model.trainer import Progress
+STRATEGIES = ("auto", "default", "mirrored", "multiworker")  # as model/training/distribute.py
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,12 +88,12 @@ def print_progress(p: Progress) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Imported after argument parsing so --help answers without loading TensorFlow.
-    from model.cards import ModelCard
-    from model.data import DataError, load_mnist
-    from model.distribute import describe, make_strategy
-    from model.persistence import save_model
-    from model.run_types import FINISHED
-    from model.trainer import train
+    from model.digits.data import DataError, load_mnist
+    from model.files.cards import ModelCard
+    from model.files.persistence import save_model
+    from model.training.distribute import describe, make_strategy
+    from model.training.progress import FINISHED
+    from model.training.trainer import inference_copy, train
 
     try:
         recipe = Recipe.for_preset(
@@ -176,17 +171,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"saved {args.out} ({card.params:,} parameters, sha256 {card.sha256[:12]}…)")
     return 0
-
-
-def inference_copy(model: keras.Model) -> keras.Model:
-    """The same weights without optimizer state: a third of the file size, same predictions.
-
-    Built from the config rather than with keras.models.clone_model, which would
-    compile the copy and so save the optimizer's slots again.
-    """
-    copy = type(model).from_config(model.get_config())
-    copy.set_weights(model.get_weights())
-    return copy
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def model_signing_key(tmp_path_factory):
 
     Set before any server starts, so the app under test signs and checks with it too.
     """
-    from model.signing import KEY_ENV_VAR
+    from model.files.signing import KEY_ENV_VAR
 
     os.environ[KEY_ENV_VAR] = str(tmp_path_factory.mktemp("signing") / "model-signing.key")
     yield

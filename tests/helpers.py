@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.data import MnistData, load_bundled_sample
+from model.digits.data import MnistData, load_bundled_sample
 
 
 def tiny_mnist(n_train: int = 256, n_test: int = 200) -> MnistData:

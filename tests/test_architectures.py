@@ -1,5 +1,5 @@
-from model.architectures import BUILDERS, build
-from model.recipes import PRESETS
+from model.network.architectures import BUILDERS, build
+from model.training.recipes import PRESETS
 
 SEED_SHAPES = [
     ("conv2d", (26, 26, 32)),

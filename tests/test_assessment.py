@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model.assessment import (
+from model.training.assessment import (
     compare,
     confusion_matrix,
     cross_entropy,

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import model.augment as augment
-from model.augment import augment_batch, flag_ones
-from model.recipes import Recipe
-from model.trainer import make_dataset
+import model.training.augment as augment
+from model.training.augment import augment_batch, flag_ones
+from model.training.recipes import Recipe
+from model.training.setup import make_dataset
 from tests.helpers import tiny_mnist
 
 
@@ -99,7 +99,7 @@ def test_training_batches_pass_their_labels_to_the_augmentation(monkeypatch):
         # Every pixel of each digit becomes its label: what reached `digits` shows in the batch.
         return tf.zeros_like(images) + tf.cast(digits, tf.float32)[:, None, None, None]
 
-    monkeypatch.setattr("model.trainer.augment_batch", labels_as_images)
+    monkeypatch.setattr("model.training.setup.augment_batch", labels_as_images)
     data = tiny_mnist(n_train=100)
     recipe = Recipe(batch_size=32, augment=True)
     for images, targets in make_dataset(data.x_train, data.y_train, recipe):

@@ -7,10 +7,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from model import evaluate, predict, train
-from model.cards import read_card
-from model.inference import DigitClassifier
-from model.persistence import load_model
-from model.reading import read_digit
+from model.files.cards import read_card
+from model.files.persistence import load_model
+from model.network.inference import DigitClassifier
+from model.preprocess.reading import read_digit
 
 
 @pytest.fixture

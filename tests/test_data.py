@@ -4,8 +4,8 @@ import os
 import numpy as np
 import pytest
 
-from model import data as mnist
-from model.data import DataError, load_mnist, read_idx
+from model.digits import data as mnist
+from model.digits.data import DataError, load_mnist, read_idx
 
 
 def write_idx(path, array, gz=False):

@@ -1,6 +1,6 @@
 """AppTest of the drawing page, with the canvas replaced by a given picture.
 
-`components.canvas.read_canvas` is the one call into the browser widget; the
+`components.draw.canvas.read_canvas` is the one call into the browser widget; the
 tests swap it for a function that returns a drawing made with PIL, so every
 path of the page runs without a browser.
 """
@@ -15,10 +15,10 @@ import pytest
 from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
-import components.canvas
-from components import state_keys as keys
-from components.literal_text import literal
-from model.persistence import load_model, save_model
+import components.draw.canvas
+from components.common import state_keys as keys
+from components.common.literal_text import literal
+from model.files.persistence import load_model, save_model
 from model.preprocess import prepare_digit
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
@@ -56,7 +56,7 @@ def canvas(monkeypatch):
 
     fake = FakeCanvas()
     fake.clears_seen = []
-    monkeypatch.setattr(components.canvas, "read_canvas", fake.read)
+    monkeypatch.setattr(components.draw.canvas, "read_canvas", fake.read)
     return fake
 
 

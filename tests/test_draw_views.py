@@ -8,16 +8,14 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from components.draw_views import (
+from components.common.pictures import THUMBNAIL_SIDE, thumbnail, tile_maps
+from components.draw.views import (
     OTHER_COLOUR,
     PREDICTED_COLOUR,
-    THUMBNAIL_SIDE,
     TRUE_COLOUR,
     feature_maps_figure,
     probability_figure,
     saliency_figure,
-    thumbnail,
-    tile_maps,
     vector_figure,
 )
 

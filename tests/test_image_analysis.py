@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from components.image_store import ByteBudgetLRU
-from model import eight_bit, image_math
-from model.eight_bit import EightBitScale
-from model.images import decode_image
+from components.image.store import ByteBudgetLRU
+from model.images import analysis as image_math
+from model.images import eight_bit
+from model.images.decoding import decode_image
+from model.images.eight_bit import EightBitScale
 
 RNG = np.random.default_rng(7)
 

@@ -14,9 +14,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from components import state_keys as keys
-from components.state_keys import css
-from model.photo_samples import SAMPLES_DIR
+from components.common import state_keys as keys
+from components.common.state_keys import css
+from model.images.samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S
 
 PHOTO = SAMPLES_DIR / "chelsea.png"  # a real photo, 451 × 300

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model import eight_bit
-from model.eight_bit import EightBitScale
-from model.images import ImageDecodeError, decode_image, npy_bytes
+from model.images import eight_bit
+from model.images.decoding import ImageDecodeError, decode_image, npy_bytes
+from model.images.eight_bit import EightBitScale
 
 RNG = np.random.default_rng(7)
 

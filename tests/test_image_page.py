@@ -21,10 +21,10 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from components import image_store
-from components import state_keys as keys
-from components.literal_text import literal
-from model.photo_samples import SAMPLES_DIR
+from components.common import state_keys as keys
+from components.common.literal_text import literal
+from components.image import store as image_store
+from model.images.samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
 PAGE = "app_pages/image.py"

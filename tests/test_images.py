@@ -1,4 +1,4 @@
-"""Unit tests for model/images.py, model/image_math.py and the image page's charts.
+"""Unit tests for model/images/decoding.py, model/images/analysis.py and the image page's charts.
 
 Every odd file is made here with Pillow, in memory or under tmp_path.
 """
@@ -14,9 +14,11 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageFile
 
-from components import image_charts, image_views
-from model import image_math
-from model.images import (
+from components.common.number_grid import digit_input_html
+from components.image import charts as image_charts
+from components.image import views as image_views
+from model.images import analysis as image_math
+from model.images.decoding import (
     ALLOWED_FORMATS,
     MAX_MEGAPIXELS,
     DecodedImage,
@@ -28,7 +30,7 @@ from model.images import (
     to_8bit,
     to_grayscale,
 )
-from model.photo_samples import SAMPLES, SAMPLES_DIR
+from model.images.samples import SAMPLES, SAMPLES_DIR
 
 RNG = np.random.default_rng(0)
 
@@ -514,7 +516,7 @@ def test_histogram_and_digit_figures():
     assert len(fig.data[0].x) == 256
     np.testing.assert_array_equal(fig.data[0].y, counts)
     small = RNG.integers(0, 256, (28, 28), dtype=np.uint8)
-    grid = image_charts.digit_input_html(small)
+    grid = digit_input_html(small)
     values = re.findall(
         r'<div style="aspect-ratio[^"]*background:rgb\((\d+),\1,\1\)[^"]*">(\d+)</div>', grid
     )

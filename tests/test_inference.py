@@ -4,8 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from model.architectures import build
-from model.inference import DigitClassifier, as_batch, evaluate
+from model.network.architectures import build
+from model.network.inference import DigitClassifier, as_batch, evaluate
 from tests.helpers import random_digits
 
 

@@ -11,10 +11,10 @@ import keras
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import state_keys as keys
-from model import persistence, signing
-from model.architectures import build
-from model.cards import ModelCard, sidecar_path
+from components.common import state_keys as keys
+from model.files import persistence, signing
+from model.files.cards import ModelCard, sidecar_path
+from model.network.architectures import build
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
 

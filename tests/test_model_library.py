@@ -3,17 +3,17 @@
 import keras
 import pytest
 
-from model import persistence
-from model.cards import ModelCard
-from model.model_library import SaveNameError, check_name, save_trained, saved_models
-from model.persistence import load_model, save_model
+from model.files import persistence
+from model.files.cards import ModelCard
+from model.files.library import SaveNameError, check_name, save_trained, saved_models
+from model.files.persistence import load_model, save_model
 
 
 @pytest.fixture
 def trained(tmp_path):
     """A model as a run leaves it, in the session's private folder."""
     keras.utils.set_random_seed(0)
-    from model.architectures import build
+    from model.network.architectures import build
 
     card = ModelCard("run 1", "seed", {"epochs": 1}, "first 10 digits", "none", 0.1, 0.9, 0, "")
     path = tmp_path / "session" / "r1.keras"

@@ -12,9 +12,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from components import state_keys as keys
-from components.state_keys import css
-from model.cards import read_card
+from components.common import state_keys as keys
+from components.common.state_keys import css
+from model.files.cards import read_card
 from tests.canvas_driver import CANVAS, PREDICTION
 from tests.conftest import APP_TIMEOUT_S
 from tests.test_draw_browser import RERUN_TIMEOUT_MS, SEVEN, draw, expect_prediction

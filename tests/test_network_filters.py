@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import embedding
-from model.cards import SHIPPED_NAMES
-from model.data import load_bundled_sample
-from model.filters import ascent_for, blank_image, conv_indices, kernel_slice
-from model.inference import DigitClassifier
-from model.persistence import load_model
+from model.digits.data import load_bundled_sample
+from model.files.cards import SHIPPED_NAMES
+from model.files.persistence import load_model
+from model.inside import embedding
+from model.inside.filters import ascent_for, blank_image, conv_indices, kernel_slice
+from model.network.inference import DigitClassifier
 
 
 @pytest.fixture(scope="module", params=SHIPPED_NAMES)

@@ -12,12 +12,12 @@ import keras
 import numpy as np
 import pytest
 
-from model import anatomy, arithmetic
-from model.anatomy import CONV, DENSE, POOL, SOFTMAX, arithmetic_view
-from model.cards import SHIPPED_NAMES
-from model.data import load_bundled_sample
-from model.inference import DigitClassifier
-from model.persistence import load_model
+from model.digits.data import load_bundled_sample
+from model.files.cards import SHIPPED_NAMES
+from model.files.persistence import load_model
+from model.inside import anatomy, arithmetic
+from model.inside.anatomy import CONV, DENSE, POOL, SOFTMAX, arithmetic_view
+from model.network.inference import DigitClassifier
 from tests.helpers import random_digits
 
 

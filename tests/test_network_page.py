@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from components import state_keys as keys
-from model.cards import SHIPPED_NAMES, read_card
-from model.data import load_bundled_sample
+from components.common import state_keys as keys
+from model.digits.data import load_bundled_sample
+from model.files.cards import SHIPPED_NAMES, read_card
 from tests.conftest import APP_TIMEOUT_S, ROOT
 from tests.test_draw_page import (  # noqa: F401 - the fixture is used by name
     ONE,
@@ -241,10 +241,10 @@ def test_the_digit_space_appears_once_the_test_digits_are_placed():
 
 @pytest.mark.slow
 def test_a_model_trained_here_from_a_preset_gets_every_view(tmp_path):
-    from model.cards import ModelCard
-    from model.persistence import save_model
-    from model.recipes import Recipe
-    from model.trainer import train
+    from model.files.cards import ModelCard
+    from model.files.persistence import save_model
+    from model.training.recipes import Recipe
+    from model.training.trainer import train
     from tests.helpers import tiny_mnist
 
     recipe = Recipe.for_preset("robust", epochs=1, batch_size=64, train_size=128)

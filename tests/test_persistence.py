@@ -5,10 +5,10 @@ import keras
 import numpy as np
 import pytest
 
-from model import persistence, signing
-from model.architectures import build
-from model.cards import ModelCard, sidecar_path
-from model.persistence import ModelFileError, load_model, save_model
+from model.files import persistence, signing
+from model.files.cards import ModelCard, sidecar_path
+from model.files.persistence import ModelFileError, load_model, save_model
+from model.network.architectures import build
 from tests.helpers import random_digits
 
 
@@ -163,7 +163,7 @@ def shipped_copy(tmp_path, monkeypatch):
     """The shipped models, copied where a test may edit them."""
     import shutil
 
-    from model import cards
+    from model.files import cards
 
     copy = tmp_path / "shipped"
     shutil.copytree(cards.SHIPPED_DIR, copy)

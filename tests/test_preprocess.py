@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from model.mnist import SIDE
+from model.digits.mnist import SIDE
 from model.preprocess import doubts, prepare_digit
 from model.preprocess.digit import EMPTY_MESSAGES, NO_INK, ONLY_SPECKS
 from model.preprocess.geometry import (
@@ -576,7 +576,7 @@ def test_otsu_splits_two_groups():
 
 
 def test_centre_of_mass_target_is_where_mnist_put_it():
-    from model.data import load_bundled_sample
+    from model.digits.data import load_bundled_sample
 
     digits = load_bundled_sample().x_test.astype(np.float32)
     masses = np.array([center_of_mass(digit) for digit in digits])
@@ -654,7 +654,7 @@ def test_scribbles_are_unlike_a_digit(picture, words):
 
 
 def test_bundled_mnist_test_digits_raise_no_doubts():
-    from model.data import load_bundled_sample
+    from model.digits.data import load_bundled_sample
 
     digits = load_bundled_sample().x_test.astype(np.float32) / 255
     flagged = [i for i, digit in enumerate(digits) if doubts(digit)]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from model.recipes import PRESETS, Recipe, RecipeError, recipe_problems, validation_size
+from model.training.recipes import PRESETS, Recipe, RecipeError, recipe_problems, validation_size
 
 
 def test_defaults_are_the_seed_recipe():

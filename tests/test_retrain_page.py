@@ -9,11 +9,11 @@ import time
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from components import state_keys as keys
-from components.run_store import session_runs
-from model.recipes import Recipe
-from model.run_types import FINISHED, Evaluation, RunEnd, RunJob
-from model.run_view import EpochPoint, RunView
+from components.common import state_keys as keys
+from components.training.run_store import session_runs
+from model.runs.messages import FINISHED, Evaluation, RunEnd, RunJob
+from model.runs.view import EpochPoint, RunView
+from model.training.recipes import Recipe
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
 

@@ -14,10 +14,10 @@ import uuid
 import numpy as np
 import pytest
 
-from model.recipes import Recipe
-from model.run_manager import RunManager, RunRefused
-from model.run_types import FAILED, FINISHED, STOPPED, RunJob
-from model.run_view import STARTING, TRAINING, WAITING
+from model.runs.manager import RunManager, RunRefused
+from model.runs.messages import FAILED, FINISHED, STOPPED, RunJob
+from model.runs.view import STARTING, TRAINING, WAITING
+from model.training.recipes import Recipe
 from tests.helpers import tiny_mnist
 
 pytestmark = pytest.mark.slow  # worker threads and processes train real runs

@@ -6,11 +6,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from model.assessment import worst_mistakes
-from model.persistence import load_model
-from model.recipes import Recipe
-from model.run_types import DIVERGED, FAILED, FINISHED, STOPPED, RunJob
-from model.run_worker import execute, reason_for_people
+from model.files.persistence import load_model
+from model.runs.messages import DIVERGED, FAILED, FINISHED, STOPPED, RunJob
+from model.runs.worker import execute, reason_for_people
+from model.training.assessment import worst_mistakes
+from model.training.recipes import Recipe
 from tests.helpers import tiny_mnist
 
 pytestmark = pytest.mark.slow  # every test here trains a run

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.architectures import build
-from model.persistence import load_model
-from model.saliency import (
+from model.files.persistence import load_model
+from model.inside.saliency import (
     METHODS,
     Explainer,
     cam_layer_index,
@@ -15,6 +14,7 @@ from model.saliency import (
     explainer_for,
     upsample_to_input,
 )
+from model.network.architectures import build
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ import os
 
 import pytest
 
-from model.cards import SHIPPED_NAMES, read_card, resolve_model_path
-from model.data import load_bundled_sample, load_mnist
-from model.inference import DigitClassifier, evaluate
-from model.persistence import load_model, sha256_of
+from model.digits.data import load_bundled_sample, load_mnist
+from model.files.cards import SHIPPED_NAMES, read_card, resolve_model_path
+from model.files.persistence import load_model, sha256_of
+from model.network.inference import DigitClassifier, evaluate
 
 # The card's accuracy must be the one measured on the set it names, to this precision.
 SAME_MEASUREMENT = 1e-4

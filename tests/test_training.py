@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from model.architectures import build
-from model.augment import augment_batch, max_filter
-from model.distribute import make_strategy
-from model.ready_models import ReadyModels
-from model.recipes import Recipe
-from model.run_types import DIVERGED, FINISHED, STOPPED
-from model.train_callbacks import ProgressReporter
-from model.trainer import train
+from model.network.architectures import build
+from model.runs.messages import DIVERGED, FINISHED, STOPPED
+from model.training.augment import augment_batch, max_filter
+from model.training.callbacks import ProgressReporter
+from model.training.distribute import make_strategy
+from model.training.ready_models import ReadyModels
+from model.training.recipes import Recipe
+from model.training.trainer import train
 from tests.conftest import ROOT
 from tests.helpers import tiny_mnist
 
@@ -142,9 +142,9 @@ cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(
     cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
 )
-from model.distribute import make_strategy
-from model.recipes import Recipe
-from model.trainer import train
+from model.training.distribute import make_strategy
+from model.training.recipes import Recipe
+from model.training.trainer import train
 from tests.helpers import tiny_mnist
 
 strategy = make_strategy("mirrored")

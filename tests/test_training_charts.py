@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from components.training_charts import (
+from components.training.charts import (
     MAX_POINTS,
     Curves,
     confusion_figure,
@@ -10,7 +10,7 @@ from components.training_charts import (
     overlay_figure,
     per_class_figure,
 )
-from model.run_view import EpochPoint
+from model.runs.view import EpochPoint
 
 
 def curves(batches: int, label: str = "run 1") -> Curves:

@@ -11,9 +11,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import state_keys as keys
-from components.run_store import run_manager
-from model.recipes import Recipe
+from components.common import state_keys as keys
+from components.training.run_store import run_manager
+from model.training.recipes import Recipe
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
 RUN_TIMEOUT_S = 600  # the first run waits for the worker to load TensorFlow
@@ -218,7 +218,7 @@ class _LoadedManager:
 def _live_panel_script() -> None:
     import streamlit as st
 
-    from components import training_panel
+    from components.training import sidebar as training_panel
 
     # As in the app: the panel ticks while the digits load, and each full app run
     # works out again whether they still are (here: only the first three runs, which
@@ -231,7 +231,7 @@ def test_live_panel_reruns_the_app_once_the_digits_are_loaded_but_not_at_once(mo
     # Without that full run, the panel registered while the digits loaded went on
     # ticking in every page left open, at a cost to the server. On the panel's first
     # two ticks, though, a full rerun left the page's widgets showing their defaults.
-    from components import training_panel
+    from components.training import sidebar as training_panel
 
     monkeypatch.setattr(training_panel, "run_manager", _LoadedManager)
     at = AppTest.from_function(_live_panel_script, default_timeout=APP_TIMEOUT_S)

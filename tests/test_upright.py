@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.data import load_bundled_sample
-from model.inference import DigitClassifier
-from model.persistence import load_model
+from model.digits.data import load_bundled_sample
+from model.files.persistence import load_model
+from model.network.inference import DigitClassifier
 from model.preprocess import prepare_digit
 from model.preprocess.geometry import MAX_SHEAR, center_of_mass, ink_bbox, straighten
-from model.reading import read_digit, read_inputs, upright_copy
+from model.preprocess.reading import read_digit, read_inputs, upright_copy
 
 
 def bar(lean: float, thick: int = 2) -> np.ndarray:

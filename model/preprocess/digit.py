@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from scipy import ndimage
 
-from model.mnist import SIDE
+from model.digits.mnist import SIDE
 from model.preprocess.geometry import (
     DIGIT_BOX,
     center_of_mass,

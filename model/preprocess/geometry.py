@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from model.mnist import SIDE
+from model.digits.mnist import SIDE
 
 DIGIT_BOX = 20  # MNIST scaled every digit to fit this box, leaving a 4 px margin
 # Where MNIST put the centre of mass, (row, col) with pixel centres at 0..27:

@@ -31,7 +31,7 @@ def checked_pixels(image: np.ndarray) -> np.ndarray:
 
     Gray + alpha, (H, W, 2), which a grayscale PNG with transparency decodes
     to, becomes (H, W, 4) with the gray in all three colours. Other types are
-    converted at the edge (`model.images.to_8bit`), by one rule for the app.
+    converted at the edge (`model.images.decoding.to_8bit`), by one rule for the app.
     """
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
         kind = f"{image.dtype} array" if isinstance(image, np.ndarray) else type(image).__name__

@@ -1,0 +1,286 @@
+"""The network page's panels: the input, the architecture and the filters.
+
+The explorers are `st.fragment`s: picking another layer, filter or cell reruns
+only that panel, with the forward pass the last full run handed in. Each works
+for any model: layer names, sizes and counts are read from the model itself.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import keras
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.common import state_keys as keys
+from components.common.chart_config import CHART_CONFIG
+from components.network.arithmetic_views import map_figure
+from components.network.input import NetworkDigit
+from components.network.views import (
+    digit_figure,
+    first_layer_figure,
+    kernel_slices_figure,
+    shape_chain_figure,
+    shape_text,
+    value_grid_figure,
+)
+from model.inside.anatomy import (
+    ROLES,
+    ShapeStep,
+    arithmetic_view,
+    layer_table,
+    shape_chain,
+    total_parameters,
+)
+from model.inside.filters import ascent_for, conv_indices, kernels
+from model.network.inference import Forward
+from model.preprocess.reading import Upright, averaged
+
+
+def number(text: str, key: str, largest: int, default: int = 0) -> int:
+    """A whole-number input from 0 to `largest` that keeps its value when it still fits."""
+    value = st.session_state.get(key, default)
+    st.session_state[key] = min(max(int(value), 0), largest)
+    return int(st.number_input(text, min_value=0, max_value=largest, step=1, key=key))
+
+
+def pick_layer(text: str, key: str, model: keras.Model, indices: list[int], default: int) -> int:
+    """A selectbox of some of the model's layers; returns the picked layer's index."""
+    names = {model.layers[i].name: i for i in indices}
+    if st.session_state.get(key) not in names:  # first visit, or another model
+        st.session_state[key] = model.layers[default].name
+    name = st.selectbox(
+        text,
+        list(names),
+        format_func=lambda n: f"{n} · {shape_text(model.layers[names[n]].output.shape[1:])}",
+        key=key,
+    )
+    return names[name]
+
+
+def clickable(figure: go.Figure, chart_key: str, row_key: str, col_key: str) -> None:
+    """Show a map; clicking a square moves the row and column inputs to it."""
+
+    def picked() -> None:
+        points = st.session_state[chart_key]["selection"]["points"]
+        if points:
+            st.session_state[row_key] = int(points[0]["y"])
+            st.session_state[col_key] = int(points[0]["x"])
+
+    st.plotly_chart(
+        figure,
+        key=chart_key,
+        on_select=picked,
+        selection_mode="points",
+        config={"scrollZoom": False, "displaylogo": False, "displayModeBar": False},
+    )
+
+
+def strongest_cell(values: np.ndarray) -> tuple[int, int]:
+    row, col = np.unravel_index(int(np.argmax(values)), values.shape)
+    return int(row), int(col)
+
+
+def skipped_note(model: keras.Model, index: int) -> str:
+    """What happens after layer `index` until the next worked example, in a sentence or two.
+
+    Batch normalisation, ReLU and dropout layers have no worked example: they
+    are named, each with one sentence on what it does.
+    """
+    skipped = []
+    for layer in model.layers[index + 1 :]:
+        if arithmetic_view(model, layer) is not None:
+            break
+        skipped.append(layer)
+    if not skipped:
+        return ""
+    name = model.layers[index].name
+    normalised = any(isinstance(layer, keras.layers.BatchNormalization) for layer in skipped)
+    lead = f"This is `{name}`'s own output" + (", before normalisation" if normalised else "")
+    steps = "; ".join(
+        f"`{layer.name}` ({type(layer).__name__}): "
+        + ROLES.get(type(layer).__name__, "no worked example here.").rstrip(".")
+        for layer in skipped
+    )
+    return f"{lead}. Then, without a worked example here: {steps}."
+
+
+def show_input(digit: NetworkDigit, forward: Forward, upright: Upright | None) -> None:
+    """The 28×28 input the model reads, where it came from, and the prediction.
+
+    With `upright`, the prediction is the draw page's: this pass averaged with the
+    upright copy's. The numbers below always follow this input's one pass.
+    """
+    picture, words = st.columns([2, 3], vertical_alignment="center")
+    picture.plotly_chart(
+        digit_figure(digit.pixels, "The 28×28 input the model reads", 330), config=CHART_CONFIG
+    )
+    probabilities = averaged(forward, upright)
+    predicted = int(np.argmax(probabilities))
+    with words.container(key=keys.NETWORK_INPUT_BOX):
+        st.markdown(f"Shown: **{digit.origin}**.")
+        verdict = f"The model says **{predicted}**, {probabilities[predicted]:.1%} sure"
+        if digit.true_label is not None:
+            verdict += f"; the true label is **{digit.true_label}**"
+        st.markdown(verdict + ".")
+        if upright is None:
+            st.caption(
+                "Every number below is computed from this one input, in one pass through the "
+                "network, the same pass that made the prediction. Hover any picture for its "
+                "values."
+            )
+        else:
+            second = int(np.argmax(upright.probabilities))
+            st.caption(
+                "As on the draw page, that is the average of two readings: this input, "
+                f"{forward.digit} ({forward.confidence:.1%}), and a copy sheared upright, "
+                f"{second} ({upright.probabilities[second]:.1%}). Every number below is "
+                "computed from this input, in its one pass through the network; the softmax "
+                "at the end gives its own reading. Hover any picture for its values."
+            )
+
+
+# The picture depends only on the chain of shapes (a tuple of frozen dataclasses),
+# and it is the slowest figure of the page to build: keep a few.
+@functools.lru_cache(maxsize=8)
+def _chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
+    return shape_chain_figure(steps)
+
+
+def architecture(model: keras.Model) -> None:
+    """The shape chain as a picture, why each shape follows, and the layer table."""
+    steps = shape_chain(model)
+    st.plotly_chart(_chain_figure(steps), config=CHART_CONFIG)
+    why = [
+        f"- **{shape_text(before.shape)} → {shape_text(step.shape)}** (`{step.name}`): {step.why}."
+        for before, step in zip(steps, steps[1:], strict=False)
+    ]
+    st.markdown("\n".join(why))
+    rows = layer_table(model)
+    table = pd.DataFrame(
+        {
+            "Layer": [row.name for row in rows],
+            "Type": [row.kind for row in rows],
+            "Output shape": [shape_text(row.output_shape) for row in rows],
+            "Parameters": [_parameter_text(row.formula, row.params, row.trainable) for row in rows],
+            "What it does": [row.role for row in rows],
+        }
+    ).set_index("Layer")
+    table_col, total_col = st.columns([5, 1])
+    table_col.table(table)
+    total = total_parameters(rows)
+    trainable = sum(row.trainable for row in rows)
+    with total_col.container(key=keys.PARAM_TOTAL_BOX, border=True):
+        st.metric("Parameters in total", f"{total:,}")
+        if trainable != total:
+            st.caption(
+                f"{trainable:,} learned by training; the other {total - trainable:,} are batch "
+                "normalisation's running means and variances."
+            )
+        else:
+            st.caption("Every one of them learned by training.")
+
+
+def _parameter_text(formula: str, count: int, trainable: int) -> str:
+    if not formula:
+        return "0"
+    text = f"{formula} = {count:,}"
+    return text if trainable == count else f"{text} ({trainable:,} trained)"
+
+
+def first_layer_filters(model: keras.Model, forward: Forward) -> None:
+    conv = conv_indices(model)
+    if not conv:
+        st.info("This model has no convolution layer, so it has no filters to show.")
+        return
+    index = conv[0]
+    weights = kernels(model.layers[index])
+    if weights.shape[2] != 1:
+        st.caption(
+            f"The first convolution, `{model.layers[index].name}`, reads {weights.shape[2]} "
+            "channels, not pixels: see its kernels below, one per channel."
+        )
+        return
+    st.plotly_chart(
+        first_layer_figure(weights[:, :, 0, :], forward.activations[index].values),
+        config=CHART_CONFIG,
+    )
+
+
+@st.fragment
+def filter_explorer(model: keras.Model, forward: Forward) -> None:
+    """Any conv layer's filter: its kernels, one chosen kernel, its map, what excites it."""
+    conv = conv_indices(model)
+    if not conv:
+        return
+    pickers = st.columns(3)
+    with pickers[0]:
+        index = pick_layer("Layer", keys.FILTER_LAYER, model, conv, conv[min(1, len(conv) - 1)])
+    weights = kernels(model.layers[index])
+    with pickers[1]:
+        out = number(f"Filter (0 to {weights.shape[3] - 1})", keys.FILTER_OUT, weights.shape[3] - 1)
+    with pickers[2]:
+        inp = number(
+            f"Input channel (0 to {weights.shape[2] - 1})", keys.FILTER_IN, weights.shape[2] - 1
+        )
+    slices_col, kernel_col, map_col, excite_col = st.columns([3, 2, 2, 2])
+    with slices_col:
+        clickable_slices(weights[:, :, :, out], inp, f"Filter {out}: a kernel per input")
+    kernel_col.plotly_chart(
+        value_grid_figure(weights[:, :, inp, out], f"Kernel for input channel {inp}"),
+        config=CHART_CONFIG,
+    )
+    map_col.plotly_chart(
+        map_figure(
+            forward.activations[index].values[:, :, out], f"Map {out} of your digit", height=260
+        ),
+        config=CHART_CONFIG,
+    )
+    with excite_col:
+        exciting_input(model, index, out)
+
+
+def clickable_slices(slices: np.ndarray, picked: int, title: str) -> None:
+    """The filter's kernels; a click on one picks its input channel."""
+    columns = min(slices.shape[-1], 8)
+    k = slices.shape[0]
+
+    def pick() -> None:
+        points = st.session_state[keys.FILTER_SLICES_CHART]["selection"]["points"]
+        if points:
+            row, col = int(points[0]["y"]), int(points[0]["x"])
+            channel = (row // (k + 1)) * columns + col // (k + 1)
+            st.session_state[keys.FILTER_IN] = min(channel, slices.shape[-1] - 1)
+
+    st.plotly_chart(
+        kernel_slices_figure(slices, picked, title),
+        key=keys.FILTER_SLICES_CHART,
+        on_select=pick,
+        selection_mode="points",
+        config=CHART_CONFIG,
+    )
+    st.caption("Blue weights subtract, red ones add. Click a kernel to see its numbers.")
+
+
+def exciting_input(model: keras.Model, index: int, channel: int) -> None:
+    ascent = ascent_for(model)
+    found = ascent.known(index, channel)
+    if found is None and st.button("What excites it?", icon=":material/trending_up:"):
+        with st.spinner("Climbing the gradient…"):
+            found = ascent.excite(index, channel)
+    if found is None:
+        st.caption(
+            "Starting from a blank grey image, gradient ascent brightens or darkens each pixel "
+            "to raise this filter's mean activation."
+        )
+        return
+    st.plotly_chart(
+        digit_figure(found.image, f"What excites filter {channel}", 260), config=CHART_CONFIG
+    )
+    st.caption(
+        f"Mean activation {found.start_activation:.3f} on the blank start, "
+        f"{found.activation:.3f} on this image."
+    )

@@ -1,0 +1,219 @@
+"""Charts of training runs: numbers in, plotly Figures out. No session state here.
+
+The x axis of every curve is in epochs: batch b of epoch e sits at
+e - 1 + b / batches, and an epoch's validation score at e.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from model.digits.mnist import NUM_CLASSES
+from model.runs.view import EpochPoint
+from model.training.assessment import smoothed
+
+MAX_POINTS = 400  # per curve: a long run is averaged down, so a redraw every second stays cheap
+TRAIN_COLOUR, VALIDATION_COLOUR = "#1c83e1", "#ff8700"
+RUN_COLOURS = ["#1c83e1", "#ff8700", "#21c354", "#a259ff", "#ff4b4b", "#00c0f2", "#ffbd45"]
+
+
+@dataclass(frozen=True)
+class Curves:
+    """One run's curves: every batch's own loss and accuracy, and each complete epoch."""
+
+    label: str
+    batch_loss: tuple[float, ...]
+    batch_accuracy: tuple[float, ...]
+    batches_per_epoch: int
+    epochs: tuple[EpochPoint, ...]
+
+
+def _thinned(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At most MAX_POINTS points: means of equal runs of consecutive points."""
+    if len(y) <= MAX_POINTS:
+        return x, y
+    step = int(np.ceil(len(y) / MAX_POINTS))
+    cut = len(y) // step * step
+    return x[:cut].reshape(-1, step).mean(1), y[:cut].reshape(-1, step).mean(1)
+
+
+def _batch_x(count: int, batches_per_epoch: int) -> np.ndarray:
+    return np.arange(1, count + 1) / max(batches_per_epoch, 1)
+
+
+def live_curves_figure(curves: Curves, total_epochs: int, height: int = 330) -> go.Figure:
+    """Loss (top) and accuracy (bottom): each batch faint, smoothed bold, validation per epoch."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14)
+    x = _batch_x(len(curves.batch_loss), curves.batches_per_epoch)
+    for row, (values, name) in enumerate(
+        ((curves.batch_loss, "loss"), (curves.batch_accuracy, "accuracy")), start=1
+    ):
+        values = np.asarray(values, dtype=np.float64)
+        finite = np.isfinite(values)
+        raw_x, raw_y = _thinned(x[finite], values[finite])
+        smooth_x, smooth_y = _thinned(x[finite], smoothed(values[finite]))
+        fig.add_trace(
+            go.Scatter(
+                x=raw_x,
+                y=raw_y,
+                mode="lines",
+                line=dict(color=TRAIN_COLOUR, width=1),
+                opacity=0.25,
+                name=f"training {name}, each batch",
+                hovertemplate="epoch %{x:.2f}: %{y:.3f}<extra>batch</extra>",
+                showlegend=False,
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=smooth_x,
+                y=smooth_y,
+                mode="lines",
+                line=dict(color=TRAIN_COLOUR, width=2),
+                name="training (smoothed)",
+                legendgroup="train",
+                showlegend=row == 1,
+                hovertemplate="epoch %{x:.2f}: %{y:.3f}<extra>training, smoothed</extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        validation = [
+            (p.epoch, p.val_loss if name == "loss" else p.val_accuracy)
+            for p in curves.epochs
+            if p.val_loss is not None
+        ]
+        if validation:
+            epochs, scores = zip(*validation, strict=True)
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=scores,
+                    mode="lines+markers",
+                    line=dict(color=VALIDATION_COLOUR, width=2),
+                    name="validation (per epoch)",
+                    legendgroup="validation",
+                    showlegend=row == 1,
+                    hovertemplate="epoch %{x}: %{y:.3f}<extra>validation</extra>",
+                ),
+                row=row,
+                col=1,
+            )
+    fig.update_yaxes(title_text="loss", row=1, col=1, rangemode="tozero", nticks=4)
+    fig.update_yaxes(title_text="accuracy", row=2, col=1, range=[0, 1.02], nticks=4)
+    fig.update_xaxes(title_text="epoch", row=2, col=1, range=[0, max(total_epochs, 1)])
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=10, b=10),
+        legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=10)),
+        uirevision="keep",  # the chart keeps zoom and legend choices across redraws
+    )
+    return fig
+
+
+def overlay_figure(runs: list[Curves]) -> go.Figure:
+    """Several runs on one chart: smoothed training loss (left), validation accuracy (right)."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("training loss (smoothed)", "validation accuracy"),
+        horizontal_spacing=0.1,
+    )
+    for index, run in enumerate(runs):
+        colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+        values = np.asarray(run.batch_loss, dtype=np.float64)
+        finite = np.isfinite(values)
+        x, y = _thinned(
+            _batch_x(len(values), run.batches_per_epoch)[finite], smoothed(values[finite])
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                line=dict(color=colour, width=2),
+                name=run.label,
+                legendgroup=run.label,
+                hovertemplate="epoch %{x:.2f}: %{y:.3f}<extra>" + run.label + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        points = [(p.epoch, p.val_accuracy) for p in run.epochs if p.val_accuracy is not None]
+        if points:
+            epochs, scores = zip(*points, strict=True)
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=scores,
+                    mode="lines+markers",
+                    line=dict(color=colour, width=2),
+                    name=run.label,
+                    legendgroup=run.label,
+                    showlegend=False,
+                    hovertemplate="epoch %{x}: %{y:.4f}<extra>" + run.label + "</extra>",
+                ),
+                row=1,
+                col=2,
+            )
+    fig.update_xaxes(title_text="epoch")
+    # Validation is scored after whole epochs: ticks on whole numbers, at most about ten.
+    most = max((p.epoch for run in runs for p in run.epochs), default=1)
+    fig.update_xaxes(tick0=1, dtick=math.ceil(most / 10), row=1, col=2)
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_layout(
+        height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(y=-0.2, orientation="h")
+    )
+    return fig
+
+
+def confusion_figure(confusion: np.ndarray) -> go.Figure:
+    """(10, 10) counts, true digit down, predicted across; every count on hover."""
+    digits = [str(d) for d in range(NUM_CLASSES)]
+    # Colour by share of the row, so mistakes show even next to a diagonal of hundreds.
+    totals = np.maximum(confusion.sum(axis=1, keepdims=True), 1)
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.sqrt(confusion / totals),
+            x=digits,
+            y=digits,
+            customdata=confusion,
+            text=confusion,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            showscale=False,
+            hovertemplate="true %{y}, predicted %{x}: %{customdata} digits<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title_text="true digit", autorange="reversed", type="category")
+    fig.update_xaxes(title_text="predicted digit", side="top", type="category")
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def per_class_figure(accuracy: np.ndarray, counts: np.ndarray) -> go.Figure:
+    """Share of each true digit predicted right."""
+    digits = [str(d) for d in range(NUM_CLASSES)]
+    fig = go.Figure(
+        go.Bar(
+            x=digits,
+            y=accuracy,
+            customdata=counts,
+            text=[f"{a:.0%}" if np.isfinite(a) else "–" for a in accuracy],
+            textposition="outside",
+            marker_color=TRAIN_COLOUR,
+            hovertemplate="digit %{x}: %{y:.2%} of %{customdata} right<extra></extra>",
+        )
+    )
+    low = float(np.nanmin(accuracy)) if np.isfinite(accuracy).any() else 0.0
+    fig.update_yaxes(title_text="accuracy", range=[max(0.0, low - 0.1), 1.05], tickformat=".0%")
+    fig.update_xaxes(title_text="true digit", type="category")
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10))
+    return fig

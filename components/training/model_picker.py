@@ -1,0 +1,63 @@
+"""The shared sidebar: which model is active and how good it is.
+
+ACTIVE_MODEL in session state is the one source of truth for the active model:
+"default", "seed", or the path of a saved or freshly trained model. The
+picker only mirrors it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.common import state_keys
+from components.common.active_model import active_model_name
+from components.training.run_store import collect_ended_run, model_choices
+from model.files.cards import CardError, ModelCard, read_card
+
+
+def model_card_sidebar() -> ModelCard | None:
+    """Show the active model's card; return it, or None if it cannot be read."""
+    collect_ended_run()  # a run that ended since the last app run: the picker lists its model
+    name = active_model_name()
+    with st.sidebar:
+        st.subheader("Active model")
+        model_picker(name)
+        try:
+            card = read_card(name)
+        except CardError as err:  # a sentence naming the model, never its path
+            st.error(str(err), icon=":material/error:")
+            return None
+        st.markdown(f"**{card.name}** · preset `{card.preset}`")
+        st.metric(
+            "Test accuracy",
+            f"{card.test_accuracy:.2%}",
+            help=f"Measured on the {card.test_set}; test loss {card.test_loss:.4f}.",
+        )
+        st.caption(f"Trained on the {card.trained_on}. {card.params:,} parameters.")
+    return card
+
+
+def _picked() -> None:
+    st.session_state[state_keys.ACTIVE_MODEL] = st.session_state[state_keys.MODEL_PICKER]
+
+
+def model_picker(active: str) -> None:
+    """Shipped models, saved models and this session's trained ones; picking one activates it."""
+    choices = model_choices()
+    if active not in choices:  # e.g. a saved model whose files were removed meanwhile
+        choices[active] = f"{Path(active).stem} (missing)"
+    if st.session_state.get(state_keys.MODEL_PICKER) != active:
+        st.session_state[state_keys.MODEL_PICKER] = active
+    st.selectbox(
+        "Active model",
+        list(choices),
+        format_func=choices.__getitem__,
+        key=state_keys.MODEL_PICKER,
+        on_change=_picked,
+        label_visibility="collapsed",
+        help="Used by the draw page and the network page, for this browser session only. "
+        "Saved models are in the local model folder; models trained in this session stay "
+        "private to it until saved.",
+    )

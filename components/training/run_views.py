@@ -1,0 +1,227 @@
+"""The Retrain page's views of this session's runs: table, overlaid curves, one run's details."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from components.common import state_keys as keys
+from components.common.chart_config import CHART_CONFIG
+from components.common.pictures import thumbnail
+from components.training.charts import (
+    Curves,
+    confusion_figure,
+    overlay_figure,
+    per_class_figure,
+)
+from components.training.recipe_form import recipe_summary
+from components.training.run_actions import run_actions
+from components.training.run_store import run_label
+from model.runs.messages import Evaluation
+from model.runs.view import RunView, format_seconds
+from model.training.assessment import compare, confusion_matrix, per_class_accuracy, worst_mistakes
+
+GALLERY_COLUMNS = 8
+MISTAKES_SHOWN = 24
+CHANGES_SHOWN = 8
+
+
+def curves_of(view: RunView) -> Curves:
+    batches = view.last.batches if view.last else 1
+    return Curves(run_label(view), view.batch_loss, view.batch_accuracy, batches, view.epochs)
+
+
+def follow_new_runs(history: list[RunView]) -> None:
+    """Set the Retrain page's run pickers: as the user left them, plus any run that ended since.
+
+    A widget's own state is dropped while another page is shown, so the picks are
+    also kept under keys of their own; a new run joins the comparison and is detailed.
+    """
+    ids = [view.job.run_id for view in history]
+    seen = st.session_state.get(keys.RUNS_SEEN)
+    if seen is None:  # the first visit: the last two runs, the newest in detail
+        compare, detail = ids[-2:], ids[-1]
+    else:
+        # The widgets' values when they are alive (a pick just made), else the copies.
+        state = st.session_state
+        kept = state.get(keys.COMPARE_RUNS, state.get(keys.COMPARE_KEPT, ()))
+        detail = state.get(keys.DETAIL_RUN, state.get(keys.DETAIL_KEPT))
+        new = [run_id for run_id in ids if run_id not in seen]
+        compare = [run_id for run_id in kept if run_id in ids] + new
+        detail = new[-1] if new or detail not in ids else detail
+    st.session_state[keys.COMPARE_RUNS], st.session_state[keys.DETAIL_RUN] = compare, detail
+    st.session_state[keys.RUNS_SEEN] = tuple(ids)
+
+
+def runs_table(history: list[RunView]) -> None:
+    rows = []
+    for view in history:
+        evaluation = view.end.evaluation if view.end else None
+        rows.append(
+            {
+                "run": view.job.number,
+                "preset": view.job.preset,
+                "test accuracy": evaluation.test_accuracy if evaluation else None,
+                "how it ended": view.ending_text(),
+                "duration": format_seconds(view.end.train_seconds if view.end else 0),
+                "recipe": recipe_summary(view.job.recipe),
+                "tested on": evaluation.test_description if evaluation else "–",
+            }
+        )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={
+            "run": st.column_config.NumberColumn(width="small"),
+            "test accuracy": st.column_config.NumberColumn(format="%.4f"),
+            "how it ended": st.column_config.TextColumn(width="medium"),
+            "recipe": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+def compare_runs(history: list[RunView]) -> None:
+    """Pick runs; their curves on one chart."""
+    labels = {view.job.run_id: run_label(view) for view in history}
+    chosen = st.multiselect(
+        "Runs to compare",
+        list(labels),
+        format_func=labels.__getitem__,
+        key=keys.COMPARE_RUNS,
+    )
+    st.session_state[keys.COMPARE_KEPT] = tuple(chosen)
+    picked = [view for view in history if view.job.run_id in chosen and view.batch_loss]
+    if len(picked) < 2:
+        st.caption("Pick two or more runs that trained at least one batch to see them together.")
+        return
+    st.plotly_chart(
+        overlay_figure([curves_of(view) for view in picked]),
+        key="overlay_curves",
+        config=CHART_CONFIG,
+    )
+
+
+def run_details(history: list[RunView]) -> None:
+    """One run, chosen by the user: how it went, where it fails, what it changed."""
+    labels = {view.job.run_id: run_label(view) for view in history}
+    chosen = st.selectbox(
+        "Run", list(labels)[::-1], format_func=labels.__getitem__, key=keys.DETAIL_RUN
+    )
+    st.session_state[keys.DETAIL_KEPT] = chosen
+    view = next(v for v in history if v.job.run_id == chosen)
+    st.markdown(f"**{run_label(view)}**: {view.status_text()}")
+    st.caption(recipe_summary(view.job.recipe))
+    evaluation = view.end.evaluation if view.end else None
+    if evaluation is None:
+        st.info(
+            "This run did not finish, so it has no model and was not tested. "
+            "The model that was active stayed active.",
+            icon=":material/info:",
+        )
+        return
+    suffix = f"_{view.job.run_id}"
+    metric_col, action_col = st.columns([3, 2], gap="large")
+    with metric_col:
+        left, right = st.columns(2)
+        left.metric("Test accuracy", f"{evaluation.test_accuracy:.4f}")
+        right.metric("Test loss", f"{evaluation.test_loss:.4f}")
+        st.caption(f"On the {evaluation.test_description}: digits it never trained on.")
+    with action_col:
+        run_actions(view, key_suffix=suffix)
+    _confusion(evaluation)
+    _mistakes(evaluation, suffix)
+    _comparison(evaluation, suffix)
+
+
+def _confusion(evaluation: Evaluation) -> None:
+    st.subheader("Where it is right and wrong")
+    confusion = confusion_matrix(evaluation.labels, evaluation.predicted)
+    matrix_col, class_col = st.columns(2, gap="large")
+    with matrix_col:
+        st.plotly_chart(confusion_figure(confusion), key="confusion", config=CHART_CONFIG)
+        st.caption(
+            "Each row is a true digit, each column what the model said: the diagonal is "
+            "right, everything else a mistake. Hover for the counts."
+        )
+    with class_col:
+        accuracy = per_class_accuracy(confusion)
+        st.plotly_chart(
+            per_class_figure(accuracy, confusion.sum(axis=1)), key="per_class", config=CHART_CONFIG
+        )
+        worst = int(np.nanargmin(accuracy))
+        st.caption(f"Hardest digit for this model: {worst} ({accuracy[worst]:.1%} right).")
+
+
+def _open_on_draw_page(evaluation: Evaluation, index: int) -> None:
+    """Show test digit `index` on the draw page, as an MNIST sample with its true label."""
+    st.session_state[keys.OPENED_TEST_DIGIT] = {
+        "pixels": evaluation.digits[index].tobytes(),
+        "label": int(evaluation.labels[index]),
+        "origin": f"test digit #{index:,} of the {evaluation.test_description}",
+    }
+    st.session_state[keys.DIGIT_SOURCE] = "sample"
+    st.switch_page("app_pages/draw.py")
+
+
+def _gallery(evaluation: Evaluation, indices: np.ndarray, captions: list[str], key: str) -> None:
+    shown = [i for i in indices.tolist() if i in evaluation.digits]
+    for start in range(0, len(shown), GALLERY_COLUMNS):
+        for column, index in zip(
+            st.columns(GALLERY_COLUMNS), shown[start : start + GALLERY_COLUMNS], strict=False
+        ):
+            with column:
+                st.image(thumbnail(evaluation.digits[index], 84), output_format="PNG")
+                st.caption(captions[indices.tolist().index(index)])
+                if st.button("Open", key=f"{key}_{index}", help="Open it on the draw page"):
+                    _open_on_draw_page(evaluation, index)
+
+
+def _mistakes(evaluation: Evaluation, suffix: str) -> None:
+    wrong = int(np.sum(evaluation.labels != evaluation.predicted))
+    st.subheader(f"Its mistakes: {wrong:,} of {len(evaluation.labels):,} test digits")
+    picked = worst_mistakes(
+        evaluation.labels, evaluation.predicted, evaluation.confidence, MISTAKES_SHOWN
+    )
+    st.caption(
+        "The most confident mistakes first. Open one to see it on the draw page, with "
+        "every layer's view of it."
+    )
+    captions = [
+        f"true {evaluation.labels[i]} → {evaluation.predicted[i]} ({evaluation.confidence[i]:.0%})"
+        for i in picked
+    ]
+    _gallery(evaluation, picked, captions, f"mistake{suffix}")
+
+
+def _comparison(evaluation: Evaluation, suffix: str) -> None:
+    previous = evaluation.previous
+    st.subheader("Against the model that was active before")
+    if previous is None:
+        st.info(f"No comparison: {evaluation.previous_error}.", icon=":material/info:")
+        return
+    result = compare(evaluation.labels, evaluation.predicted, previous.predicted)
+    left, middle, right = st.columns(3)
+    left.metric(
+        f"Accuracy vs {previous.label}",
+        f"{result.new_accuracy:.4f}",
+        f"{result.difference * 100:+.2f} points",
+        help=f"{previous.label}: {result.old_accuracy:.4f} on the same digits.",
+    )
+    middle.metric("Fixed", f"{len(result.fixed):,}", help=f"{previous.label} wrong, new right")
+    right.metric("Broken", f"{len(result.broken):,}", help=f"{previous.label} right, new wrong")
+    st.caption(
+        f"On the same {len(evaluation.labels):,} test digits; {result.changed:,} answers changed."
+    )
+    for title, indices, key in (
+        (f"Fixed: {previous.label} was wrong, the new model is right", result.fixed, "fixed"),
+        (f"Broken: {previous.label} was right, the new model is wrong", result.broken, "broken"),
+    ):
+        if len(indices):
+            st.markdown(f"**{title}**")
+            chosen = indices[:CHANGES_SHOWN]
+            captions = [
+                f"true {evaluation.labels[i]}: was {previous.predicted[i]}, now "
+                f"{evaluation.predicted[i]}"
+                for i in chosen
+            ]
+            _gallery(evaluation, chosen, captions, f"{key}{suffix}")

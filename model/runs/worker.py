@@ -1,0 +1,235 @@
+"""The training worker: one process that loads TensorFlow and the data, trains one model, exits.
+
+    python -m model.runs.worker FD
+
+The run manager starts it with one end of a socket pair as file descriptor FD
+(a fresh interpreter, not multiprocessing's spawn: that would re-run the
+server's __main__, which under Streamlit is the app script). Before it is
+given a job it imports TensorFlow, loads the digits and prepares a traced
+model of each preset (model/training/ready_models.py), so a warm worker starts
+training at once; it runs `execute` on one job and exits, which gives all its
+memory back to the operating system. `execute` is also what a worker
+*thread* runs (benchmarks/thread_vs_process.py compares the two).
+
+Messages are tuples (kind, payload) of plain data (model/runs/messages.py).
+To the server: ("ready", DataInfo), ("broken", reason), ("status", "starting" |
+"evaluating"), ("progress", Progress), ("end", RunEnd).
+From the server: ("job", RunJob), then perhaps ("cancel", None).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from model.digits.data import MnistData, load_mnist
+from model.runs.messages import (
+    DIVERGED,
+    FAILED,
+    FINISHED,
+    STOPPED,
+    DataInfo,
+    Evaluation,
+    PreviousModel,
+    RunEnd,
+    RunJob,
+)
+from model.training.assessment import compare, worst_mistakes
+from model.training.recipes import validation_size
+
+if TYPE_CHECKING:  # TensorFlow loads in the worker, never in the server that imports this
+    from model.training.ready_models import ReadyModels
+
+Emit = Callable[[tuple[str, Any]], None]
+# Set to 1 to skip the Keras download and use the bundled sample when MNIST_PATH is unset.
+NO_DOWNLOAD_ENV = "CNN_LENS_NO_DOWNLOAD"
+MISTAKES_SHOWN = 48  # misclassified digits whose pixels are sent for the gallery
+CHANGES_SHOWN = 12  # fixed and broken digits each, for the comparison
+# Added to the worker's niceness: the most there is. It gets the CPU the server
+# leaves; at 10 it still took about a tenth of a busy core from a page's run.
+WORKER_NICENESS = 19
+
+
+def worker_main(server: Connection) -> None:
+    """Process entry point: warm up, wait for one job, run it, exit."""
+    # Training is background work: the pages people click come first. The worker
+    # warms up (TensorFlow, the digits, a traced model of each preset: 10-20 s of
+    # CPU) as soon as the server has its first visitor, and on two cores that made
+    # the first 49-megapixel upload take 15-35 s instead of 6-9 s.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    try:
+        from model.training.distribute import make_strategy
+        from model.training.ready_models import ReadyModels
+
+        data = load_data()
+        ready = ReadyModels(make_strategy("auto"))
+        ready.prepare()  # TensorFlow's tracing now, not after Train
+    except Exception as err:  # noqa: BLE001 - whatever it is, the server must hear why
+        server.send(("broken", reason_for_people(err)))
+        return
+    server.send(("ready", DataInfo.of(data)))
+    try:
+        kind, job = server.recv()
+    except (EOFError, OSError):
+        return  # the server went away before giving a job
+    if kind != "job":
+        return
+    cancel = threading.Event()
+    threading.Thread(target=_listen, args=(server, cancel), daemon=True).start()
+    # A server that went away mid-run leaves nobody to tell.
+    with contextlib.suppress(BrokenPipeError, EOFError, OSError):
+        execute(job, data, server.send, cancel, ready)
+    server.close()
+    # Skip TensorFlow's slow teardown: the result is sent, the OS frees the rest.
+    os._exit(0)
+
+
+def load_data() -> MnistData:
+    """MNIST_PATH, else Keras's download (unless CNN_LENS_NO_DOWNLOAD=1), else the bundled sample."""
+    return load_mnist(allow_download=os.environ.get(NO_DOWNLOAD_ENV) != "1")
+
+
+def _listen(server: Connection, cancel: threading.Event) -> None:
+    """Set `cancel` on the server's ("cancel", None), or when the server is gone."""
+    with contextlib.suppress(EOFError, OSError):
+        while server.recv()[0] != "cancel":
+            pass
+    cancel.set()
+
+
+def execute(
+    job: RunJob,
+    data: MnistData,
+    emit: Emit,
+    cancel: threading.Event,
+    ready: ReadyModels | None = None,
+) -> None:
+    """Train job on data, reporting through emit; the last message is always ("end", RunEnd).
+
+    ready: models prepared in advance (a warm worker's), if any.
+    """
+    emit(("status", "starting"))
+    try:
+        end = _train_and_save(job, data, emit, cancel, ready)
+    except Exception as err:  # noqa: BLE001 - a crashed run is reported, never raised
+        end = RunEnd(FAILED, reason=reason_for_people(err))
+    emit(("end", end))
+
+
+def _train_and_save(
+    job: RunJob,
+    data: MnistData,
+    emit: Emit,
+    cancel: threading.Event,
+    ready: ReadyModels | None,
+) -> RunEnd:
+    from model.files.cards import ModelCard
+    from model.files.persistence import save_model
+    from model.training.trainer import inference_copy, train
+
+    result = train(
+        job.preset,
+        job.recipe,
+        data,
+        on_progress=lambda p: emit(("progress", p)),
+        cancel=cancel,
+        validation=validation_size(len(data.x_train)),
+        ready=ready,
+    )
+    done = {"train_seconds": result.seconds, "epochs_done": result.epochs_done}
+    if result.outcome == DIVERGED:
+        reason = (
+            f"{result.divergence_words}: the steps were too big. "
+            f"Try a smaller learning rate than {job.recipe.learning_rate:g}."
+        )
+        return RunEnd(DIVERGED, reason=reason, **done)
+    if result.outcome == STOPPED:
+        return RunEnd(STOPPED, **done)
+    emit(("status", "evaluating"))
+    evaluation = _evaluate(job, data, result.test_probabilities, result.test_loss)
+    if cancel.is_set():
+        return RunEnd(STOPPED, **done)
+    info = DataInfo.of(data)
+    card = ModelCard(
+        name=f"run {job.number}",
+        preset=job.preset,
+        recipe=job.recipe.to_dict(),
+        trained_on=result.trained_on,
+        test_set=data.test_description,
+        test_loss=round(evaluation.test_loss, 6),
+        test_accuracy=round(evaluation.test_accuracy, 6),
+        params=0,
+        sha256="",
+        notes=[f"data: {info.words}", *result.card_notes],
+    )
+    card = save_model(inference_copy(result.model), job.out_path, card)
+    return RunEnd(
+        FINISHED, evaluation=evaluation, model_path=job.out_path, card=asdict(card), **done
+    )
+
+
+def _evaluate(
+    job: RunJob, data: MnistData, probabilities: np.ndarray, test_loss: float
+) -> Evaluation:
+    """The new model's answers, the previous model's on the same digits, and the digits to show."""
+    labels = data.y_test.astype(np.uint8)
+    predicted = np.argmax(probabilities, axis=1).astype(np.uint8)
+    confidence = probabilities.max(axis=1).astype(np.float32)
+    previous, previous_error = None, None
+    try:
+        previous = _previous_answers(job, data)
+    except Exception as err:  # noqa: BLE001 - no comparison is better than no result
+        previous_error = f"the previous model could not be run ({reason_for_people(err)})"
+    shown = set(worst_mistakes(labels, predicted, confidence, MISTAKES_SHOWN).tolist())
+    if previous is not None:
+        comparison = compare(labels, predicted, previous.predicted)
+        shown |= set(comparison.fixed[:CHANGES_SHOWN].tolist())
+        shown |= set(comparison.broken[:CHANGES_SHOWN].tolist())
+    return Evaluation(
+        test_description=data.test_description,
+        test_loss=float(test_loss),
+        test_accuracy=float(np.mean(predicted == labels)),
+        labels=labels,
+        predicted=predicted,
+        confidence=confidence,
+        previous=previous,
+        previous_error=previous_error,
+        digits={index: data.x_test[index].copy() for index in sorted(shown)},
+    )
+
+
+def _previous_answers(job: RunJob, data: MnistData) -> PreviousModel:
+    from model.digits.data import as_model_input
+    from model.files.persistence import load_model
+
+    model, _ = load_model(job.previous_model)
+    probabilities = model.predict(as_model_input(data.x_test), batch_size=1000, verbose=0)
+    return PreviousModel(
+        label=job.previous_label,
+        predicted=np.argmax(probabilities, axis=1).astype(np.uint8),
+        confidence=probabilities.max(axis=1).astype(np.float32),
+    )
+
+
+_PATH = re.compile(r"(?:/[^\s/:'\"]+)+/([^\s/:'\"]+)")
+
+
+def reason_for_people(err: BaseException) -> str:
+    """One line about what went wrong: the error's kind and message, file paths cut to names."""
+    lines = str(err).strip().splitlines()
+    message = _PATH.sub(r"\1", lines[0] if lines else "")[:300]
+    return f"{type(err).__name__}: {message}" if message else type(err).__name__
+
+
+if __name__ == "__main__":
+    worker_main(Connection(int(sys.argv[1])))
