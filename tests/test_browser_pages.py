@@ -30,6 +30,14 @@ def fresh_server(tmp_path):
 @pytest.mark.browser
 @pytest.mark.parametrize("path, title", PAGES.items(), ids=["root", *list(PAGES)[1:]])
 def test_a_fresh_server_opens_the_page_in_the_frame(page, fresh_server, path, title):
+    # A classroom may have no internet: nothing is fetched from anywhere but the app.
+    elsewhere = []
+    page.on(
+        "request",
+        lambda r: (
+            None if r.url.startswith((fresh_server, "data:", "blob:")) else elsewhere.append(r.url)
+        ),
+    )
     page.goto(f"{fresh_server}/{path}")
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     # Inside the frame: the navigation, and the sidebar naming the active model.
@@ -38,6 +46,7 @@ def test_a_fresh_server_opens_the_page_in_the_frame(page, fresh_server, path, ti
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert elsewhere == [], "fetched from outside the app (the favicon from a font host, say)"
 
 
 @pytest.mark.browser
