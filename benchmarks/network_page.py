@@ -98,7 +98,7 @@ def child(model: str) -> dict:
     at.switch_page("app_pages/draw.py")
     timed(at)  # TensorFlow and the model load here
     draw_rerun = statistics.median(timed(at) for _ in range(3))
-    digit = at.session_state[keys.NETWORK_DRAWN_INPUT]
+    digit = at.session_state[keys.CURRENT_DIGIT].pixels
 
     at.switch_page("app_pages/network.py")
     started = time.perf_counter()

@@ -13,6 +13,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from components.common import state_keys as keys
+from components.common.handover import CurrentDigit
 from model.digits.data import load_bundled_sample
 from model.files.cards import SHIPPED_NAMES, read_card
 from tests.conftest import APP_TIMEOUT_S, ROOT
@@ -29,8 +30,7 @@ def open_network(model: str, drawn: np.ndarray | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.session_state[keys.ACTIVE_MODEL] = model
     if drawn is not None:
-        at.session_state[keys.NETWORK_DRAWN_INPUT] = drawn
-        at.session_state[keys.NETWORK_DRAWN_ORIGIN] = "your drawing"
+        at.session_state[keys.CURRENT_DIGIT] = CurrentDigit(drawn, "your drawing")
     at.run()
     at.switch_page(NETWORK)
     at.run()
@@ -104,7 +104,7 @@ def test_the_draw_page_hands_over_exactly_what_its_model_read(canvas):  # noqa: 
     at.switch_page("app_pages/draw.py")
     at.run()
     assert "# Prediction: 1" in [m.value for m in at.markdown]
-    handed = at.session_state[keys.NETWORK_DRAWN_INPUT]
+    handed = at.session_state[keys.CURRENT_DIGIT].pixels
     assert handed.shape == (28, 28) and handed.dtype == np.float32
     at.switch_page(NETWORK)
     at.run()
@@ -116,7 +116,7 @@ def test_the_draw_page_hands_over_exactly_what_its_model_read(canvas):  # noqa: 
     canvas.drawing = None
     at.switch_page("app_pages/draw.py")
     at.run()
-    assert keys.NETWORK_DRAWN_INPUT not in at.session_state
+    assert keys.CURRENT_DIGIT not in at.session_state
     at.switch_page(NETWORK)
     at.run()
     assert "MNIST test digit" in text_of(at, keys.NETWORK_INPUT_BOX)

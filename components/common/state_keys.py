@@ -46,10 +46,8 @@ def css(key: str) -> str:
 
 
 # --- Inside the CNN (app_pages/network.py) ---
-# Left by the draw page for this one: the exact (28, 28) float32 input the model read
-# there, and where it came from ("your drawing", "MNIST test digit #17"). Absent: none.
-NETWORK_DRAWN_INPUT = "network_drawn_input"
-NETWORK_DRAWN_ORIGIN = "network_drawn_origin"
+# Left by the draw page for this one: a CurrentDigit (common/handover.py). Absent: none.
+CURRENT_DIGIT = "current_digit"
 # Widget keys. Tests rely on these exact strings.
 NETWORK_SOURCE = "network_source"  # st.segmented_control: the drawn digit or an MNIST one
 NETWORK_SAMPLE = "network_sample"  # st.number_input: which MNIST test digit
@@ -111,6 +109,7 @@ TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train pre
 SAVED_MESSAGE = "run_saved_message"  # + "_<run id>": the sentence shown after a save
 # The draw page shows this test digit (dict: pixels bytes, label, origin) in its sample view.
 OPENED_TEST_DIGIT = "opened_test_digit"
+SHOW_OPENED_DIGIT = "show_opened_digit"  # True once a digit was opened: the draw page shows it
 
 
 # --- Explore an image: charts, sections and the pixel inspector ---

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.common import state_keys as keys
 from components.common.chart_config import CHART_CONFIG
+from components.common.handover import open_on_draw_page
 from components.common.pictures import thumbnail
 from components.training.charts import (
     Curves,
@@ -154,13 +155,11 @@ def _confusion(evaluation: Evaluation) -> None:
 
 def _open_on_draw_page(evaluation: Evaluation, index: int) -> None:
     """Show test digit `index` on the draw page, as an MNIST sample with its true label."""
-    st.session_state[keys.OPENED_TEST_DIGIT] = {
-        "pixels": evaluation.digits[index].tobytes(),
-        "label": int(evaluation.labels[index]),
-        "origin": f"test digit #{index:,} of the {evaluation.test_description}",
-    }
-    st.session_state[keys.DIGIT_SOURCE] = "sample"
-    st.switch_page("app_pages/draw.py")
+    open_on_draw_page(
+        evaluation.digits[index],
+        int(evaluation.labels[index]),
+        f"test digit #{index:,} of the {evaluation.test_description}",
+    )
 
 
 def _gallery(evaluation: Evaluation, indices: np.ndarray, captions: list[str], key: str) -> None:
