@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.draw import keys
 
 CANVAS = f"{css(keys.DIGIT_CANVAS_BOX)} canvas.upper-canvas"  # Fabric's canvas that takes the mouse
 LOWER_CANVAS = (

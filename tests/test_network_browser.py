@@ -12,8 +12,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.network import keys
 from model.files.cards import read_card
 from tests.canvas_driver import CANVAS, PREDICTION
 from tests.conftest import APP_TIMEOUT_S

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.training import keys
 from tests.canvas_driver import PREDICTION
 from tests.test_draw_browser import VERTICAL_ONE, draw
 

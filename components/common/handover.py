@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
+from components.common import keys
 from model.digits.mnist import SIDE
 
 DRAW_PAGE = "app_pages/draw.py"

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.patches import canvas_toolbar_fix, empty_canvas_value
+from components.draw import keys
 
 CANVAS_SIDE = 280  # 10 canvas pixels per MNIST pixel
 # MNIST strokes are 2 to 3 pixels wide in a 20-pixel digit: about 20 canvas

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
+from components.common import keys as common_keys
 from components.common.chart_config import CHART_CONFIG
 from components.common.literal_text import literal
 from components.common.pictures import thumbnail
 from components.common.test_digits import jump_to_another, test_digits
+from components.draw import keys
 from components.draw.canvas import draw_digit
 from components.draw.views import probability_figure
 from model.files.cards import SHIPPED_NAMES, ModelCard
@@ -59,7 +60,7 @@ def choose_source() -> str:
     """Which input the user picked: "draw", "photo" or "sample"."""
     # A test digit opened from the Retrain page is shown as a sample; setting the key
     # rather than a default as well, which would make Streamlit warn of two sources.
-    if st.session_state.pop(keys.SHOW_OPENED_DIGIT, False):
+    if st.session_state.pop(common_keys.SHOW_OPENED_DIGIT, False):
         st.session_state[keys.DIGIT_SOURCE] = "sample"
     st.session_state.setdefault(keys.DIGIT_SOURCE, "draw")
     return st.segmented_control(
@@ -125,14 +126,14 @@ def _opened_digit(opened: dict) -> DigitPicture:
     pixels = np.frombuffer(opened["pixels"], dtype=np.uint8).reshape(28, 28)
     st.image(thumbnail(pixels, 280), caption=opened["origin"], output_format="PNG")
     if st.button("Back to random samples", icon=":material/casino:"):
-        del st.session_state[keys.OPENED_TEST_DIGIT]
+        del st.session_state[common_keys.OPENED_TEST_DIGIT]
         st.rerun()
     return DigitPicture(pixels, photo=False, origin=opened["origin"], true_label=opened["label"])
 
 
 def sample_digit() -> DigitPicture:
     """One MNIST test digit, with its true label. A button picks another at random."""
-    opened = st.session_state.get(keys.OPENED_TEST_DIGIT)
+    opened = st.session_state.get(common_keys.OPENED_TEST_DIGIT)
     if opened is not None:
         return _opened_digit(opened)
     x_test, y_test = test_digits()
@@ -169,7 +170,7 @@ def upright_toggle() -> bool:
     return st.toggle(
         "Also read it upright",
         value=True,
-        key=keys.UPRIGHT,
+        key=common_keys.UPRIGHT,
         help="On: the model reads the input twice, as it is and sheared so that it leans "
         "neither way, and averages the two. Slanted handwriting is read better so. "
         "Off: one reading of the input as it is.",

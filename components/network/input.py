@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.handover import handed_digit
 from components.common.test_digits import jump_to_another, test_digits
+from components.network import keys
 from model.inside.embedding import PLACED_DIGITS
 
 DRAWN, MNIST = "drawn", "mnist"

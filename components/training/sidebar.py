@@ -12,9 +12,9 @@ import uuid
 
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.active_model import active_model_name
 from components.common.chart_config import CHART_CONFIG
+from components.training import keys
 from components.training.charts import Curves, live_curves_figure
 from components.training.recipe_form import (
     checked_recipe,
