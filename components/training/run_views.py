@@ -18,9 +18,9 @@ from components.training.charts import (
 from components.training.recipe_form import recipe_summary
 from components.training.run_actions import run_actions
 from components.training.run_store import run_label
+from model.network.assessment import compare, confusion_matrix, per_class_accuracy, worst_mistakes
 from model.runs.messages import Evaluation
 from model.runs.view import RunView, format_seconds
-from model.training.assessment import compare, confusion_matrix, per_class_accuracy, worst_mistakes
 
 GALLERY_COLUMNS = 8
 MISTAKES_SHOWN = 24
