@@ -18,7 +18,7 @@ from components.network import keys
 from model.digits.data import load_bundled_sample
 from model.files.cards import SHIPPED_NAMES, read_card
 from tests.conftest import APP_TIMEOUT_S, ROOT
-from tests.test_draw_page import (  # noqa: F401 - the fixture is used by name
+from tests.draw.test_draw_page import (  # noqa: F401 - the fixture is used by name
     ONE,
     canvas,
     prediction_text,

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from components.common.keys import css
 from components.training import keys
 from tests.canvas_driver import PREDICTION
-from tests.test_draw_browser import VERTICAL_ONE, draw
+from tests.draw.test_draw_browser import VERTICAL_ONE, draw
 
 RUN_TIMEOUT_MS = 600_000  # the first run waits for the worker to load TensorFlow
 STEP_TIMEOUT_MS = 60_000
