@@ -7,12 +7,17 @@ first visitor to open /draw directly would get the page without this frame.
 No public setting turns that off, so the folder has another name.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.training.model_picker import model_card_sidebar
 from components.training.sidebar import training_sidebar
 
-st.set_page_config(page_title="CNN Lens", page_icon=":material/center_focus_strong:", layout="wide")
+# The icon ships with the app: a Material icon name would be fetched from a font host
+# on every page load, which fails (and logs an error) in a classroom with no internet.
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+st.set_page_config(page_title="CNN Lens", page_icon=str(FAVICON), layout="wide")
 
 IMAGE_PAGE = "app_pages/image.py"
 PAGES = [

@@ -21,6 +21,56 @@ APP_TIMEOUT_S = START_TIMEOUT_S
 os.environ.setdefault("CNN_LENS_NO_DOWNLOAD", "1")
 
 
+# Cheapest first: a failure in a cheaper tier ends the run before a dearer one starts.
+TIERS = ("unit", "apptest", "browser", "slow")
+_tier_of: dict[str, int] = {}  # node id -> index in TIERS
+_tier_seconds = dict.fromkeys(TIERS, 0.0)
+_tier_counts = dict.fromkeys(TIERS, 0)
+_failed_tiers: set[int] = set()
+
+
+def tier(item: pytest.Item) -> int:
+    """unit < AppTest < browser < slow (trains a model or starts training workers)."""
+    for index in range(len(TIERS) - 1, 0, -1):
+        if item.get_closest_marker(TIERS[index]):
+            return index
+    return 0
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """AppTest modules are marked as they are collected, so `-m apptest` selects them."""
+    if hasattr(getattr(item, "module", None), "AppTest"):
+        item.add_marker("apptest")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A stable sort: an order chosen before (reversed, random) holds within each tier.
+    items.sort(key=tier)
+    _tier_of.update((item.nodeid, tier(item)) for item in items)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    index = _tier_of.get(report.nodeid, 0)
+    _tier_seconds[TIERS[index]] += report.duration
+    _tier_counts[TIERS[index]] += report.when == "call"
+    if report.failed:
+        _failed_tiers.add(index)
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is not None and _failed_tiers and tier(nextitem) > tier(item):
+        item.session.shouldstop = (
+            f"a {TIERS[min(_failed_tiers)]} test failed, so the dearer tiers did not run"
+        )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    ran = [f"{n} {_tier_counts[n]} in {_tier_seconds[n]:.0f} s" for n in TIERS if _tier_counts[n]]
+    if ran:
+        terminalreporter.write_line("time by tier: " + ", ".join(ran))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def model_signing_key(tmp_path_factory):
     """A signing key of the test run's own: tests never touch the user's real one.

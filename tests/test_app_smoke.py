@@ -32,10 +32,3 @@ def test_sidebar_reports_unreadable_model_card(tmp_path):
     at.run()
     assert not at.exception
     assert any("“missing” has no model card" in e.value for e in at.sidebar.get("error"))
-
-
-def test_users_never_see_tracebacks():
-    import tomllib
-
-    with open(ROOT / ".streamlit" / "config.toml", "rb") as f:
-        assert tomllib.load(f)["client"]["showErrorDetails"] == "none"

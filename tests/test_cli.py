@@ -29,6 +29,7 @@ def last_json(capsys):
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_train_writes_model_and_card(tmp_path, small_npz, capsys):
     out = tmp_path / "mine.keras"
     code = train.main(
@@ -62,6 +63,7 @@ def test_train_writes_model_and_card(tmp_path, small_npz, capsys):
     assert model.count_params() == 93_322
 
 
+@pytest.mark.slow
 def test_train_holds_out_validation_digits_on_request(tmp_path, small_npz, capsys):
     out = tmp_path / "mine.keras"
     args = ["--epochs", "1", "--validation", "32", "--data", str(small_npz), "--out", str(out)]

@@ -37,8 +37,9 @@ MAX_SESSIONS = 200  # the store keeps the runs of this many sessions at most
 
 
 # cache_resource: one manager per server, shared by every session. It owns the
-# worker process; only one run trains at a time, whoever pressed Train.
-@st.cache_resource(show_spinner=False)
+# worker process; only one run trains at a time, whoever pressed Train. Cleared
+# (tests do), it stops its runs and its worker.
+@st.cache_resource(show_spinner=False, on_release=RunManager.close)
 def run_manager() -> RunManager:
     return RunManager(mode="process")
 
@@ -79,7 +80,8 @@ class SessionRuns:
 
 
 @st.cache_resource(show_spinner=False)
-def _session_runs() -> SessionRuns:
+def session_runs() -> SessionRuns:
+    """The server's store of ended runs: the sidebar adds to it, the Retrain page reads it."""
     return SessionRuns()
 
 
@@ -112,9 +114,7 @@ def _forget_session(store: SessionRuns, token: str, folder: Path) -> None:
 def _handle() -> SessionHandle:
     handle = st.session_state.get(keys.SESSION_HANDLE)
     if handle is None:
-        handle = st.session_state[keys.SESSION_HANDLE] = SessionHandle(
-            _runs_root(), _session_runs()
-        )
+        handle = st.session_state[keys.SESSION_HANDLE] = SessionHandle(_runs_root(), session_runs())
     handle.folder.mkdir(parents=True, exist_ok=True)  # e.g. a temp cleaner removed it
     return handle
 
@@ -159,12 +159,12 @@ def active_run() -> RunView | None:
 
 def runs() -> list[RunView]:
     """This session's ended runs that have been collected, oldest first."""
-    return _session_runs().of(session_id())
+    return session_runs().of(session_id())
 
 
 def _keep_run(view: RunView) -> None:
     active = st.session_state.get(common_keys.ACTIVE_MODEL)
-    for dropped in _session_runs().add(session_id(), view):
+    for dropped in session_runs().add(session_id(), view):
         path = dropped.end.model_path if dropped.end else None
         if path and path != active:
             Path(path).unlink(missing_ok=True)

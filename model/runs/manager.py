@@ -34,6 +34,7 @@ MAX_WAITING = 3  # runs waiting behind the one training; more are refused with t
 # this long has closed its tab: its run is stopped (within 60 s of the closing,
 # with the watchdog's second and the worker's last batch).
 HEARTBEAT_TIMEOUT_S = 45.0
+WATCH_EVERY_S = 1.0  # how often the watchdog looks
 STOP_GRACE_S = 10.0  # a worker that has not stopped this long after Stop is killed
 UNCOLLECTED_TTL_S = 600.0  # an ended run nobody collected is dropped after this
 TAB_CLOSED = "this browser tab stopped answering, as when it is closed"
@@ -52,10 +53,13 @@ class RunManager:
         heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S,
         stop_grace_s: float = STOP_GRACE_S,
         clock: Callable[[], float] = time.monotonic,
+        watch_every_s: float | None = WATCH_EVERY_S,
     ):
         """mode: "process" (the app) or "thread" (only to measure the difference).
 
         clock: seconds, for heartbeats and Stop's grace (tests pass a fake one).
+        watch_every_s: the watchdog's period; None starts no watchdog thread, and
+        whoever made the manager calls watch_once() (tests, to know that it looked).
         """
         if mode not in ("process", "thread"):
             raise ValueError(f"mode must be 'process' or 'thread', not {mode!r}")
@@ -77,7 +81,10 @@ class RunManager:
             atexit.register(self.close)  # the workers are processes of their own
             with self._lock:
                 self._start_spare()
-        threading.Thread(target=self._watch, name="cnn-lens-watchdog", daemon=True).start()
+        if watch_every_s is not None:
+            threading.Thread(
+                target=self._watch, args=(watch_every_s,), name="cnn-lens-watchdog", daemon=True
+            ).start()
 
     # --- what sessions call --------------------------------------------------------
     def data_info(self) -> DataInfo | None:
@@ -286,19 +293,23 @@ class RunManager:
             self._dispatch()
 
     # --- the watchdog ---------------------------------------------------------------
-    def _watch(self) -> None:
-        while not self._closed.wait(1.0):
-            with self._lock:
-                self._check_sessions()
-                self._check_stops()
-                if self.mode == "process" and self._worker is None and not self._closed.is_set():
-                    if self._spawn_failures < 3:
-                        self._start_spare()
-                        self._dispatch()
-                    elif self._waiting:
-                        for run in list(self._waiting):
-                            self._waiting.remove(run)
-                            self._finish(run, RunEnd(FAILED, reason=self._data_error or ""))
+    def _watch(self, every_s: float) -> None:
+        while not self._closed.wait(every_s):
+            self.watch_once()
+
+    def watch_once(self) -> None:
+        """What the watchdog does each time it looks: closed tabs, ignored Stops, the spare."""
+        with self._lock:
+            self._check_sessions()
+            self._check_stops()
+            if self.mode == "process" and self._worker is None and not self._closed.is_set():
+                if self._spawn_failures < 3:
+                    self._start_spare()
+                    self._dispatch()
+                elif self._waiting:
+                    for run in list(self._waiting):
+                        self._waiting.remove(run)
+                        self._finish(run, RunEnd(FAILED, reason=self._data_error or ""))
 
     def _check_sessions(self) -> None:
         now = self._clock()

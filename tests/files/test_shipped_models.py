@@ -42,6 +42,7 @@ def test_bundled_test_digits_are_classified(shipped):
     assert accuracy >= 0.97
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not os.environ.get("MNIST_PATH"), reason="needs the official test set (MNIST_PATH)"
 )

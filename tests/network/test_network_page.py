@@ -240,6 +240,7 @@ def test_the_digit_space_appears_once_the_test_digits_are_placed():
     assert at.image[-1].captions[0].startswith("#17 · label")
 
 
+@pytest.mark.slow
 def test_a_model_trained_here_from_a_preset_gets_every_view(tmp_path):
     from model.files.cards import ModelCard
     from model.files.persistence import save_model

@@ -20,6 +20,8 @@ from model.runs.view import STARTING, TRAINING, WAITING
 from model.training.recipes import Recipe
 from tests.helpers import tiny_mnist
 
+pytestmark = pytest.mark.slow  # worker threads and processes train real runs
+
 WAIT_S = 180  # a worker process loads TensorFlow first: slow on a busy 2-core machine
 
 
@@ -113,18 +115,21 @@ class FakeClock:
 
 def test_a_run_whose_tab_stopped_beating_is_stopped(tiny_data, tmp_path):
     clock = FakeClock()
-    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock)
+    # No watchdog thread: the test makes it look, so "it looked and let the run be" is known.
+    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock, watch_every_s=None)
     ann, bob = make_job(tmp_path, epochs=50), make_job(tmp_path, epochs=50)
     manager.submit("ann", ann)
     manager.submit("bob", bob)  # waits in line behind ann's
     wait_for(lambda: manager.view(ann.run_id).status == TRAINING)
     # 40 s of silence: still within the timeout, the run goes on.
     clock.now += 40
-    time.sleep(2.5)  # the watchdog looks once a second
+    manager.watch_once()
     assert manager.view(ann.run_id).status == TRAINING
+    assert manager.view(ann.run_id).stop_reason is None
     # Bob's tab beats (its sidebar ticks while a run is on); ann's has gone quiet.
     manager.heartbeat("bob")
     clock.now += 10
+    manager.watch_once()
     ended = wait_for(lambda: manager.collect("ann", ann.run_id), timeout=30)
     assert ended.status == STOPPED
     assert ended.stop_reason == "this browser tab stopped answering, as when it is closed"
@@ -141,13 +146,14 @@ def test_a_run_whose_tab_stopped_beating_is_stopped(tiny_data, tmp_path):
 
 def test_a_waiting_run_whose_tab_closed_leaves_the_line(tiny_data, tmp_path):
     clock = FakeClock()
-    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock)
+    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock, watch_every_s=None)
     ann, bob = make_job(tmp_path, epochs=50), make_job(tmp_path, epochs=50)
     manager.submit("ann", ann)
     manager.submit("bob", bob)
     clock.now += 30
     manager.heartbeat("ann")  # ann's tab is open; bob's, waiting, has gone quiet
     clock.now += 16
+    manager.watch_once()
     ended = wait_for(lambda: manager.collect("bob", bob.run_id), timeout=30)
     assert ended.status == STOPPED and ended.end.train_seconds == 0
     assert [v.job.run_id for v in manager.activity()] == [ann.run_id]
@@ -210,6 +216,7 @@ def test_killed_worker_ends_the_run_as_failed(process_manager, tmp_path):
 
 
 def test_closed_tab_stops_the_worker_and_frees_its_memory(process_manager, clock, tmp_path):
+    """The watchdog thread itself: nothing but it stops this run."""
     manager = process_manager
     wait_for(manager.spare_ready)
     job = make_job(tmp_path, epochs=50)

@@ -4,6 +4,7 @@ import threading
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from model.files.persistence import load_model
 from model.network.assessment import worst_mistakes
@@ -11,6 +12,8 @@ from model.runs.messages import DIVERGED, FAILED, FINISHED, STOPPED, RunJob
 from model.runs.worker import execute, reason_for_people
 from model.training.recipes import Recipe
 from tests.helpers import tiny_mnist
+
+pytestmark = pytest.mark.slow  # every test here trains a run
 
 
 def job(tmp_path, **recipe) -> RunJob:

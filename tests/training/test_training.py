@@ -17,6 +17,8 @@ from model.training.trainer import train
 from tests.conftest import ROOT
 from tests.helpers import tiny_mnist
 
+pytestmark = pytest.mark.slow  # every test here trains, or builds models
+
 
 def test_a_few_batches_train_and_report_progress():
     reports = []
@@ -142,7 +144,6 @@ tf.config.set_logical_device_configuration(
 )
 from model.training.distribute import make_strategy
 from model.training.recipes import Recipe
-from model.training.callbacks import ProgressReporter
 from model.training.trainer import train
 from tests.helpers import tiny_mnist
 

@@ -45,6 +45,17 @@ def wait_until(at: AppTest, condition, timeout: float = RUN_TIMEOUT_S) -> None:
         at.run()
 
 
+@pytest.fixture
+def own_manager():
+    """A run manager of this test's own (a fresh worker), closed after it: no test leaves
+    a run, a worker or a changed setting behind for the next."""
+    run_manager.clear()
+    yield
+    run_manager.clear()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("own_manager")
 def test_sidebar_values_become_the_recipe():
     at = open_app()
     assert at.number_input(key=keys.TRAIN_EPOCHS).value == 5, "defaults: the seed recipe"
@@ -83,6 +94,8 @@ def test_sidebar_values_become_the_recipe():
     assert at.session_state[common_keys.ACTIVE_MODEL] == "default"
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("own_manager")
 def test_a_tab_that_stops_rerunning_has_its_run_stopped():
     """A closed tab sends no more heartbeats: its sidebar no longer ticks."""
     at = open_app()
@@ -92,16 +105,12 @@ def test_a_tab_that_stops_rerunning_has_its_run_stopped():
     run_id = at.session_state[keys.ACTIVE_RUN]
     manager = run_manager()
     wait_until(at, lambda at: manager.view(run_id).status == "training")
-    timeout = manager.heartbeat_timeout_s
     manager.heartbeat_timeout_s = 3.0  # the app's is 45 s; the rule is the same
-    try:
-        # The tab is "closed": no more app runs, so no more heartbeats.
-        deadline = time.monotonic() + 60
-        while not manager.view(run_id).ended:
-            assert time.monotonic() < deadline, manager.view(run_id).status_text()
-            time.sleep(0.5)
-    finally:
-        manager.heartbeat_timeout_s = timeout
+    # The tab is "closed": no more app runs, so no more heartbeats.
+    deadline = time.monotonic() + 60
+    while not manager.view(run_id).ended:
+        assert time.monotonic() < deadline, manager.view(run_id).status_text()
+        time.sleep(0.5)
     assert manager.view(run_id).status == "stopped"
     # Were the tab to come back, it would say what happened, and the model is unchanged.
     at.run()
@@ -109,12 +118,12 @@ def test_a_tab_that_stops_rerunning_has_its_run_stopped():
         sidebar_text(at)
     )
     assert at.session_state[common_keys.ACTIVE_MODEL] == "default"
-    wait_until(at, lambda at: manager.spare_ready())  # the next test's run starts warm
 
 
 @pytest.fixture(scope="module")
 def trained():
     """One session that trained one epoch; a second session watched it."""
+    run_manager.clear()  # a manager of this module's own, closed after it
     at, other = open_app(), open_app()
     at.number_input(key=keys.TRAIN_EPOCHS).set_value(1)
     at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
@@ -127,9 +136,11 @@ def trained():
     assert "waiting: number 1 in line" in queued, queued
     other.button(key=keys.STOP_BUTTON).click().run()
     wait_until(at, lambda at: "Test accuracy:" in sidebar_text(at))
-    return at, seen_by_other, queued
+    yield at, seen_by_other, queued
+    run_manager.clear()
 
 
+@pytest.mark.slow
 def test_a_one_epoch_run_gives_a_result(trained):
     at, _, _ = trained
     text = sidebar_text(at)
@@ -152,6 +163,7 @@ def test_a_one_epoch_run_gives_a_result(trained):
     assert any(m.label.startswith("Accuracy vs default") for m in at.metric)
 
 
+@pytest.mark.slow
 def test_a_second_user_sees_the_run_and_waits_in_line(trained):
     _, seen_by_other, queued = trained
     assert "Another session is training (seed" in seen_by_other
@@ -159,6 +171,7 @@ def test_a_second_user_sees_the_run_and_waits_in_line(trained):
     assert "waiting: number 1 in line" in queued
 
 
+@pytest.mark.slow
 def test_use_this_model_is_for_this_session_only(trained):
     at, _, _ = trained
     at.button(key=keys.USE_MODEL_BUTTON).click().run()
@@ -173,6 +186,7 @@ def test_use_this_model_is_for_this_session_only(trained):
     assert any("shipped model **default**" in c.value for c in other.caption)
 
 
+@pytest.mark.slow
 def test_a_mistake_opens_on_the_draw_page(trained):
     at, _, _ = trained
     at.switch_page("app_pages/training.py").run()
