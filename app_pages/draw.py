@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.common.active_model import active_model_name
+from components.common.handover import hand_over_digit
 from components.common.model_store import active_classifier
 from components.draw.input import (
     choose_source,
@@ -16,7 +17,6 @@ from components.draw.input import (
 )
 from components.draw.panels import layer_explorer, saliency_explorer
 from components.draw.sections import input_numbers, preprocessing_steps
-from components.network.input import remember_for_network
 from model.preprocess.reading import read_digit
 
 st.title("Draw a digit")
@@ -49,7 +49,7 @@ if picture.pixels is not None:  # prepared, then every layer run on it, in one c
         classifier, picture.pixels, mnist_style=mnist_style, ink=picture.ink, upright=upright
     )
 forward = reading.forward if reading is not None else None
-remember_for_network(reading.prepared.input if forward is not None else None, picture.origin)
+hand_over_digit(reading.prepared.input if forward is not None else None, picture.origin)
 with prediction_col:
     show_prediction(reading, picture)
 

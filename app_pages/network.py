@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from components.common.handover import reads_upright
 from components.common.model_store import active_classifier
-from components.common.state_keys import UPRIGHT
 from components.network.arithmetic_panels import (
     convolution_explorer,
     dense_explorer,
@@ -34,7 +34,7 @@ model = classifier.model
 digit = choose_network_digit()
 forward = classifier.forward(digit.pixels)  # every layer, in one pass
 # The draw page's prediction, read the same way, so both pages give the same number.
-upright = second_look(classifier, digit.pixels) if st.session_state.get(UPRIGHT, True) else None
+upright = second_look(classifier, digit.pixels) if reads_upright() else None
 show_input(digit, forward, upright)
 
 st.header("1. The architecture")

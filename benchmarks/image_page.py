@@ -48,8 +48,8 @@ import streamlit as st  # noqa: E402
 from PIL import Image  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from components.common import state_keys as keys  # noqa: E402
-from components.common.state_keys import css  # noqa: E402
+from components.common.keys import css  # noqa: E402
+from components.image import keys  # noqa: E402
 from components.image import store as image_store  # noqa: E402
 from model.images.analysis import analyse_image  # noqa: E402
 from model.images.decoding import decode_image  # noqa: E402

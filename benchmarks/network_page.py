@@ -78,7 +78,8 @@ def child(model: str) -> dict:
     from streamlit.testing.v1 import AppTest
 
     import components.draw.canvas
-    from components.common import state_keys as keys
+    from components.common import keys as common_keys
+    from components.network import keys
     from model.inside import embedding
 
     picture = drawn_seven()
@@ -93,12 +94,12 @@ def child(model: str) -> dict:
         return elapsed
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
-    at.session_state[keys.ACTIVE_MODEL] = model
+    at.session_state[common_keys.ACTIVE_MODEL] = model
     at.run()
     at.switch_page("app_pages/draw.py")
     timed(at)  # TensorFlow and the model load here
     draw_rerun = statistics.median(timed(at) for _ in range(3))
-    digit = at.session_state[keys.NETWORK_DRAWN_INPUT]
+    digit = at.session_state[common_keys.CURRENT_DIGIT].pixels
 
     at.switch_page("app_pages/network.py")
     started = time.perf_counter()
@@ -114,7 +115,7 @@ def child(model: str) -> dict:
     panels = {}
     for panel, key in (("conv", keys.CONV_ROW), ("filter", keys.FILTER_OUT)):
         harness = AppTest.from_function(panel_script, args=(panel,), default_timeout=TIMEOUT_S)
-        harness.session_state[keys.ACTIVE_MODEL] = model
+        harness.session_state[common_keys.ACTIVE_MODEL] = model
         harness.session_state["bench_digit"] = digit
         timed(harness)
         seconds = []

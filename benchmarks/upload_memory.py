@@ -41,8 +41,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from components.common import state_keys as keys  # noqa: E402
-from components.common.state_keys import css  # noqa: E402
+from components.common.keys import css  # noqa: E402
+from components.draw import keys as draw_keys  # noqa: E402
+from components.image import keys  # noqa: E402
 from model.images.samples import SAMPLES_DIR  # noqa: E402
 from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
 
@@ -276,7 +277,9 @@ def main() -> None:
         )
         draw = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         draw.goto(f"{url}/draw")
-        expect(draw.locator(css(keys.PREDICTION_BOX))).to_be_visible(timeout=START_TIMEOUT_S * 1000)
+        expect(draw.locator(css(draw_keys.PREDICTION_BOX))).to_be_visible(
+            timeout=START_TIMEOUT_S * 1000
+        )
         expect(draw.locator("[data-test-script-state=notRunning]")).to_have_count(1)
         record("TF and model loaded")
 

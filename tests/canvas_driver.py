@@ -1,6 +1,6 @@
 """Drawing on the real canvas in Chromium, at a person's pace.
 
-Shared by the browser tests (tests/test_draw_browser.py) and the latency
+Shared by the browser tests (tests/draw/test_draw_browser.py) and the latency
 benchmark (benchmarks/draw_latency.py). A person draws where they see the
 canvas, as soon as the page shows that its script run is over (the "Running…"
 indicator is gone); nothing here waits for anything a person cannot see, such
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.draw import keys
 
 CANVAS = f"{css(keys.DIGIT_CANVAS_BOX)} canvas.upper-canvas"  # Fabric's canvas that takes the mouse
 LOWER_CANVAS = (

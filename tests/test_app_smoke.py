@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.common import state_keys as keys
+from components.common import keys
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
 PAGES = ["app_pages/image.py", "app_pages/draw.py", "app_pages/network.py", "app_pages/training.py"]

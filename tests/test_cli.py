@@ -240,11 +240,11 @@ def test_evaluate_refuses_a_device_as_data(capsys):
     assert "not a regular file" in capsys.readouterr().err
 
 
-DIGITS = [1, 7, 4, 0, 2]  # the digits that tests/test_digit_or_not.py's STROKES draw
+DIGITS = [1, 7, 4, 0, 2]  # the digits that tests/draw/test_digit_or_not.py's STROKES draw
 
 
 def write_ink_sets(folder) -> None:
-    from tests.test_digit_or_not import LIGHT_ON_DARK, PHOTOS
+    from tests.draw.test_digit_or_not import LIGHT_ON_DARK, PHOTOS
 
     for i, photo in enumerate(PHOTOS):
         Image.fromarray(photo).save(folder / f"photo_{i}_{DIGITS[i]}.jpg", quality=85)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common import state_keys
+from components.common import keys
 
 
 def active_model_name() -> str:
-    return st.session_state.setdefault(state_keys.ACTIVE_MODEL, "default")
+    return st.session_state.setdefault(keys.ACTIVE_MODEL, "default")
 
 
 def use_model(name_or_path: str) -> None:
     """Make a model active for this browser session only; the picker follows on the next run."""
-    st.session_state[state_keys.ACTIVE_MODEL] = name_or_path
+    st.session_state[keys.ACTIVE_MODEL] = name_or_path

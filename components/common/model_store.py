@@ -8,26 +8,17 @@ from __future__ import annotations
 
 import os
 
-import keras
 import streamlit as st
 
 from components.common.active_model import active_model_name
+from components.common.patches import keep_keras_state
 from model.files.cards import ModelCard, model_label, resolve_model_path
 from model.files.persistence import ModelFileError, load_model
 from model.network.inference import DigitClassifier
 
-
-def _keep_keras_state(*args, **kwargs) -> None:
-    """Stands in for keras.backend.clear_session in the server; see below."""
-
-
-# Streamlit calls keras.backend.clear_session() after every script run once Keras is
-# imported, for scripts that build a new model on each run. This app builds each
-# model once and keeps it, so the reset does nothing for it; but it runs a full
-# garbage collection and empties TensorFlow's kernel cache every time, 0.2-0.4 s
-# of CPU on this machine after every rerun and every tick of a fragment, before
-# the page hears that the run is over. Nothing in the app calls it.
-keras.backend.clear_session = _keep_keras_state
+# Streamlit's keras.backend.clear_session() after every run costs 0.2 s or more and
+# does nothing for an app that keeps its models: turned off (see patches.py).
+keep_keras_state()
 
 
 # cache_resource: one loaded model per server, shared by every session.

@@ -11,73 +11,17 @@ drawing without a browser.
 
 from __future__ import annotations
 
-import functools
-import logging
-from importlib.resources import files
-
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
+from components.common.patches import canvas_toolbar_fix, empty_canvas_value
+from components.draw import keys
 
 CANVAS_SIDE = 280  # 10 canvas pixels per MNIST pixel
 # MNIST strokes are 2 to 3 pixels wide in a 20-pixel digit: about 20 canvas
 # pixels for a digit drawn 200 pixels tall.
 DEFAULT_STROKE = 20
 STROKE_RANGE = (6, 40)
-
-
-# The package's own name for its component, under which Streamlit serves its files.
-CANVAS_COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
-# Two fixes to the canvas's toolbar.
-# 1. It waits, invisible but still taking the mouse, over the top-right corner of
-#    the canvas, and slides up out of the way only after the pointer has hovered
-#    for 0.1 s. A stroke started there sooner (always, on a touch screen) lands on
-#    the toolbar and is lost. Keep it above the canvas at all times, fading in as
-#    before, and let it take the mouse only while it shows.
-# 2. Keep only undo and redo. Its pencil ("Edit") switches the canvas to moving
-#    strokes, where drawing leaves no ink; its bin clears beside the page's own
-#    Clear; its upload button resends what every stroke sends on release anyway.
-TOOLBAR_FIX_CSS = """
-.dc-toolbar { top: -3rem !important; transition: opacity .15s .1s !important; }
-.dc-root:not(:hover) > .dc-toolbar:not(:focus-within):not([data-pinned=true]) {
-  pointer-events: none;
-}
-.dc-toolbar-card > :not([aria-label=Undo]):not([aria-label=Redo]) { display: none !important; }
-"""
-
-
-class _DropOverrideWarning(logging.Filter):
-    """Streamlit warns when a component is registered twice; here it is on purpose."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(f"Component {CANVAS_COMPONENT} is already")
-
-
-logging.getLogger("streamlit.components.v2.component_registry").addFilter(_DropOverrideWarning())
-
-
-@functools.cache
-def _register_canvas_with_toolbar_fix() -> None:
-    """Register the package's component again, its stylesheet amended with TOOLBAR_FIX_CSS.
-
-    The stylesheet lives in the component's shadow root, out of reach of the
-    page's CSS, so the fix has to travel with the component's own definition.
-    Streamlit uses the last definition registered under a name. Once per process
-    is enough: a server has one runtime. (Each AppTest makes a runtime of its
-    own and gets the package's stylesheet; only a browser would notice.)
-    """
-    import streamlit_drawable_canvas
-
-    build = files(streamlit_drawable_canvas) / "frontend" / "build"
-    (stylesheet,) = [f for f in build.iterdir() if f.name.endswith(".css")]
-    st.components.v2.component(
-        CANVAS_COMPONENT,
-        html='<div class="canvas-root"></div>',
-        css=stylesheet.read_text() + TOOLBAR_FIX_CSS,
-        js="index-*.js",  # the package's own script, served from its folder
-        isolate_styles=True,
-    )
 
 
 def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
@@ -89,7 +33,7 @@ def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
     # needs a running Streamlit, so importing this module elsewhere stays harmless.
     from streamlit_drawable_canvas import st_canvas
 
-    _register_canvas_with_toolbar_fix()
+    canvas_toolbar_fix()  # our stylesheet for its toolbar (components/common/patches.py)
     result = st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
@@ -122,9 +66,7 @@ def _clear() -> None:
     changed `initial_drawing` empties the canvas in the browser.
     """
     st.session_state[keys.CANVAS_GENERATION] += 1
-    canvas = st.session_state.get(keys.DIGIT_CANVAS)
-    if canvas is not None:  # the component's state, written through as its docs show
-        canvas["drawing"] = None
+    empty_canvas_value(keys.DIGIT_CANVAS)
 
 
 def draw_digit() -> np.ndarray | None:

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
+from components.common import keys as common_keys
 from components.common.chart_config import CHART_CONFIG
 from components.common.literal_text import literal
 from components.common.pictures import thumbnail
+from components.common.test_digits import jump_to_another, test_digits
+from components.draw import keys
 from components.draw.canvas import draw_digit
 from components.draw.views import probability_figure
-from model.digits.data import load_bundled_sample
 from model.files.cards import SHIPPED_NAMES, ModelCard
 from model.images.decoding import UPLOAD_TYPES, ImageDecodeError, decode_image, to_8bit
 from model.preprocess import INK_WORDS, Ink
@@ -57,8 +58,10 @@ class DigitPicture:
 
 def choose_source() -> str:
     """Which input the user picked: "draw", "photo" or "sample"."""
-    # Other pages choose the input by setting this key (a mistake opened from the
-    # Retrain page); a default as well would make Streamlit warn of two sources.
+    # A test digit opened from the Retrain page is shown as a sample; setting the key
+    # rather than a default as well, which would make Streamlit warn of two sources.
+    if st.session_state.pop(common_keys.SHOW_OPENED_DIGIT, False):
+        st.session_state[keys.DIGIT_SOURCE] = "sample"
     st.session_state.setdefault(keys.DIGIT_SOURCE, "draw")
     return st.segmented_control(
         "Input",
@@ -118,42 +121,32 @@ def photo_digit() -> DigitPicture:
     return DigitPicture(pixels, photo=True, origin="your photo", ink=ink)
 
 
-# The bundled sample is real MNIST: its first 2,000 official test digits. The
-# arrays are small (under 1 MB) and read-only, so one copy serves every session.
-@st.cache_resource
-def _test_digits() -> tuple[np.ndarray, np.ndarray]:
-    sample = load_bundled_sample()
-    return sample.x_test, sample.y_test
-
-
-def _next_sample() -> None:
-    """Jump to another test digit at random: never the same one again."""
-    count = len(_test_digits()[1])
-    step = int(np.random.default_rng().integers(1, count))
-    st.session_state[keys.SAMPLE_INDEX] = (st.session_state[keys.SAMPLE_INDEX] + step) % count
-
-
 def _opened_digit(opened: dict) -> DigitPicture:
     """A test digit opened from the Retrain page's gallery (pixels travel as 784 bytes)."""
     pixels = np.frombuffer(opened["pixels"], dtype=np.uint8).reshape(28, 28)
     st.image(thumbnail(pixels, 280), caption=opened["origin"], output_format="PNG")
     if st.button("Back to random samples", icon=":material/casino:"):
-        del st.session_state[keys.OPENED_TEST_DIGIT]
+        del st.session_state[common_keys.OPENED_TEST_DIGIT]
         st.rerun()
     return DigitPicture(pixels, photo=False, origin=opened["origin"], true_label=opened["label"])
 
 
 def sample_digit() -> DigitPicture:
     """One MNIST test digit, with its true label. A button picks another at random."""
-    opened = st.session_state.get(keys.OPENED_TEST_DIGIT)
+    opened = st.session_state.get(common_keys.OPENED_TEST_DIGIT)
     if opened is not None:
         return _opened_digit(opened)
-    x_test, y_test = _test_digits()
+    x_test, y_test = test_digits()
     index = st.session_state.setdefault(keys.SAMPLE_INDEX, 0)
     st.image(
         thumbnail(x_test[index], 280), caption=f"MNIST test digit #{index}", output_format="PNG"
     )
-    st.button("Another sample", icon=":material/casino:", on_click=_next_sample)
+    st.button(
+        "Another sample",
+        icon=":material/casino:",
+        on_click=jump_to_another,
+        args=(keys.SAMPLE_INDEX, len(y_test)),
+    )
     return DigitPicture(
         x_test[index],
         photo=False,
@@ -177,11 +170,11 @@ def upright_toggle() -> bool:
     return st.toggle(
         "Also read it upright",
         value=True,
-        key=keys.UPRIGHT,
+        key=common_keys.UPRIGHT,
         help="On: the model reads the input twice, as it is and sheared so that it leans "
         "neither way, and averages the two. Slanted handwriting is read better so. "
         "Off: one reading of the input as it is.",
-        persist_state="session",  # the network page reads it too
+        persist_state="session",  # the network page reads it too (reads_upright)
     )
 
 

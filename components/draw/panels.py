@@ -11,8 +11,8 @@ import keras
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.chart_config import CHART_CONFIG
+from components.draw import keys
 from components.draw.views import (
     feature_maps_figure,
     saliency_figure,

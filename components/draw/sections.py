@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.number_grid import digit_input_html
 from components.common.pictures import THUMBNAIL_SIDE, thumbnail
+from components.draw import keys
 from components.draw.input import DigitPicture, lean_words
 from model.digits.mnist import SIDE
 from model.preprocess import PreparedDigit

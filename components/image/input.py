@@ -22,9 +22,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.common import state_keys
 from components.common.chart_config import CHART_CONFIG
 from components.common.literal_text import literal
+from components.image import keys
 from model.images.decoding import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES
 from model.images.samples import SAMPLES
 
@@ -51,9 +51,9 @@ class ImageChoice:
 
 def forget_earlier_image(image_id: str | None = None) -> None:
     """Stop showing this session's earlier own image (only this one, if an id is given)."""
-    earlier = st.session_state.get(state_keys.IMAGE_EARLIER)
+    earlier = st.session_state.get(keys.IMAGE_EARLIER)
     if earlier and (image_id is None or earlier["id"] == image_id):
-        del st.session_state[state_keys.IMAGE_EARLIER]
+        del st.session_state[keys.IMAGE_EARLIER]
 
 
 def _forget_if_removed(widget_key: str) -> None:
@@ -63,7 +63,7 @@ def _forget_if_removed(widget_key: str) -> None:
 
 
 def _remember(choice: ImageChoice) -> ImageChoice:
-    st.session_state[state_keys.IMAGE_EARLIER] = {
+    st.session_state[keys.IMAGE_EARLIER] = {
         "id": choice.image_id,
         "name": choice.name,
         "origin": choice.origin,
@@ -74,25 +74,25 @@ def _remember(choice: ImageChoice) -> ImageChoice:
 def choose_image() -> ImageChoice:
     """Uploader, camera and sample picker. A photo beats an upload beats an earlier own
     image beats the sample."""
-    earlier = st.session_state.get(state_keys.IMAGE_EARLIER)
+    earlier = st.session_state.get(keys.IMAGE_EARLIER)
     upload_col, sample_col = st.columns([3, 2], gap="large")
     with upload_col:
         upload = st.file_uploader(
             "Upload an image",
             type=UPLOAD_TYPES,
-            key=state_keys.IMAGE_UPLOAD,
+            key=keys.IMAGE_UPLOAD,
             help=f"{', '.join(ALLOWED_FORMATS)}; a GIF shows its first frame. "
             f"At most {MAX_MEGAPIXELS} megapixels.",
             on_change=_forget_if_removed,
-            args=(state_keys.IMAGE_UPLOAD,),
+            args=(keys.IMAGE_UPLOAD,),
         )
-        use_camera = st.toggle("Take a photo with my camera", key=state_keys.IMAGE_USE_CAMERA)
+        use_camera = st.toggle("Take a photo with my camera", key=keys.IMAGE_USE_CAMERA)
         photo = (
             st.camera_input(
                 "Take a photo",
-                key=state_keys.IMAGE_CAMERA,
+                key=keys.IMAGE_CAMERA,
                 on_change=_forget_if_removed,
-                args=(state_keys.IMAGE_CAMERA,),
+                args=(keys.IMAGE_CAMERA,),
             )
             if use_camera
             else None
@@ -109,7 +109,7 @@ def choose_image() -> ImageChoice:
             "Or pick a sample photo",
             list(_SAMPLES_BY_FILE),
             format_func=lambda file: _SAMPLES_BY_FILE[file].title,
-            key=state_keys.IMAGE_SAMPLE,
+            key=keys.IMAGE_SAMPLE,
             disabled=own_image,
             help="Remove your upload (×), turn the camera off, or press Back to the "
             "sample photos to use the samples."
@@ -130,25 +130,25 @@ def choose_image() -> ImageChoice:
 def pixel_picker(height: int, width: int, image_id: str) -> tuple[int, int]:
     """Row and column inputs for one pixel of this image; returns (row, col)."""
     state = st.session_state
-    if state.get(state_keys.PIXEL_IMAGE_ID) != image_id:
+    if state.get(keys.PIXEL_IMAGE_ID) != image_id:
         # A new image: keep the position if it still fits, else move to the last row/column.
-        state[state_keys.PIXEL_IMAGE_ID] = image_id
-        state[state_keys.PIXEL_ROW] = min(int(state.get(state_keys.PIXEL_ROW, 0)), height - 1)
-        state[state_keys.PIXEL_COL] = min(int(state.get(state_keys.PIXEL_COL, 0)), width - 1)
+        state[keys.PIXEL_IMAGE_ID] = image_id
+        state[keys.PIXEL_ROW] = min(int(state.get(keys.PIXEL_ROW, 0)), height - 1)
+        state[keys.PIXEL_COL] = min(int(state.get(keys.PIXEL_COL, 0)), width - 1)
     row_col, col_col = st.columns(2)
     row = row_col.number_input(
         f"Row r (0 to {height - 1}, from the top)",
         min_value=0,
         max_value=height - 1,
         step=1,
-        key=state_keys.PIXEL_ROW,
+        key=keys.PIXEL_ROW,
     )
     col = col_col.number_input(
         f"Column c (0 to {width - 1}, from the left)",
         min_value=0,
         max_value=width - 1,
         step=1,
-        key=state_keys.PIXEL_COL,
+        key=keys.PIXEL_COL,
     )
     return int(row), int(col)
 
@@ -157,14 +157,14 @@ def _select_clicked_pixel(chart_key: str) -> None:
     """on_select callback: a clicked point's x and y are the pixel's column and row."""
     points = st.session_state[chart_key]["selection"]["points"]
     if points:
-        st.session_state[state_keys.PIXEL_ROW] = int(points[0]["y"])
-        st.session_state[state_keys.PIXEL_COL] = int(points[0]["x"])
-        st.session_state[state_keys.PIXEL_PICKS] = pixel_picks() + 1
+        st.session_state[keys.PIXEL_ROW] = int(points[0]["y"])
+        st.session_state[keys.PIXEL_COL] = int(points[0]["x"])
+        st.session_state[keys.PIXEL_PICKS] = pixel_picks() + 1
 
 
 def pixel_picks() -> int:
     """How many pixels were picked by a click in this session."""
-    return int(st.session_state.get(state_keys.PIXEL_PICKS, 0))
+    return int(st.session_state.get(keys.PIXEL_PICKS, 0))
 
 
 def clickable_pixel_chart(figure: go.Figure, chart_key: str) -> None:

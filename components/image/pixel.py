@@ -14,9 +14,8 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.common import state_keys as keys
 from components.common.chart_config import CHART_CONFIG
-from components.image import texts
+from components.image import keys, texts
 from components.image.charts import VECTOR_POINTS, flat_vector_figure, vector_note
 from components.image.input import (
     ImageChoice,

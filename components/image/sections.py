@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.common import state_keys as keys
 from components.common.chart_config import CHART_CONFIG
 from components.common.literal_text import literal
 from components.common.number_grid import digit_input_html
-from components.image import texts
+from components.image import keys, texts
 from components.image.charts import (
     CHANNEL_VIEW_CELLS,
     channel_figure,

@@ -23,8 +23,6 @@ keeps one 50-megapixel image, or many ordinary photos.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -34,6 +32,7 @@ from typing import TypeVar
 import streamlit as st
 from PIL import Image
 
+from components.common.patches import give_back_freed_memory
 from components.image.input import ImageChoice
 from model.images.analysis import ImageAnalysis, analyse_image
 from model.images.decoding import MAX_MEGAPIXELS, ImageDecodeError, decode_image
@@ -144,7 +143,7 @@ def stored_analysis(choice: ImageChoice) -> ImageAnalysis:
         _CACHE.make_room(_size_at_most(choice.data))
         analysis = analyse_image(decode_image(choice.data, choice.name))
         _CACHE.put(choice.image_id, analysis, analysis.nbytes)
-    _give_back_freed_memory()
+    give_back_freed_memory()
     return analysis
 
 
@@ -162,9 +161,3 @@ def _size_at_most(data: bytes) -> int:
     except Exception:  # decode_image will say what is wrong with the file
         return 0
     return pixels * BYTES_PER_PIXEL_AT_MOST
-
-
-def _give_back_freed_memory() -> None:
-    """Return the decoder's freed blocks to the system (glibc keeps them otherwise)."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.common import state_keys as keys
 from components.common.chart_config import CHART_CONFIG
 from components.common.pictures import thumbnail
+from components.network import keys
 from components.network.arithmetic_views import (
     channel_sums_figure,
     conv_work_figure,

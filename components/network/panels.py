@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.chart_config import CHART_CONFIG
+from components.network import keys
 from components.network.arithmetic_views import map_figure
 from components.network.input import NetworkDigit
 from components.network.views import (

@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.digits.mnist import NUM_CLASSES
+from model.network.assessment import smoothed
 from model.runs.view import EpochPoint
-from model.training.assessment import smoothed
 
 MAX_POINTS = 400  # per curve: a long run is averaged down, so a redraw every second stays cheap
 TRAIN_COLOUR, VALIDATION_COLOUR = "#1c83e1", "#ff8700"

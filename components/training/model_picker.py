@@ -11,8 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.common import state_keys
+from components.common import keys as common_keys
 from components.common.active_model import active_model_name
+from components.training import keys
 from components.training.run_store import collect_ended_run, model_choices
 from model.files.cards import CardError, ModelCard, read_card
 
@@ -40,7 +41,7 @@ def model_card_sidebar() -> ModelCard | None:
 
 
 def _picked() -> None:
-    st.session_state[state_keys.ACTIVE_MODEL] = st.session_state[state_keys.MODEL_PICKER]
+    st.session_state[common_keys.ACTIVE_MODEL] = st.session_state[keys.MODEL_PICKER]
 
 
 def model_picker(active: str) -> None:
@@ -48,13 +49,13 @@ def model_picker(active: str) -> None:
     choices = model_choices()
     if active not in choices:  # e.g. a saved model whose files were removed meanwhile
         choices[active] = f"{Path(active).stem} (missing)"
-    if st.session_state.get(state_keys.MODEL_PICKER) != active:
-        st.session_state[state_keys.MODEL_PICKER] = active
+    if st.session_state.get(keys.MODEL_PICKER) != active:
+        st.session_state[keys.MODEL_PICKER] = active
     st.selectbox(
         "Active model",
         list(choices),
         format_func=choices.__getitem__,
-        key=state_keys.MODEL_PICKER,
+        key=keys.MODEL_PICKER,
         on_change=_picked,
         label_visibility="collapsed",
         help="Used by the draw page and the network page, for this browser session only. "

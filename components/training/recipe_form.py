@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.common import state_keys as keys
+from components.training import keys
 from model.runs.messages import DataInfo
 from model.training.recipes import MAX_EPOCHS, OPTIMIZERS, PRESETS, Recipe, RecipeError
 

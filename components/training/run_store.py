@@ -24,7 +24,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.common import state_keys as keys
+from components.common import keys as common_keys
+from components.training import keys
 from model.files.cards import SHIPPED_NAMES
 from model.files.library import saved_models
 from model.runs.manager import RunManager
@@ -162,7 +163,7 @@ def runs() -> list[RunView]:
 
 
 def _keep_run(view: RunView) -> None:
-    active = st.session_state.get(keys.ACTIVE_MODEL)
+    active = st.session_state.get(common_keys.ACTIVE_MODEL)
     for dropped in session_runs().add(session_id(), view):
         path = dropped.end.model_path if dropped.end else None
         if path and path != active:

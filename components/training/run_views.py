@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.chart_config import CHART_CONFIG
+from components.common.handover import open_on_draw_page
 from components.common.pictures import thumbnail
+from components.training import keys
 from components.training.charts import (
     Curves,
     confusion_figure,
@@ -17,9 +18,9 @@ from components.training.charts import (
 from components.training.recipe_form import recipe_summary
 from components.training.run_actions import run_actions
 from components.training.run_store import run_label
+from model.network.assessment import compare, confusion_matrix, per_class_accuracy, worst_mistakes
 from model.runs.messages import Evaluation
 from model.runs.view import RunView, format_seconds
-from model.training.assessment import compare, confusion_matrix, per_class_accuracy, worst_mistakes
 
 GALLERY_COLUMNS = 8
 MISTAKES_SHOWN = 24
@@ -34,18 +35,16 @@ def curves_of(view: RunView) -> Curves:
 def follow_new_runs(history: list[RunView]) -> None:
     """Set the Retrain page's run pickers: as the user left them, plus any run that ended since.
 
-    A widget's own state is dropped while another page is shown, so the picks are
-    also kept under keys of their own; a new run joins the comparison and is detailed.
+    The pickers keep their values for the session (persist_state), while other
+    pages are shown too; a new run joins the comparison and is detailed.
     """
     ids = [view.job.run_id for view in history]
     seen = st.session_state.get(keys.RUNS_SEEN)
     if seen is None:  # the first visit: the last two runs, the newest in detail
         compare, detail = ids[-2:], ids[-1]
     else:
-        # The widgets' values when they are alive (a pick just made), else the copies.
-        state = st.session_state
-        kept = state.get(keys.COMPARE_RUNS, state.get(keys.COMPARE_KEPT, ()))
-        detail = state.get(keys.DETAIL_RUN, state.get(keys.DETAIL_KEPT))
+        kept = st.session_state.get(keys.COMPARE_RUNS, ())
+        detail = st.session_state.get(keys.DETAIL_RUN)
         new = [run_id for run_id in ids if run_id not in seen]
         compare = [run_id for run_id in kept if run_id in ids] + new
         detail = new[-1] if new or detail not in ids else detail
@@ -88,15 +87,15 @@ def compare_runs(history: list[RunView]) -> None:
         list(labels),
         format_func=labels.__getitem__,
         key=keys.COMPARE_RUNS,
+        persist_state="session",  # still picked after a visit to another page
     )
-    st.session_state[keys.COMPARE_KEPT] = tuple(chosen)
     picked = [view for view in history if view.job.run_id in chosen and view.batch_loss]
     if len(picked) < 2:
         st.caption("Pick two or more runs that trained at least one batch to see them together.")
         return
     st.plotly_chart(
         overlay_figure([curves_of(view) for view in picked]),
-        key="overlay_curves",
+        key=keys.OVERLAY_CHART,
         config=CHART_CONFIG,
     )
 
@@ -105,9 +104,12 @@ def run_details(history: list[RunView]) -> None:
     """One run, chosen by the user: how it went, where it fails, what it changed."""
     labels = {view.job.run_id: run_label(view) for view in history}
     chosen = st.selectbox(
-        "Run", list(labels)[::-1], format_func=labels.__getitem__, key=keys.DETAIL_RUN
+        "Run",
+        list(labels)[::-1],
+        format_func=labels.__getitem__,
+        key=keys.DETAIL_RUN,
+        persist_state="session",
     )
-    st.session_state[keys.DETAIL_KEPT] = chosen
     view = next(v for v in history if v.job.run_id == chosen)
     st.markdown(f"**{run_label(view)}**: {view.status_text()}")
     st.caption(recipe_summary(view.job.recipe))
@@ -119,7 +121,7 @@ def run_details(history: list[RunView]) -> None:
             icon=":material/info:",
         )
         return
-    suffix = f"_{view.job.run_id}"
+    run_id = view.job.run_id
     metric_col, action_col = st.columns([3, 2], gap="large")
     with metric_col:
         left, right = st.columns(2)
@@ -127,10 +129,10 @@ def run_details(history: list[RunView]) -> None:
         right.metric("Test loss", f"{evaluation.test_loss:.4f}")
         st.caption(f"On the {evaluation.test_description}: digits it never trained on.")
     with action_col:
-        run_actions(view, key_suffix=suffix)
+        run_actions(view, run_id)
     _confusion(evaluation)
-    _mistakes(evaluation, suffix)
-    _comparison(evaluation, suffix)
+    _mistakes(evaluation, run_id)
+    _comparison(evaluation, run_id)
 
 
 def _confusion(evaluation: Evaluation) -> None:
@@ -154,16 +156,16 @@ def _confusion(evaluation: Evaluation) -> None:
 
 def _open_on_draw_page(evaluation: Evaluation, index: int) -> None:
     """Show test digit `index` on the draw page, as an MNIST sample with its true label."""
-    st.session_state[keys.OPENED_TEST_DIGIT] = {
-        "pixels": evaluation.digits[index].tobytes(),
-        "label": int(evaluation.labels[index]),
-        "origin": f"test digit #{index:,} of the {evaluation.test_description}",
-    }
-    st.session_state[keys.DIGIT_SOURCE] = "sample"
-    st.switch_page("app_pages/draw.py")
+    open_on_draw_page(
+        evaluation.digits[index],
+        int(evaluation.labels[index]),
+        f"test digit #{index:,} of the {evaluation.test_description}",
+    )
 
 
-def _gallery(evaluation: Evaluation, indices: np.ndarray, captions: list[str], key: str) -> None:
+def _gallery(
+    evaluation: Evaluation, indices: np.ndarray, captions: list[str], gallery: str, run_id: str
+) -> None:
     shown = [i for i in indices.tolist() if i in evaluation.digits]
     for start in range(0, len(shown), GALLERY_COLUMNS):
         for column, index in zip(
@@ -172,11 +174,12 @@ def _gallery(evaluation: Evaluation, indices: np.ndarray, captions: list[str], k
             with column:
                 st.image(thumbnail(evaluation.digits[index], 84), output_format="PNG")
                 st.caption(captions[indices.tolist().index(index)])
-                if st.button("Open", key=f"{key}_{index}", help="Open it on the draw page"):
+                key = keys.open_button(gallery, run_id, index)
+                if st.button("Open", key=key, help="Open it on the draw page"):
                     _open_on_draw_page(evaluation, index)
 
 
-def _mistakes(evaluation: Evaluation, suffix: str) -> None:
+def _mistakes(evaluation: Evaluation, run_id: str) -> None:
     wrong = int(np.sum(evaluation.labels != evaluation.predicted))
     st.subheader(f"Its mistakes: {wrong:,} of {len(evaluation.labels):,} test digits")
     picked = worst_mistakes(
@@ -190,10 +193,10 @@ def _mistakes(evaluation: Evaluation, suffix: str) -> None:
         f"true {evaluation.labels[i]} → {evaluation.predicted[i]} ({evaluation.confidence[i]:.0%})"
         for i in picked
     ]
-    _gallery(evaluation, picked, captions, f"mistake{suffix}")
+    _gallery(evaluation, picked, captions, keys.MISTAKES_GALLERY, run_id)
 
 
-def _comparison(evaluation: Evaluation, suffix: str) -> None:
+def _comparison(evaluation: Evaluation, run_id: str) -> None:
     previous = evaluation.previous
     st.subheader("Against the model that was active before")
     if previous is None:
@@ -212,9 +215,17 @@ def _comparison(evaluation: Evaluation, suffix: str) -> None:
     st.caption(
         f"On the same {len(evaluation.labels):,} test digits; {result.changed:,} answers changed."
     )
-    for title, indices, key in (
-        (f"Fixed: {previous.label} was wrong, the new model is right", result.fixed, "fixed"),
-        (f"Broken: {previous.label} was right, the new model is wrong", result.broken, "broken"),
+    for title, indices, gallery in (
+        (
+            f"Fixed: {previous.label} was wrong, the new model is right",
+            result.fixed,
+            keys.FIXED_GALLERY,
+        ),
+        (
+            f"Broken: {previous.label} was right, the new model is wrong",
+            result.broken,
+            keys.BROKEN_GALLERY,
+        ),
     ):
         if len(indices):
             st.markdown(f"**{title}**")
@@ -224,4 +235,4 @@ def _comparison(evaluation: Evaluation, suffix: str) -> None:
                 f"{evaluation.predicted[i]}"
                 for i in chosen
             ]
-            _gallery(evaluation, chosen, captions, f"{key}{suffix}")
+            _gallery(evaluation, chosen, captions, gallery, run_id)

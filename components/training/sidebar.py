@@ -12,9 +12,9 @@ import uuid
 
 import streamlit as st
 
-from components.common import state_keys as keys
 from components.common.active_model import active_model_name
 from components.common.chart_config import CHART_CONFIG
+from components.training import keys
 from components.training.charts import Curves, live_curves_figure
 from components.training.recipe_form import (
     checked_recipe,
@@ -34,6 +34,7 @@ from components.training.run_store import (
     session_folder,
     session_id,
 )
+from model.network.assessment import accuracy
 from model.runs.manager import RunRefused
 from model.runs.messages import FINISHED, RunJob
 from model.runs.view import RunView, format_seconds
@@ -221,7 +222,8 @@ def _latest_result() -> None:
                 f"Trained for {format_seconds(view.end.train_seconds)}."
             )
             if evaluation.previous is not None:
-                new, old = evaluation.test_accuracy, _accuracy(evaluation)
+                new = evaluation.test_accuracy
+                old = accuracy(evaluation.labels, evaluation.previous.predicted)
                 st.caption(
                     f"{evaluation.previous.label} on the same digits: {old:.4f} "
                     f"({(new - old) * 100:+.2f} points for the new model)."
@@ -239,7 +241,3 @@ def _latest_result() -> None:
             label="Details on the Retrain page",
             icon=":material/model_training:",
         )
-
-
-def _accuracy(evaluation) -> float:
-    return float((evaluation.previous.predicted == evaluation.labels).mean())

@@ -19,7 +19,7 @@ from io import BytesIO
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 from model.images.eight_bit import EightBitScale, row_blocks
 
@@ -28,7 +28,6 @@ ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
 # File-name endings the upload widgets offer; the bytes themselves decide the format.
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff")
 
-_EXIF_ORIENTATION_TAG = 0x0112
 # The first bytes of each allowed format (WEBP is checked apart: RIFF....WEBP).
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -207,7 +206,7 @@ def _note_bits_dropped(img: Image.Image, notes: list[str]) -> None:
 def _turn_upright(img: Image.Image, notes: list[str]) -> None:
     """Apply the EXIF orientation in place (ImageOps.exif_transpose), and say what it did."""
     try:
-        orientation = img.getexif().get(_EXIF_ORIENTATION_TAG, 1)
+        orientation = img.getexif().get(ExifTags.Base.Orientation, 1)
         # Pillow skips EXIF it cannot parse (with only a logged warning): a block
         # from which not one tag could be read leaves the orientation unknown.
         unreadable = bool(img.info.get("exif")) and not img.getexif()

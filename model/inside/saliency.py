@@ -25,7 +25,8 @@ import numpy as np
 import tensorflow as tf
 
 from model.digits.mnist import INPUT_SHAPE, SIDE
-from model.network.inference import DIGIT_SPEC, EPSILON, as_batch
+from model.network.assessment import EPSILON
+from model.network.inference import DIGIT_SPEC, as_batch
 from model.network.per_model import PerModel
 
 # A Grad-CAM map coarser than this says little about a 28-pixel digit: the

@@ -17,11 +17,10 @@ import numpy as np
 import tensorflow as tf
 
 from model.digits.mnist import INPUT_SHAPE, NUM_CLASSES, SIDE
+from model.network.assessment import loss_and_accuracy
 
 DIGIT_SPEC = tf.TensorSpec(shape=(None, *INPUT_SHAPE), dtype=tf.float32)
 ONE_DIGIT_SPEC = tf.TensorSpec(shape=(1, *INPUT_SHAPE), dtype=tf.float32)
-# Keras clips probabilities to this before taking the log in cross-entropy.
-EPSILON = 1e-7
 
 
 @dataclass(frozen=True)
@@ -120,8 +119,4 @@ class DigitClassifier:
 def evaluate(classifier: DigitClassifier, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Categorical cross-entropy and accuracy on uint8 digits `x` with labels `y`."""
     probs = classifier.probabilities(np.asarray(x, np.float32) / 255.0)
-    y = np.asarray(y, dtype=np.int64)
-    picked = np.clip(probs[np.arange(len(y)), y], EPSILON, 1.0 - EPSILON)
-    loss = float(-np.mean(np.log(picked)))
-    accuracy = float(np.mean(np.argmax(probs, axis=1) == y))
-    return loss, accuracy
+    return loss_and_accuracy(probs, y)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model.digits.data import MnistData, load_mnist
+from model.network.assessment import compare, worst_mistakes
 from model.runs.messages import (
     DIVERGED,
     FAILED,
@@ -43,7 +44,6 @@ from model.runs.messages import (
     RunEnd,
     RunJob,
 )
-from model.training.assessment import compare, worst_mistakes
 from model.training.recipes import validation_size
 
 if TYPE_CHECKING:  # TensorFlow loads in the worker, never in the server that imports this

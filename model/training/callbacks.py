@@ -10,7 +10,7 @@ from collections.abc import Callable
 import keras
 import numpy as np
 
-from model.training.assessment import cross_entropy
+from model.network.assessment import loss_and_accuracy
 from model.training.progress import Progress
 
 
@@ -115,8 +115,7 @@ class ProgressReporter(keras.callbacks.Callback):
             x_val, y_val = self.validation
             probabilities = self.model.predict(x_val, batch_size=500, verbose=0)
             # Into Keras's logs, so the History callback (which runs after this one) keeps them.
-            logs["val_loss"] = cross_entropy(probabilities, y_val)
-            logs["val_accuracy"] = float(np.mean(np.argmax(probabilities, axis=1) == y_val))
+            logs["val_loss"], logs["val_accuracy"] = loss_and_accuracy(probabilities, y_val)
         if self.on_progress:
             self.on_progress(
                 self._progress(

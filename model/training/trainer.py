@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from model.digits.data import MnistData, as_model_input, training_digits_words
 from model.network.architectures import build
-from model.training.assessment import cross_entropy
+from model.network.assessment import loss_and_accuracy
 from model.training.callbacks import CancelCheck, CosineSchedule, ProgressReporter
 from model.training.distribute import make_strategy
 from model.training.progress import DIVERGED, FINISHED, STOPPED, Progress
@@ -168,8 +168,7 @@ def train(
     else:
         probabilities = model.predict(as_model_input(data.x_test), batch_size=1000, verbose=0)
         result.test_probabilities = probabilities
-        result.test_loss = cross_entropy(probabilities, data.y_test)
-        result.test_accuracy = float(np.mean(np.argmax(probabilities, axis=1) == data.y_test))
+        result.test_loss, result.test_accuracy = loss_and_accuracy(probabilities, data.y_test)
     return result
 
 

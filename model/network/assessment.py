@@ -1,8 +1,9 @@
 """How good a trained model is, from its predictions alone: plain numpy.
 
-The worker computes the predictions; the server turns them into a confusion
-matrix, per-class accuracy and a comparison with the model before, without
-TensorFlow.
+Loss and accuracy are computed here for everyone: the trainer's test and
+validation scores and `evaluate`. The worker computes the predictions; the
+server turns them into a confusion matrix, per-class accuracy and a comparison
+with the model before, without TensorFlow.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
 
 def accuracy(labels: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(np.asarray(labels) == np.asarray(predicted)))
+
+
+def loss_and_accuracy(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Cross-entropy and accuracy of (N, 10) probabilities against (N,) labels."""
+    return cross_entropy(probabilities, labels), accuracy(labels, np.argmax(probabilities, axis=1))
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ import keras
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.common import state_keys as keys
+from components.common import keys
 from model.files import persistence, signing
 from model.files.cards import ModelCard, sidecar_path
 from model.network.architectures import build

@@ -12,11 +12,13 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from components.common import state_keys as keys
+from components.common import keys as common_keys
+from components.common.handover import CurrentDigit
+from components.network import keys
 from model.digits.data import load_bundled_sample
 from model.files.cards import SHIPPED_NAMES, read_card
 from tests.conftest import APP_TIMEOUT_S, ROOT
-from tests.test_draw_page import (  # noqa: F401 - the fixture is used by name
+from tests.draw.test_draw_page import (  # noqa: F401 - the fixture is used by name
     ONE,
     canvas,
     prediction_text,
@@ -27,10 +29,9 @@ NETWORK = "app_pages/network.py"
 
 def open_network(model: str, drawn: np.ndarray | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.session_state[keys.ACTIVE_MODEL] = model
+    at.session_state[common_keys.ACTIVE_MODEL] = model
     if drawn is not None:
-        at.session_state[keys.NETWORK_DRAWN_INPUT] = drawn
-        at.session_state[keys.NETWORK_DRAWN_ORIGIN] = "your drawing"
+        at.session_state[common_keys.CURRENT_DIGIT] = CurrentDigit(drawn, "your drawing")
     at.run()
     at.switch_page(NETWORK)
     at.run()
@@ -99,12 +100,12 @@ def _decode(z) -> np.ndarray:
 def test_the_draw_page_hands_over_exactly_what_its_model_read(canvas):  # noqa: F811
     canvas.drawing = ONE
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.session_state[keys.ACTIVE_MODEL] = "seed"
+    at.session_state[common_keys.ACTIVE_MODEL] = "seed"
     at.run()
     at.switch_page("app_pages/draw.py")
     at.run()
     assert "# Prediction: 1" in [m.value for m in at.markdown]
-    handed = at.session_state[keys.NETWORK_DRAWN_INPUT]
+    handed = at.session_state[common_keys.CURRENT_DIGIT].pixels
     assert handed.shape == (28, 28) and handed.dtype == np.float32
     at.switch_page(NETWORK)
     at.run()
@@ -116,7 +117,7 @@ def test_the_draw_page_hands_over_exactly_what_its_model_read(canvas):  # noqa: 
     canvas.drawing = None
     at.switch_page("app_pages/draw.py")
     at.run()
-    assert keys.NETWORK_DRAWN_INPUT not in at.session_state
+    assert common_keys.CURRENT_DIGIT not in at.session_state
     at.switch_page(NETWORK)
     at.run()
     assert "MNIST test digit" in text_of(at, keys.NETWORK_INPUT_BOX)
@@ -135,12 +136,12 @@ def test_both_pages_give_the_same_prediction_read_once_or_twice(canvas):  # noqa
     # The seed model reads this 3, leaning right, 85.6% sure once and 92.5% twice.
     canvas.drawing = slanted_test_digit(18, -0.5)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.session_state[keys.ACTIVE_MODEL] = "seed"
+    at.session_state[common_keys.ACTIVE_MODEL] = "seed"
     at.run()
     for upright in (True, False):
         at.switch_page("app_pages/draw.py")
         at.run()
-        assert at.toggle(key=keys.UPRIGHT).value is upright, "kept while on the other page"
+        assert at.toggle(key=common_keys.UPRIGHT).value is upright, "kept while on the other page"
         sure = re.search(r"\d+\.\d% sure", "\n".join(m.value for m in at.markdown))[0]
         digit = re.search(r"# Prediction: (\d)", "\n".join(m.value for m in at.markdown))[1]
         at.switch_page(NETWORK)
@@ -152,7 +153,7 @@ def test_both_pages_give_the_same_prediction_read_once_or_twice(canvas):  # noqa
         if upright:
             at.switch_page("app_pages/draw.py")
             at.run()
-            at.toggle(key=keys.UPRIGHT).set_value(False).run()
+            at.toggle(key=common_keys.UPRIGHT).set_value(False).run()
             assert "two readings" not in prediction_text(at)
 
 
@@ -182,7 +183,7 @@ def test_batch_norm_model_says_what_the_convolution_step_shows():
 def test_switching_model_keeps_the_picked_cell_inside_the_map():
     at = open_network("default")  # conv2d is 28×28 here, 26×26 in the seed model
     at.number_input(key=keys.CONV_ROW).set_value(27).run()
-    at.session_state[keys.ACTIVE_MODEL] = "seed"
+    at.session_state[common_keys.ACTIVE_MODEL] = "seed"
     at.run()
     assert not at.exception
     assert at.number_input(key=keys.CONV_ROW).value == 25

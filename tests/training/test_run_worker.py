@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from model.files.persistence import load_model
+from model.network.assessment import worst_mistakes
 from model.runs.messages import DIVERGED, FAILED, FINISHED, STOPPED, RunJob
 from model.runs.worker import execute, reason_for_people
-from model.training.assessment import worst_mistakes
 from model.training.recipes import Recipe
 from tests.helpers import tiny_mnist
 

@@ -14,8 +14,8 @@ import math
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.draw import keys
 from tests.canvas_driver import (
     CANVAS,
     HAS_INK,

@@ -11,7 +11,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.common import state_keys as keys
+from components.common import keys as common_keys
+from components.draw import keys as draw_keys
+from components.training import keys
 from components.training.run_store import run_manager
 from model.training.recipes import Recipe
 from tests.conftest import APP_TIMEOUT_S, ROOT
@@ -89,7 +91,7 @@ def test_sidebar_values_become_the_recipe():
     assert view.job.previous_model == "default"
     at.button(key=keys.STOP_BUTTON).click().run()
     wait_until(at, lambda at: "stopped" in sidebar_text(at))
-    assert at.session_state[keys.ACTIVE_MODEL] == "default"
+    assert at.session_state[common_keys.ACTIVE_MODEL] == "default"
 
 
 @pytest.mark.slow
@@ -115,7 +117,7 @@ def test_a_tab_that_stops_rerunning_has_its_run_stopped():
     assert "stopped after" in sidebar_text(at) and "browser tab stopped answering" in (
         sidebar_text(at)
     )
-    assert at.session_state[keys.ACTIVE_MODEL] == "default"
+    assert at.session_state[common_keys.ACTIVE_MODEL] == "default"
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +153,9 @@ def test_a_one_epoch_run_gives_a_result(trained):
     assert data.test_description in text
     options = at.selectbox(key=keys.MODEL_PICKER).options
     assert any("run 1: seed" in o and "this session, not saved" in o for o in options), options
-    assert at.session_state[keys.ACTIVE_MODEL] == "default", "a new model is not used unasked"
+    assert at.session_state[common_keys.ACTIVE_MODEL] == "default", (
+        "a new model is not used unasked"
+    )
     # The Retrain page shows the run, its confusion matrix and the comparison.
     assert not at.exception
     assert len(at.dataframe) == 1
@@ -171,14 +175,14 @@ def test_a_second_user_sees_the_run_and_waits_in_line(trained):
 def test_use_this_model_is_for_this_session_only(trained):
     at, _, _ = trained
     at.button(key=keys.USE_MODEL_BUTTON).click().run()
-    path = at.session_state[keys.ACTIVE_MODEL]
+    path = at.session_state[common_keys.ACTIVE_MODEL]
     assert path.endswith(".keras") and at.session_state[keys.MODEL_PICKER] == path
     at.switch_page("app_pages/draw.py").run()
     assert not at.exception
     assert any("your retrained model **run 1**" in c.value for c in at.caption)
     # Another browser session still runs the shipped model.
     other = open_app("app_pages/draw.py")
-    assert other.session_state[keys.ACTIVE_MODEL] == "default"
+    assert other.session_state[common_keys.ACTIVE_MODEL] == "default"
     assert any("shipped model **default**" in c.value for c in other.caption)
 
 
@@ -191,10 +195,10 @@ def test_a_mistake_opens_on_the_draw_page(trained):
     index = int(opens[0].key.rsplit("_", 1)[1])
     opens[0].click().run()
     assert not at.exception
-    opened = at.session_state[keys.OPENED_TEST_DIGIT]
+    opened = at.session_state[common_keys.OPENED_TEST_DIGIT]
     test_set = run_manager().data_info().test_description
     assert opened["origin"] == f"test digit #{index:,} of the {test_set}"
-    assert at.session_state[keys.DIGIT_SOURCE] == "sample"
+    assert at.session_state[draw_keys.DIGIT_SOURCE] == "sample"
     # The draw page predicts it, next to its true label.
     assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
 

@@ -21,8 +21,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from components.common import state_keys as keys
 from components.common.literal_text import literal
+from components.image import keys
 from components.image import store as image_store
 from model.images.samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S, ROOT

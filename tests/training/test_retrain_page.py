@@ -9,7 +9,7 @@ import time
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from components.common import state_keys as keys
+from components.training import keys
 from components.training.run_store import session_runs
 from model.runs.messages import FINISHED, Evaluation, RunEnd, RunJob
 from model.runs.view import EpochPoint, RunView

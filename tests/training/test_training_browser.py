@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.training import keys
 from tests.canvas_driver import PREDICTION
-from tests.test_draw_browser import VERTICAL_ONE, draw
+from tests.draw.test_draw_browser import VERTICAL_ONE, draw
 
 pytestmark = pytest.mark.slow  # trains in the app, in Chromium
 

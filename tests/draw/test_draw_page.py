@@ -16,8 +16,9 @@ from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
 import components.draw.canvas
-from components.common import state_keys as keys
+from components.common import keys as common_keys
 from components.common.literal_text import literal
+from components.draw import keys
 from model.files.persistence import load_model, save_model
 from model.preprocess import prepare_digit
 from tests.conftest import APP_TIMEOUT_S, ROOT
@@ -140,7 +141,7 @@ def test_the_prediction_is_two_readings_averaged_and_can_be_one(canvas):
     probabilities = at.get("plotly_chart")[0].proto.spec
     assert "A second reading, upright." in "".join(m.value for m in at.markdown)
 
-    at.toggle(key=keys.UPRIGHT).set_value(False).run()
+    at.toggle(key=common_keys.UPRIGHT).set_value(False).run()
     assert not at.exception
     assert "two readings" not in prediction_text(at)
     assert not [i for i in at.image if i.captions == [upright.captions[0]]]
@@ -325,7 +326,7 @@ def test_a_model_file_changed_after_loading_is_refused(canvas, tmp_path):
     save_model(seed_model, model, seed_card)  # saved, and so signed, by this installation
     canvas.drawing = ONE
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.session_state[keys.ACTIVE_MODEL] = str(model)
+    at.session_state[common_keys.ACTIVE_MODEL] = str(model)
     at.switch_page("app_pages/draw.py")
     at.run()
     assert "Prediction: 1" in prediction_text(at)

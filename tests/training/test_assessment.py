@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model.training.assessment import (
+from model.network.assessment import (
     compare,
     confusion_matrix,
     cross_entropy,

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.image import keys
 from model.images.samples import SAMPLES_DIR
 from tests.conftest import APP_TIMEOUT_S
 

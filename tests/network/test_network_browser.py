@@ -12,12 +12,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.common import state_keys as keys
-from components.common.state_keys import css
+from components.common.keys import css
+from components.network import keys
 from model.files.cards import read_card
 from tests.canvas_driver import CANVAS, PREDICTION
 from tests.conftest import APP_TIMEOUT_S
-from tests.test_draw_browser import RERUN_TIMEOUT_MS, SEVEN, draw, expect_prediction
+from tests.draw.test_draw_browser import RERUN_TIMEOUT_MS, SEVEN, draw, expect_prediction
 
 INPUT_BOX = css(keys.NETWORK_INPUT_BOX)
 MAP_CHART = css(keys.CONV_MAP_CHART)

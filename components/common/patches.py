@@ -1,0 +1,130 @@
+"""Every place this app changes or reaches into other people's libraries, in one module.
+
+Each patch names the versions it was written for, as pinned in requirements.txt
+(glibc: the system's). tests/test_patches.py fails for a patch as soon as an
+installed version differs, so an upgrade is a reminder to check that the patch
+is still needed and still right, then to update its versions here.
+
+Importing this module imports nothing heavy: Keras and the canvas package are
+imported by the patches that need them, when they are applied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import logging
+from importlib.resources import files
+from typing import Any
+
+import streamlit as st
+
+WRITTEN_FOR: dict[str, dict[str, str]] = {
+    "keep_keras_state": {"streamlit": "1.67.0", "keras": "3.15.1"},
+    "canvas_toolbar_fix": {"streamlit": "1.67.0", "streamlit-drawable-canvas": "0.13.0"},
+    "empty_canvas_value": {"streamlit": "1.67.0", "streamlit-drawable-canvas": "0.13.0"},
+    "give_back_freed_memory": {"glibc": "2.36"},
+}
+
+
+# --- Keras: Streamlit's clear_session after every run -------------------------------
+
+
+def _keep_keras_state(*args, **kwargs) -> None:
+    """Stands in for keras.backend.clear_session in the server; see keep_keras_state."""
+
+
+def keep_keras_state() -> None:
+    """Make keras.backend.clear_session do nothing in this process.
+
+    Streamlit calls keras.backend.clear_session() after every script run once Keras
+    is imported (`_clean_problem_modules` in streamlit/runtime/scriptrunner), for
+    scripts that build a new model on each run. This app builds each model once and
+    keeps it, so the reset does nothing for it; but it runs a full garbage
+    collection and empties TensorFlow's kernel cache every time, 0.2-0.4 s of CPU
+    on this machine after every rerun and every tick of a fragment, before the page
+    hears that the run is over. Nothing in the app calls it.
+    """
+    import keras
+
+    keras.backend.clear_session = _keep_keras_state
+
+
+# --- streamlit-drawable-canvas: its toolbar, and emptying it ------------------------
+
+# The package's own name for its component, under which Streamlit serves its files.
+CANVAS_COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
+# Two fixes to the canvas's toolbar.
+# 1. It waits, invisible but still taking the mouse, over the top-right corner of
+#    the canvas, and slides up out of the way only after the pointer has hovered
+#    for 0.1 s. A stroke started there sooner (always, on a touch screen) lands on
+#    the toolbar and is lost. Keep it above the canvas at all times, fading in as
+#    before, and let it take the mouse only while it shows.
+# 2. Keep only undo and redo. Its pencil ("Edit") switches the canvas to moving
+#    strokes, where drawing leaves no ink; its bin clears beside the page's own
+#    Clear; its upload button resends what every stroke sends on release anyway.
+TOOLBAR_FIX_CSS = """
+.dc-toolbar { top: -3rem !important; transition: opacity .15s .1s !important; }
+.dc-root:not(:hover) > .dc-toolbar:not(:focus-within):not([data-pinned=true]) {
+  pointer-events: none;
+}
+.dc-toolbar-card > :not([aria-label=Undo]):not([aria-label=Redo]) { display: none !important; }
+"""
+
+
+class _DropOverrideWarning(logging.Filter):
+    """Streamlit warns when a component is registered twice; here it is on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(f"Component {CANVAS_COMPONENT} is already")
+
+
+@functools.cache
+def canvas_toolbar_fix() -> None:
+    """Register the canvas package's component again, its stylesheet amended with
+    TOOLBAR_FIX_CSS.
+
+    The stylesheet lives in the component's shadow root, out of reach of the
+    page's CSS, so the fix has to travel with the component's own definition.
+    Streamlit uses the last definition registered under a name. Once per process
+    is enough: a server has one runtime. (Each AppTest makes a runtime of its
+    own and gets the package's stylesheet; only a browser would notice.)
+    """
+    import streamlit_drawable_canvas
+
+    logging.getLogger("streamlit.components.v2.component_registry").addFilter(
+        _DropOverrideWarning()
+    )
+    build = files(streamlit_drawable_canvas) / "frontend" / "build"
+    (stylesheet,) = [f for f in build.iterdir() if f.name.endswith(".css")]
+    st.components.v2.component(
+        CANVAS_COMPONENT,
+        html='<div class="canvas-root"></div>',
+        css=stylesheet.read_text() + TOOLBAR_FIX_CSS,
+        js="index-*.js",  # the package's own script, served from its folder
+        isolate_styles=True,
+    )
+
+
+def empty_canvas_value(key: str) -> None:
+    """Drop the drawing the canvas with this key last sent, before a rerun reads it.
+
+    The component keeps its value in session state under its key, as a dict whose
+    "drawing" the package reads back; writing it through is what its docs show.
+    """
+    canvas: Any = st.session_state.get(key)
+    if canvas is not None:
+        canvas["drawing"] = None
+
+
+# --- glibc: handing freed memory back --------------------------------------------------
+
+
+def give_back_freed_memory() -> None:
+    """Return the decoder's freed blocks to the system (glibc keeps them otherwise).
+
+    malloc_trim through ctypes: glibc only; elsewhere this does nothing.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -1,0 +1,1 @@
+"""Training and runs: recipes, augmentation, the trainer, the run manager and worker, the sidebar and the Retrain page."""
