@@ -44,6 +44,15 @@ POLL_S = 1.0  # progress redraws per second while a run is on
 # browser a redraw of the page: at one a second, five tabs slowed a 49-megapixel
 # upload's page by seconds. The recipe may appear a few seconds late instead.
 WARMING_POLL_S = 3.0
+# The live panel reruns the whole app when what the app run drew is out of date: the
+# digits loaded (so the panel stops ticking), this session's run ended (the picker lists
+# its model), or a run started or ended anywhere (the buttons and the ticking follow).
+# Never on its first ticks after an app run: a whole-app st.rerun() from a fragment can
+# leave the page's widgets showing their defaults while the script keeps its values
+# (streamlit/streamlit#11266; seen here with streamlit 1.67.0, the pen width back at 6
+# and no input chosen after a long first run), and ticks asked for during a long app
+# run come right after it. A later tick does it instead, a second or two later.
+SETTLE_TICKS = 2
 
 
 def training_sidebar() -> None:
@@ -139,27 +148,21 @@ def _live(was_running: bool, was_warming: bool) -> None:
     """Where the runs are: this session's, or another session's that it would wait for.
 
     Every tick is also this session's heartbeat: a run whose tab stops ticking is stopped.
+    The panel's one way out is a whole-app rerun, when what the app run drew is out of
+    date (see SETTLE_TICKS).
     """
     manager = run_manager()
     manager.heartbeat(session_id())
     data, error = manager.data_info(), manager.data_error()
     ticks = st.session_state[keys.LIVE_TICKS] = st.session_state.get(keys.LIVE_TICKS, 0) + 1
-    if was_warming and (data is not None or error is not None) and ticks > 2:
-        # The worker has loaded the digits: the whole app reruns once, and registers
-        # this fragment without ticking. Otherwise a page left open since the server
-        # started ticked for good, each tick costing the server CPU. Not on the
-        # fragment's first runs: ticks asked for while a long first page run was on
-        # run right after it, and a whole-app rerun then left the page's widgets
-        # showing their defaults (the pen width at 6, no input chosen) while the
-        # script kept its own values.
-        st.rerun()
-    data_words(data, error)
-    if collect_ended_run():
-        st.rerun()  # the whole app: the picker, the buttons and the result follow
+    ended = collect_ended_run()
     mine = active_run()
     others = [view for view in manager.activity() if mine is None or view.job != mine.job]
-    if (mine is not None or bool(others)) != was_running:
-        st.rerun()  # the whole app: the buttons, the ticking and the picker follow
+    loaded = was_warming and (data is not None or error is not None)
+    changed = (mine is not None or bool(others)) != was_running
+    if (loaded or ended or changed) and ticks > SETTLE_TICKS:
+        st.rerun()  # the whole app: the picker, the buttons, the result and the ticking follow
+    data_words(data, error)
     if mine is not None:
         _progress(mine, mine.stop_reason is not None)
     elif others:
