@@ -1,5 +1,6 @@
 # make run   - create .venv, install the app, serve it on http://localhost:8501
-# make test  - create .venv, install app + test tools, run every test (needs Debian's chromium)
+# make test  - create .venv, install app + test tools, run every test (needs Debian's chromium
+#              and redis-server)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,12 +9,12 @@ ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench chromium clean
+.PHONY: run test lint bench chromium redis clean
 
 run: $(VENV)/.app-installed
 	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
-test: lint chromium
+test: lint chromium redis
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
@@ -41,6 +42,16 @@ chromium:
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 		else \
 			echo "Browser tests need $(CHROMIUM): run 'sudo apt-get install chromium'" >&2; exit 1; \
+		fi; \
+	fi
+
+# The queue tests (tests/training/test_queue_runs.py) start Debian's redis-server.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; \
+		else \
+			echo "Queue tests need redis-server: run 'sudo apt-get install redis-server'" >&2; exit 1; \
 		fi; \
 	fi
 

@@ -84,6 +84,20 @@ def model_signing_key(tmp_path_factory):
     del os.environ[KEY_ENV_VAR]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def browser_data(tmp_path_factory):
+    """Each browser's kept files (trained models, …) in the test run's own folder."""
+    from model.files.browser_store import ENV_VAR
+
+    old = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(tmp_path_factory.mktemp("browser-data"))
+    yield
+    if old is None:
+        del os.environ[ENV_VAR]
+    else:
+        os.environ[ENV_VAR] = old
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """A real `streamlit run app.py` on 127.0.0.1, for the whole test session."""

@@ -15,6 +15,8 @@ TRAIN_LEARNING_RATE = "train_learning_rate"  # st.number_input
 TRAIN_AUGMENT = "train_augment"  # st.toggle
 TRAIN_DIGITS = "train_digits"  # st.number_input; empty = all training digits
 TRAIN_SEED = "train_seed"  # st.number_input: the random seed
+# st.button per class recipe (model/training/recipes.py CLASS_RECIPES): "class_recipe_quick", …
+CLASS_RECIPE_BUTTON = "class_recipe"
 TRAIN_BUTTON = "train_button"
 STOP_BUTTON = "stop_button"
 # Widget keys of the Retrain page.
@@ -36,10 +38,13 @@ MISTAKES_GALLERY, FIXED_GALLERY, BROKEN_GALLERY = "mistake", "fixed", "broken"
 TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
 TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
 # State (not widgets).
-# SessionHandle: a token naming this browser session for the run manager, and the
-# path of its private model folder. Its ended runs are kept on the server, by token.
+# SessionHandle: a token naming this session for the run manager while its browser is
+# not known (AppTest, storage off), and the path of its private model folder.
 SESSION_HANDLE = "session_handle"
-ACTIVE_RUN = "active_run"  # run id of this session's run that is waiting or training
+# This browser's token (components/common/browser.py), or None until it is known: the
+# runs and trained models belong to the browser, so a reload finds them again.
+BROWSER = "training_browser"
+ACTIVE_RUN = "active_run"  # run id of this browser's run that is waiting or training
 LIVE_TICKS = "live_ticks"  # int: runs of the sidebar's live fragment since the last app run
 TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train press
 RUNS_SEEN = "runs_seen"  # tuple of run ids the Retrain page has shown: new ones join in

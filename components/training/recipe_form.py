@@ -6,7 +6,15 @@ import streamlit as st
 
 from components.training import keys
 from model.runs.messages import DataInfo
-from model.training.recipes import MAX_EPOCHS, OPTIMIZERS, PRESETS, Recipe, RecipeError
+from model.training.recipes import (
+    CLASS_RECIPES,
+    MAX_EPOCHS,
+    OPTIMIZERS,
+    PRESETS,
+    ClassRecipe,
+    Recipe,
+    RecipeError,
+)
 
 OPTIMIZER_LABELS = {"rmsprop": "RMSprop", "adam": "Adam", "sgd": "SGD with momentum 0.9"}
 # Widget key -> the Recipe field it sets.
@@ -28,6 +36,12 @@ def _load_preset() -> None:
         st.session_state[key] = recipe[field]
 
 
+def _load_class_recipe(recipe: ClassRecipe) -> None:
+    """A class recipe sets the digits and epochs; the preset's other settings stay."""
+    st.session_state[keys.TRAIN_DIGITS] = recipe.train_size
+    st.session_state[keys.TRAIN_EPOCHS] = recipe.epochs
+
+
 def _defaults() -> None:
     if keys.TRAIN_PRESET not in st.session_state:
         st.session_state[keys.TRAIN_PRESET] = "seed"
@@ -47,6 +61,15 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
     )
     preset = st.session_state[keys.TRAIN_PRESET]
     st.caption(PRESETS[preset].description)
+    st.caption("For a whole class training at once, small runs give everyone a result soon:")
+    for class_recipe in CLASS_RECIPES:
+        st.button(
+            class_recipe.label,
+            key=f"{keys.CLASS_RECIPE_BUTTON}_{class_recipe.name.lower()}",
+            on_click=_load_class_recipe,
+            args=(class_recipe,),
+            width="stretch",
+        )
     left, right = st.columns(2)
     left.number_input("Epochs", min_value=1, max_value=MAX_EPOCHS, step=1, key=keys.TRAIN_EPOCHS)
     right.number_input(

@@ -1,19 +1,30 @@
-"""Where training runs live: the server's one run manager, and each session's own runs.
+"""Where training runs live: the server's one run manager, and each browser's own runs.
 
-Session state holds only small values for training: the id of the run in
-progress and a SessionHandle (a token and a folder path). A run's record is
-not small (every batch's loss, the test set's answers of two models, the
-pixels of the digits the gallery shows: about 200 KB), so this session's ended
-runs are kept on the server, in one store keyed by the token. The handle's
-finaliser empties the session's entry and deletes its folder when Streamlit
-drops the session; the store's size bound covers a session that never goes.
+Runs belong to a *browser*, not to a Streamlit session: a reload, a reopened
+tab or a laptop waking up starts a new session, and the person expects their
+run, its place in the line and their trained models to be there. The browser
+is recognised by its token (components/common/browser.py: 128 random bits in
+its localStorage, known only to it and to the server); the run manager and
+this store see only the token's hash, the *owner*. Until the browser has sent
+its token (the first script run of a page load) and where it never does
+(AppTest, storage turned off), the session itself is the owner, with a
+private folder deleted with the session.
 
-Nothing here imports TensorFlow: the sidebar that uses it is on every page.
+A browser's trained models are files in its folder of the browser store
+(model/files/browser_store.py): bounded per browser and in all, the least
+recently used browsers' folders evicted first. Its ended runs (about 200 KB
+each: every batch's loss, two models' answers on the test set, the pixels of
+the digits the gallery shows) are kept in this server's memory by owner, at
+most MAX_RUNS_KEPT per owner and MAX_OWNERS owners; session state holds only
+small values. Nothing here imports TensorFlow: the sidebar that uses it is on
+every page.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
+import os
 import shutil
 import tempfile
 import threading
@@ -21,33 +32,48 @@ import uuid
 import weakref
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from components.common import keys as common_keys
+from components.common.browser import browser_token
 from components.training import keys
+from model.files.browser_store import BrowserStore
 from model.files.cards import SHIPPED_NAMES
 from model.files.library import saved_models
 from model.runs.manager import RunManager
-from model.runs.messages import FINISHED
+from model.runs.messages import STOPPED
 from model.runs.view import RunView
 
-MAX_RUNS_KEPT = 12  # a session's oldest runs (and their models) are dropped after this
-MAX_SESSIONS = 200  # the store keeps the runs of this many sessions at most
+if TYPE_CHECKING:
+    from model.runs.queue_manager import QueueRunManager
+
+MAX_RUNS_KEPT = 12  # an owner's oldest runs (and their models) are dropped after this
+MAX_OWNERS = 200  # the store keeps the runs of this many browsers or sessions at most
+
+
+REDIS_ENV = "CNN_LENS_REDIS_URL"
 
 
 # cache_resource: one manager per server, shared by every session. It owns the
-# worker process; only one run trains at a time, whoever pressed Train. Cleared
-# (tests do), it stops its runs and its worker.
-@st.cache_resource(show_spinner=False, on_release=RunManager.close)
-def run_manager() -> RunManager:
+# pool of worker processes and the line of runs waiting for them, or, with
+# CNN_LENS_REDIS_URL, sends runs to RQ workers (docs/deploy.md). Cleared (tests
+# do), it stops its runs and its workers.
+@st.cache_resource(show_spinner=False, on_release=lambda manager: manager.close())
+def run_manager() -> RunManager | QueueRunManager:
+    url = os.environ.get(REDIS_ENV, "").strip()
+    if url:
+        from model.runs.queue_manager import QueueRunManager
+
+        return QueueRunManager(url)
     return RunManager(mode="process")
 
 
 class SessionRuns:
-    """Every session's ended runs by session token, oldest first. Script threads share it."""
+    """Every owner's ended runs, oldest first. Script threads share it."""
 
-    def __init__(self, max_sessions: int = MAX_SESSIONS):
+    def __init__(self, max_sessions: int = MAX_OWNERS):
         self._lock = threading.Lock()
         self._runs: OrderedDict[str, list[RunView]] = OrderedDict()
         self._max_sessions = max_sessions
@@ -92,8 +118,14 @@ def _runs_root() -> Path:
     return root
 
 
+@st.cache_resource(show_spinner=False)
+def browser_store() -> BrowserStore:
+    """Every browser's kept files (CNN_LENS_BROWSER_DATA): one per server, thread-safe."""
+    return BrowserStore()
+
+
 class SessionHandle:
-    """This browser session for training: a token, and a private folder of trained models.
+    """This session, when its browser is not known: a token, and a private folder of models.
 
     It lives in the session's state; when Streamlit drops a closed session,
     it goes with it, and its finaliser deletes the folder and the session's runs.
@@ -103,11 +135,11 @@ class SessionHandle:
         self.token = uuid.uuid4().hex[:12]
         self.folder = root / self.token
         self.folder.mkdir(parents=True)
-        weakref.finalize(self, _forget_session, store, self.token, self.folder)
+        weakref.finalize(self, _forget_session, store, f"session-{self.token}", self.folder)
 
 
-def _forget_session(store: SessionRuns, token: str, folder: Path) -> None:
-    store.forget(token)
+def _forget_session(store: SessionRuns, owner: str, folder: Path) -> None:
+    store.forget(owner)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -119,62 +151,76 @@ def _handle() -> SessionHandle:
     return handle
 
 
-def session_id() -> str:
-    """This browser session, for the run manager."""
-    return _handle().token
+def recognise_browser() -> None:
+    """Once per app run: which browser this is, for the runs (it draws nothing)."""
+    st.session_state[keys.BROWSER] = browser_token()
 
 
-def session_folder() -> Path:
-    return _handle().folder
+def owner() -> str:
+    """Whose runs these are: this browser's token's hash, or this session when it is unknown."""
+    token = st.session_state.get(keys.BROWSER)
+    if token:
+        return "browser-" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    return f"session-{_handle().token}"
+
+
+def model_folder() -> Path:
+    """Where this owner's trained models are written: its browser's folder, or the session's."""
+    token = st.session_state.get(keys.BROWSER)
+    if not token:
+        return _handle().folder
+    folder = browser_store().folder(token)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def collect_ended_run() -> bool:
-    """Move this session's run into its runs once it has ended; True if that happened now.
+    """Move this owner's ended runs into its runs; True if that happened now.
 
-    Called before the picker is drawn, and where a run that ends during an app run
-    reruns the app; never by what only reads the runs, so that all of one app run
-    (picker, result, Retrain page) shows the same runs.
+    Also notes the owner's run that waits or trains (ACTIVE_RUN), whichever tab or
+    session started it. Called before the picker is drawn, and where a run that ends
+    during an app run reruns the app; never by what only reads the runs, so that all
+    of one app run (picker, result, Retrain page) shows the same runs.
     """
-    run_id = st.session_state.get(keys.ACTIVE_RUN)
-    if not run_id:
-        return False
     manager = run_manager()
-    view = manager.view(run_id)
-    if view is not None and not view.ended:
-        return False
-    ended = manager.collect(session_id(), run_id)
-    if ended is not None:
-        _keep_run(ended)
-    st.session_state[keys.ACTIVE_RUN] = None
-    return ended is not None
+    ended = manager.collect(owner())
+    for view in ended:
+        _keep_run(view)
+    mine = manager.active_of(owner())
+    st.session_state[keys.ACTIVE_RUN] = mine.job.run_id if mine else None
+    return bool(ended)
 
 
 def active_run() -> RunView | None:
-    """This session's run that is waiting or training, if any (an ended one waits to be
-    collected)."""
-    run_id = st.session_state.get(keys.ACTIVE_RUN)
-    view = run_manager().view(run_id) if run_id else None
-    return view if view is not None and not view.ended else None
+    """This owner's run that is waiting or training, if any."""
+    return run_manager().active_of(owner())
 
 
 def runs() -> list[RunView]:
-    """This session's ended runs that have been collected, oldest first."""
-    return session_runs().of(session_id())
+    """This owner's ended runs that have been collected, oldest first."""
+    return session_runs().of(owner())
 
 
 def _keep_run(view: RunView) -> None:
     active = st.session_state.get(common_keys.ACTIVE_MODEL)
-    for dropped in session_runs().add(session_id(), view):
+    for dropped in session_runs().add(owner(), view):
         path = dropped.end.model_path if dropped.end else None
         if path and path != active:
             Path(path).unlink(missing_ok=True)
             Path(path).with_suffix(".json").unlink(missing_ok=True)
+    token = st.session_state.get(keys.BROWSER)
+    if token and view.end and view.end.model_path:
+        # The worker wrote the file: the store counts it, and makes room if all
+        # browsers' files together are past the budget (least recently used first).
+        browser_store().make_room(token)
 
 
 def run_label(view: RunView) -> str:
-    """E.g. "run 3: seed, 97.12%" or "run 4: robust, stopped"."""
+    """E.g. "run 3: seed, 97.12%", "run 4: seed, 95.01% after epoch 2" or "run 5: robust, failed"."""
     evaluation = view.end.evaluation if view.end else None
     result = f"{evaluation.test_accuracy:.2%}" if evaluation else view.status
+    if evaluation and view.status == STOPPED:
+        result += f" after epoch {view.end.epochs_done}"
     return f"run {view.job.number}: {view.job.preset}, {result}"
 
 
@@ -190,9 +236,9 @@ def model_choices() -> dict[str, str]:
         if saved.card is not None:
             choices[str(saved.path)] = f"{saved.name} (saved)"
     for view in runs():
-        path = view.end.model_path if view.status == FINISHED and view.end else None
+        path = view.end.model_path if view.end else None
         if path and Path(path).exists():
-            choices[path] = f"{run_label(view)} (this session, not saved)"
+            choices[path] = f"{run_label(view)} (this browser, not saved)"
     return choices
 
 

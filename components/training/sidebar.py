@@ -1,6 +1,6 @@
 """The sidebar's training section, on every page: recipe, Train and Stop, live progress, result.
 
-The training itself runs in the run manager's worker process; this code only
+The training itself runs in the run manager's worker processes; this code only
 reads snapshots of it. While a run is on anywhere on the server, the controls
 are an `st.fragment` that reruns every second on its own, so progress moves
 while the rest of the page (a drawing, say) is left alone.
@@ -27,17 +27,17 @@ from components.training.run_actions import run_actions
 from components.training.run_store import (
     active_run,
     collect_ended_run,
+    model_folder,
     model_name,
     next_run_number,
+    owner,
     run_manager,
     runs,
-    session_folder,
-    session_id,
 )
 from model.network.assessment import accuracy
 from model.runs.manager import RunRefused
-from model.runs.messages import FINISHED, RunJob
-from model.runs.view import RunView, format_seconds
+from model.runs.messages import FINISHED, STOPPED, RunJob
+from model.runs.view import WAITING, RunView, format_seconds
 
 POLL_S = 1.0  # progress redraws per second while a run is on
 # While the worker loads the digits, every open tab ticks, and each tick costs the
@@ -57,7 +57,7 @@ SETTLE_TICKS = 2
 
 def training_sidebar() -> None:
     manager = run_manager()
-    manager.heartbeat(session_id())
+    manager.heartbeat(owner())
     with st.sidebar:
         st.divider()
         st.subheader("Train a new model")
@@ -126,12 +126,12 @@ def _press_train() -> None:
         number=next_run_number(),
         preset=preset,
         recipe=recipe,
-        out_path=str(session_folder() / f"run-{uuid.uuid4().hex[:8]}.keras"),
+        out_path=str(model_folder() / f"run-{uuid.uuid4().hex[:8]}.keras"),
         previous_model=active,
         previous_label=model_name(active),
     )
     try:
-        view = manager.submit(session_id(), job)
+        view = manager.submit(owner(), job)
     except RunRefused as err:
         st.session_state[keys.TRAIN_MESSAGE] = ("warning", str(err))
         return
@@ -139,9 +139,9 @@ def _press_train() -> None:
 
 
 def _press_stop() -> None:
-    run_id = st.session_state.get(keys.ACTIVE_RUN)
-    if run_id:
-        run_manager().stop(session_id(), run_id)
+    mine = active_run()
+    if mine is not None:
+        run_manager().stop(owner(), mine.job.run_id)
 
 
 def _live(was_running: bool, was_warming: bool) -> None:
@@ -152,7 +152,7 @@ def _live(was_running: bool, was_warming: bool) -> None:
     date (see SETTLE_TICKS).
     """
     manager = run_manager()
-    manager.heartbeat(session_id())
+    manager.heartbeat(owner())
     data, error = manager.data_info(), manager.data_error()
     ticks = st.session_state[keys.LIVE_TICKS] = st.session_state.get(keys.LIVE_TICKS, 0) + 1
     ended = collect_ended_run()
@@ -166,17 +166,30 @@ def _live(was_running: bool, was_warming: bool) -> None:
     if mine is not None:
         _progress(mine, mine.stop_reason is not None)
     elif others:
-        running = others[0]
-        where = running.status_text() if running.status != "waiting" else "waiting"
-        waiting = len(others) - 1
-        st.info(
-            f"Another session is training ({running.job.preset}, {where}, "
-            f"{running.fraction:.0%} done)"
-            + (f", and {waiting} more waiting" if waiting else "")
-            + ". One run trains at a time: if you press Train, yours waits in line.",
-            icon=":material/hourglass_top:",
-        )
-        st.progress(running.fraction)
+        _others(others, manager.workers)
+
+
+def _others(others: list[RunView], workers: int) -> None:
+    """Other people's runs: the first training, how many train and wait, what Train would do."""
+    training = [view for view in others if view.status != WAITING]
+    waiting = len(others) - len(training)
+    first = training[0] if training else others[0]
+    more = [f"{len(training) - 1} more training"] if len(training) > 1 else []
+    more += [f"{waiting} waiting"] if waiting else []
+    pace = f"{workers} runs train at once" if workers > 1 else "One run trains at a time"
+    then = (
+        "yours starts at once"
+        if len(training) < workers and not waiting
+        else f"yours waits in line, number {waiting + 1}"
+    )
+    st.info(
+        f"Another session is training ({first.job.preset}, {first.status_text()}, "
+        f"{first.fraction:.0%} done)"
+        + (f", and {' and '.join(more)}" if more else "")
+        + f". {pace}: if you press Train, {then}.",
+        icon=":material/hourglass_top:",
+    )
+    st.progress(first.fraction)
 
 
 def _progress(view: RunView, stopping: bool) -> None:
@@ -207,16 +220,17 @@ def _progress(view: RunView, stopping: bool) -> None:
 
 
 def _latest_result() -> None:
-    """The last run of this session: its test accuracy and what to do with it, or how it ended."""
+    """This browser's last run: its test accuracy and what to do with it, or how it ended."""
     history = runs()
     if not history:
         return
     view = history[-1]
     with st.container(key=keys.TRAIN_RESULT_BOX, border=True):
         evaluation = view.end.evaluation if view.end else None
-        if view.status == FINISHED and evaluation is not None:
+        if view.status in (FINISHED, STOPPED) and evaluation is not None:
+            how = "finished" if view.status == FINISHED else view.status_text()
             st.markdown(
-                f"**Run {view.job.number}** ({view.job.preset}) finished.  \n"
+                f"**Run {view.job.number}** ({view.job.preset}) {how}.  \n"
                 f"Test accuracy: {evaluation.test_accuracy:.4f} · test loss "
                 f"{evaluation.test_loss:.4f}"
             )

@@ -96,6 +96,14 @@ class BrowserStore:
             _touch(folder)
             return self._make_room(keep=folder)
 
+    def make_room(self, token: str) -> Evicted:
+        """After files were written into this browser's folder directly (a training
+        worker's model): mark it used now, and evict others' if all are past the budget."""
+        folder = self.folder(token)
+        with self._lock:
+            _touch(folder)
+            return self._make_room(keep=folder)
+
     def delete(self, token: str, name: str) -> None:
         (self.folder(token) / _checked(name)).unlink(missing_ok=True)
 

@@ -1,17 +1,19 @@
-"""One training run at a time for the whole server, each in its own worker process.
+"""Training runs for the whole server: a pool of warm worker processes and one fair line.
 
-Why a process and not a thread: a process gives all its memory back when it
+Why processes and not threads: a process gives all its memory back when it
 ends and cannot take the server down when it crashes; a thread would start
-faster, so one *warm spare* process that has already imported TensorFlow and
-loaded the digits waits for the next job. After each run it exits and a fresh
-spare is started. benchmarks/thread_vs_process.py measures both ways.
+faster, so each worker imports TensorFlow and loads the digits once, before
+any job, and then trains run after run (benchmarks/thread_vs_process.py
+measures both ways). The pool's size comes from the machine (worker_process.py,
+CNN_LENS_WORKERS); runs wait in one line, first pressed first trained, one run
+per session, each told its place and about how long it waits (estimate.py).
 
 Threads in the server (this module never imports TensorFlow or streamlit):
 - sessions' script threads call submit / stop / view / collect / heartbeat;
 - one reader thread per worker turns its messages into the run's record;
 - a watchdog, once a second, stops the runs of sessions that stopped sending
   heartbeats (their tab closed), kills a worker that ignores Stop, and keeps
-  the spare.
+  the pool full.
 All shared state is behind one lock; views handed out are immutable copies.
 """
 
@@ -23,19 +25,25 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from model.runs.estimate import Pace
 from model.runs.messages import FAILED, STOPPED, DataInfo, RunEnd, RunJob
 from model.runs.record import RunRecord
-from model.runs.view import STARTING, WAITING, RunView
+from model.runs.view import EVALUATING, STARTING, WAITING, RunView
 from model.runs.worker import execute, load_data
-from model.runs.worker_process import WorkerProcess, exit_words
+from model.runs.worker_process import WorkerProcess, exit_words, pool_size
 
-MAX_WAITING = 3  # runs waiting behind the one training; more are refused with the reason
+# Runs waiting for a worker: a whole class pressing Train at once fits; more are
+# refused with the reason.
+MAX_WAITING = 80
 # The sidebar sends a heartbeat every second while a run is on. A session silent
-# this long has closed its tab: its run is stopped (within 60 s of the closing,
-# with the watchdog's second and the worker's last batch).
+# this long has closed its tab: its run is stopped (within 60 s of the closing, with
+# the watchdog's second and the worker's last batch). A reloaded tab beats again
+# under the same browser, so a reload never stops its run.
 HEARTBEAT_TIMEOUT_S = 45.0
 WATCH_EVERY_S = 1.0  # how often the watchdog looks
 STOP_GRACE_S = 10.0  # a worker that has not stopped this long after Stop is killed
+# ... unless it stopped training and is measuring the model it keeps on the test set.
+EVALUATING_GRACE_S = 180.0
 UNCOLLECTED_TTL_S = 600.0  # an ended run nobody collected is dropped after this
 TAB_CLOSED = "this browser tab stopped answering, as when it is closed"
 
@@ -49,6 +57,8 @@ class RunManager:
         self,
         *,
         mode: str = "process",
+        workers: int | None = None,
+        runs_per_worker: int | None = None,
         max_waiting: int = MAX_WAITING,
         heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S,
         stop_grace_s: float = STOP_GRACE_S,
@@ -57,6 +67,8 @@ class RunManager:
     ):
         """mode: "process" (the app) or "thread" (only to measure the difference).
 
+        workers: runs that train at once; pool_size() (the machine, CNN_LENS_WORKERS)
+        when None. runs_per_worker: after these a worker is replaced by a fresh one.
         clock: seconds, for heartbeats and Stop's grace (tests pass a fake one).
         watch_every_s: the watchdog's period; None starts no watchdog thread, and
         whoever made the manager calls watch_once() (tests, to know that it looked).
@@ -64,29 +76,35 @@ class RunManager:
         if mode not in ("process", "thread"):
             raise ValueError(f"mode must be 'process' or 'thread', not {mode!r}")
         self.mode = mode
+        self.workers = workers or pool_size()
+        self._runs_per_worker = runs_per_worker
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self._max_waiting, self._stop_grace_s, self._clock = max_waiting, stop_grace_s, clock
         self._lock = threading.RLock()
-        self._running: RunRecord | None = None
+        self._running: list[RunRecord] = []  # in the order they started
         self._waiting: deque[RunRecord] = deque()
         self._ended: dict[str, RunRecord] = {}
-        self._worker: WorkerProcess | None = None  # the one training, or the spare
+        self._pool: list[WorkerProcess] = []  # process mode: warming, idle or training
         self._data: DataInfo | None = None
         self._data_error: str | None = None
         self._spawn_failures = 0
-        self._beats: dict[str, float] = {}  # session -> clock() of its last sign of life
+        self._beats: dict[str, float] = {}  # owner -> clock() of its last sign of life
+        self._pace = Pace()
         self._closed = threading.Event()
         self._thread_data = None  # thread mode: the digits, loaded in this process
+        self._thread_data_lock = threading.Lock()
         if mode == "process":
             atexit.register(self.close)  # the workers are processes of their own
             with self._lock:
-                self._start_spare()
+                self._fill_pool()
         if watch_every_s is not None:
             threading.Thread(
                 target=self._watch, args=(watch_every_s,), name="cnn-lens-watchdog", daemon=True
             ).start()
 
     # --- what sessions call --------------------------------------------------------
+    # `owner` names whoever pressed Train: a browser, or a session when the browser is
+    # not known (components/training/run_store.py). Only the owner sees or stops its runs.
     def data_info(self) -> DataInfo | None:
         """The digits runs train on, once a worker has loaded them."""
         with self._lock:
@@ -96,33 +114,34 @@ class RunManager:
         with self._lock:
             return self._data_error
 
-    def submit(self, session_id: str, job: RunJob) -> RunView:
+    def submit(self, owner: str, job: RunJob) -> RunView:
         """Start `job` now or queue it; RunRefused says why when neither is possible."""
         with self._lock:
-            self._beats[session_id] = self._clock()
-            mine = [r for r in self._active() if r.session_id == session_id]
+            self._beats[owner] = self._clock()
+            mine = [r for r in self._active() if r.session_id == owner]
             if mine:
                 raise RunRefused(
                     "Your previous run is still "
                     + ("waiting" if mine[0].status == WAITING else "training")
                     + ": stop it first, or wait until it ends."
                 )
-            if self._data_error and self.mode == "process" and self._worker is None:
+            if self._data_error and self.mode == "process" and not self._pool:
                 raise RunRefused(f"Training is not available: {self._data_error}")
-            if self._running is not None and len(self._waiting) >= self._max_waiting:
+            if len(self._waiting) >= self._max_waiting:
                 raise RunRefused(
-                    f"The server is busy: one run is training and {len(self._waiting)} more "
-                    "are waiting, and only one run trains at a time. Try again in a few minutes."
+                    f"The line is full: {len(self._running)} runs are training and "
+                    f"{len(self._waiting)} more are waiting, the most this server keeps. "
+                    "Try again in a few minutes."
                 )
-            run = RunRecord(job, session_id)
+            run = RunRecord(job, owner)
             self._waiting.append(run)
             self._dispatch()
             return self._view(run)
 
-    def stop(self, session_id: str, run_id: str, reason: str = "you pressed Stop") -> None:
+    def stop(self, owner: str, run_id: str, reason: str = "you pressed Stop") -> None:
         with self._lock:
             for run in self._active():
-                if run.job.run_id == run_id and run.session_id == session_id:
+                if run.job.run_id == run_id and run.session_id == owner:
                     self._request_stop(run, reason)
 
     def view(self, run_id: str) -> RunView | None:
@@ -130,34 +149,55 @@ class RunManager:
             run = self._find(run_id)
             return self._view(run) if run else None
 
-    def collect(self, session_id: str, run_id: str) -> RunView | None:
-        """The ended run, handed to its session once; None while it is not over."""
+    def active_of(self, owner: str) -> RunView | None:
+        """The owner's run that is waiting or training, if any: what a reloaded tab shows."""
         with self._lock:
-            run = self._ended.get(run_id)
-            if run is None or run.session_id != session_id:
-                return None
-            del self._ended[run_id]
-            return self._view(run)
+            run = next((r for r in self._active() if r.session_id == owner), None)
+            return self._view(run) if run else None
+
+    def collect(self, owner: str, run_id: str | None = None) -> list[RunView]:
+        """The owner's ended runs (or just `run_id`), each handed out once, oldest first."""
+        with self._lock:
+            mine = [
+                run
+                for run in self._ended.values()
+                if run.session_id == owner and run_id in (None, run.job.run_id)
+            ]
+            for run in mine:
+                del self._ended[run.job.run_id]
+            return [self._view(run) for run in sorted(mine, key=lambda r: r.ended_at or 0)]
 
     def activity(self) -> list[RunView]:
-        """The run training now and those waiting, in order: what every user may see."""
+        """The runs training now and those waiting, in order: what every user may see."""
         with self._lock:
-            return [self._view(run) for run in self._active()]
+            waits = self._waits()
+            return [self._view(run, waits) for run in self._active()]
 
-    def heartbeat(self, session_id: str) -> None:
-        """A sign of life from a session's open tab; its run goes on while these come."""
+    def heartbeat(self, owner: str) -> None:
+        """A sign of life from an owner's open tab; its run goes on while these come."""
         with self._lock:
-            self._beats[session_id] = self._clock()
+            self._beats[owner] = self._clock()
 
     def spare_ready(self) -> bool:
         """Whether a warm worker waits for the next job (process mode)."""
-        with self._lock:
-            worker = self._worker
-            return worker is not None and worker.ready and not worker.used
+        return self.idle_workers() > 0
 
-    def worker_pid(self) -> int | None:
+    def idle_workers(self) -> int:
+        """Warm workers waiting for a job (process mode)."""
         with self._lock:
-            return self._worker.pid if self._worker else None
+            return sum(1 for w in self._pool if w.idle)
+
+    def worker_pid(self, run_id: str | None = None) -> int | None:
+        """The pid of the worker training `run_id`, or of the first worker."""
+        with self._lock:
+            for worker in self._pool:
+                if run_id is None or (worker.run and worker.run.job.run_id == run_id):
+                    return worker.pid
+            return None
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return [worker.pid for worker in self._pool]
 
     def close(self) -> None:
         """Stop everything: for tests and benchmarks (the app's workers die with it)."""
@@ -165,14 +205,14 @@ class RunManager:
         with self._lock:
             for run in self._active():
                 self._request_stop(run, "the server is shutting down")
-            worker = self._worker
-        if worker is not None:
+            pool = list(self._pool)
+        for worker in pool:
             worker.kill()
             worker.process.wait(timeout=10)
 
     # --- internals (call with the lock held) -----------------------------------------
     def _active(self) -> list[RunRecord]:
-        return ([self._running] if self._running else []) + list(self._waiting)
+        return self._running + list(self._waiting)
 
     def _find(self, run_id: str) -> RunRecord | None:
         for run in [*self._active(), *self._ended.values()]:
@@ -180,35 +220,50 @@ class RunManager:
                 return run
         return None
 
-    def _view(self, run: RunRecord) -> RunView:
-        place = None
+    def _view(self, run: RunRecord, waits: list[float] | None = None) -> RunView:
+        place, wait = None, None
         if run.status == WAITING:
             place = next(i for i, r in enumerate(self._waiting, start=1) if r is run)
-        ready = self.mode == "thread" or bool(self._worker and self._worker.ready)
-        return run.view(place, ready, self._data.test_description if self._data else None)
+            wait = (waits or self._waits())[place - 1]
+        holder = next((w for w in self._pool if w.run is run), None)
+        ready = self.mode == "thread" or (
+            holder.ready if holder else any(w.ready for w in self._pool)
+        )
+        description = self._data.test_description if self._data else None
+        return run.view(place, ready, description, wait)
 
-    def _start_spare(self) -> None:
-        if self._closed.is_set():
-            return
-        worker = WorkerProcess()
-        self._worker = worker
-        threading.Thread(
-            target=self._read, args=(worker,), name="cnn-lens-reader", daemon=True
-        ).start()
+    def _waits(self) -> list[float]:
+        """Seconds until each waiting run starts, in line order."""
+        trainable = self._data.trainable_digits if self._data else None
+        running = [r.view(None, True, None, curves=False) for r in self._running]
+        waiting = [r.view(None, True, None, curves=False) for r in self._waiting]
+        return self._pace.waits(running, waiting, self.workers, trainable)
+
+    def _fill_pool(self) -> None:
+        """Start workers until the pool has its size (they warm up in the background)."""
+        while not self._closed.is_set() and len(self._pool) < self.workers:
+            worker = WorkerProcess(self._runs_per_worker)
+            self._pool.append(worker)
+            threading.Thread(
+                target=self._read, args=(worker,), name="cnn-lens-reader", daemon=True
+            ).start()
 
     def _dispatch(self) -> None:
-        """Give the first waiting run to the worker when nothing is training."""
-        if self._running is not None or not self._waiting:
-            return
-        if self.mode == "process" and (self._worker is None or self._worker.used):
-            return  # the next spare starts when the used worker has exited
-        run = self._waiting.popleft()
-        run.status, run.started_at, self._running = STARTING, time.time(), run
-        if self.mode == "process":
-            self._worker.give(run)
-        else:
-            run.cancel = threading.Event()
-            threading.Thread(target=self._thread_main, args=(run,), daemon=True).start()
+        """Give the first waiting runs to idle workers (or threads), first come first served."""
+        while self._waiting and len(self._running) < self.workers:
+            if self.mode == "process":
+                # A warm worker first; else one still warming up reads the job once warm.
+                idle = sorted((w for w in self._pool if w.free), key=lambda w: not w.ready)
+                if not idle:
+                    return  # the next worker to finish its run takes it
+            run = self._waiting.popleft()
+            run.status, run.started_at = STARTING, time.time()
+            self._running.append(run)
+            if self.mode == "process":
+                idle[0].give(run)
+            else:
+                run.cancel = threading.Event()
+                threading.Thread(target=self._thread_main, args=(run,), daemon=True).start()
 
     def _request_stop(self, run: RunRecord, reason: str) -> None:
         if run.stop_requested is not None:
@@ -217,18 +272,25 @@ class RunManager:
         if run.status == WAITING:
             self._waiting.remove(run)
             self._finish(run, RunEnd(STOPPED))
-        elif self.mode == "process" and self._worker is not None:
-            self._worker.cancel()
+        elif self.mode == "process":
+            for worker in self._pool:
+                if worker.run is run:
+                    worker.cancel(run.job.run_id)
         elif run.cancel is not None:
             run.cancel.set()
 
     def _finish(self, run: RunRecord, end: RunEnd) -> None:
         run.finish(end)
-        if run is self._running:
-            self._running = None
-        # Kept for its session to collect, even after its tab was judged closed: a tab
+        if run in self._running:
+            self._running.remove(run)
+        for worker in self._pool:
+            if worker.run is run:
+                worker.run = None  # idle again: it takes the next job
+        # Kept for its owner to collect, even after its tab was judged closed: a tab
         # that comes back (a laptop waking up) learns what happened to its run.
         self._ended[run.job.run_id] = run
+        self._pace.learn(self._view(run), self._data.trainable_digits if self._data else None)
+        self._dispatch()
 
     def _on_message(self, run: RunRecord, kind: str, payload: object) -> None:
         if run.ended:
@@ -238,7 +300,7 @@ class RunManager:
         else:
             run.apply(kind, payload)
 
-    # --- the worker's side ----------------------------------------------------------
+    # --- the workers' side ----------------------------------------------------------
     def _read(self, worker: WorkerProcess) -> None:
         """Reader thread: the worker's messages, until its process ends (end of file)."""
         while True:
@@ -271,26 +333,25 @@ class RunManager:
         if not worker.ready:
             self._spawn_failures += 1
             self._data_error = self._data_error or exit_words(exitcode)
-        if self._worker is worker:
-            self._worker = None
-            # A worker that broke while warming up is retried by the watchdog, slowly.
+        if worker in self._pool:
+            self._pool.remove(worker)
+            # A worker that broke while warming up is replaced by the watchdog, slowly.
             if worker.ready:
-                self._start_spare()
+                self._fill_pool()
         self._dispatch()
 
     def _thread_main(self, run: RunRecord) -> None:
-        if self._thread_data is None:
-            self._thread_data = load_data()
-            with self._lock:
-                self._data = DataInfo.of(self._thread_data)
+        with self._thread_data_lock:
+            if self._thread_data is None:
+                self._thread_data = load_data()
+                with self._lock:
+                    self._data = DataInfo.of(self._thread_data)
 
         def emit(message: tuple) -> None:
             with self._lock:
                 self._on_message(run, *message)
 
         execute(run.job, self._thread_data, emit, run.cancel)
-        with self._lock:
-            self._dispatch()
 
     # --- the watchdog ---------------------------------------------------------------
     def _watch(self, every_s: float) -> None:
@@ -298,20 +359,21 @@ class RunManager:
             self.watch_once()
 
     def watch_once(self) -> None:
-        """What the watchdog does each time it looks: closed tabs, ignored Stops, the spare."""
+        """What the watchdog does each time it looks: closed tabs, ignored Stops, the pool."""
         with self._lock:
-            self._check_sessions()
+            self._check_owners()
             self._check_stops()
-            if self.mode == "process" and self._worker is None and not self._closed.is_set():
-                if self._spawn_failures < 3:
-                    self._start_spare()
-                    self._dispatch()
-                elif self._waiting:
-                    for run in list(self._waiting):
-                        self._waiting.remove(run)
-                        self._finish(run, RunEnd(FAILED, reason=self._data_error or ""))
+            if self.mode != "process" or self._closed.is_set():
+                return
+            if self._spawn_failures < 3:
+                self._fill_pool()
+                self._dispatch()
+            elif not self._pool and self._waiting:
+                for run in list(self._waiting):
+                    self._waiting.remove(run)
+                    self._finish(run, RunEnd(FAILED, reason=self._data_error or ""))
 
-    def _check_sessions(self) -> None:
+    def _check_owners(self) -> None:
         now = self._clock()
         for run in self._active():
             if now - self._beats.get(run.session_id, now) > self.heartbeat_timeout_s:
@@ -319,15 +381,17 @@ class RunManager:
         for run_id, run in list(self._ended.items()):
             if run.ended_at and time.time() - run.ended_at > UNCOLLECTED_TTL_S:
                 del self._ended[run_id]
-        # Sessions with no run are forgotten once silent: the dict stays small.
+        # Owners with no run are forgotten once silent: the dict stays small.
         busy = {run.session_id for run in self._active()}
-        for session, beat in list(self._beats.items()):
-            if session not in busy and now - beat > self.heartbeat_timeout_s:
-                del self._beats[session]
+        for owner, beat in list(self._beats.items()):
+            if owner not in busy and now - beat > self.heartbeat_timeout_s:
+                del self._beats[owner]
 
     def _check_stops(self) -> None:
-        run, worker = self._running, self._worker
-        if run is None or run.stop_requested is None or worker is None:
-            return
-        if self._clock() - run.stop_requested > self._stop_grace_s:
-            worker.kill()  # the reader thread then ends the run as stopped
+        for worker in list(self._pool):
+            run = worker.run
+            if run is None or run.stop_requested is None:
+                continue
+            grace = EVALUATING_GRACE_S if run.status == EVALUATING else self._stop_grace_s
+            if self._clock() - run.stop_requested > grace:
+                worker.kill()  # the reader thread then ends the run as stopped

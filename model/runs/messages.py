@@ -112,5 +112,6 @@ class RunEnd:
     train_seconds: float = 0.0
     epochs_done: int = 0  # complete epochs
     evaluation: Evaluation | None = None
-    model_path: str | None = None  # FINISHED only
-    card: dict | None = None  # FINISHED only: the saved model card
+    # FINISHED, or STOPPED after at least one complete epoch (the model as it was then).
+    model_path: str | None = None
+    card: dict | None = None  # the saved model card, with model_path

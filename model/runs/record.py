@@ -62,15 +62,23 @@ class RunRecord:
     def finish(self, end: RunEnd) -> None:
         self.end, self.status, self.ended_at = end, end.outcome, time.time()
 
-    def view(self, place: int | None, worker_ready: bool, test_description: str | None) -> RunView:
+    def view(
+        self,
+        place: int | None,
+        worker_ready: bool,
+        test_description: str | None,
+        wait_s: float | None = None,
+        curves: bool = True,
+    ) -> RunView:
+        """A snapshot; without `curves`, the batch curves are left out (cheap, for estimates)."""
         return RunView(
             job=self.job,
             status=self.status,
             place=place,
             worker_ready=worker_ready or self.status not in (WAITING, STARTING),
             last=self.last,
-            batch_loss=tuple(self.batch_loss),
-            batch_accuracy=tuple(self.batch_accuracy),
+            batch_loss=tuple(self.batch_loss) if curves else (),
+            batch_accuracy=tuple(self.batch_accuracy) if curves else (),
             epochs=tuple(self.epochs),
             submitted_at=self.submitted_at,
             started_at=self.started_at,
@@ -78,4 +86,5 @@ class RunRecord:
             end=self.end,
             stop_reason=self.stop_reason,
             test_description=test_description,
+            wait_s=wait_s,
         )

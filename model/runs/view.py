@@ -37,6 +37,7 @@ class RunView:
     end: RunEnd | None
     stop_reason: str | None  # "you pressed Stop", "the browser tab closed", …
     test_description: str | None  # of the data the worker trains on
+    wait_s: float | None = None  # while WAITING: about how long until it starts
 
     @property
     def ended(self) -> bool:
@@ -70,8 +71,12 @@ class RunView:
         """Where the run is, in words: "epoch 2 of 5", "stopped after 3 of 30 epochs", …"""
         epochs = self.job.recipe.epochs
         if self.status == WAITING:
-            ahead = "1 run" if self.place == 1 else f"{self.place} runs"
-            return f"waiting: number {self.place} in line ({ahead} to go before it)"
+            wait = (
+                f" (starts in about {format_seconds(self.wait_s)})"
+                if self.wait_s is not None
+                else ""
+            )
+            return f"waiting: number {self.place} in line{wait}"
         if self.status == STARTING:
             if not self.worker_ready:
                 return "starting: the training process is loading TensorFlow and the digits"
@@ -93,10 +98,16 @@ class RunView:
         after = _epochs_words(self.epochs_done, epochs)
         if self.status == STOPPED:
             why = f" ({self.stop_reason})" if self.stop_reason else ""
-            return f"stopped after {after}{why}"
+            return f"stopped after {after}{why}{self.kept_words()}"
         if self.status == DIVERGED:
             return f"diverged after {after}: {self.end.reason if self.end else ''}"
         return f"failed after {after}: {self.end.reason if self.end else 'unknown reason'}"
+
+    def kept_words(self) -> str:
+        """For a run stopped after whole epochs: ": use the model as it was after epoch 2"."""
+        if self.status != STOPPED or not (self.end and self.end.model_path):
+            return ""
+        return f": use the model as it was after epoch {self.end.epochs_done}"
 
     def ending_text(self) -> str:
         """How an ended run ended, short: "finished", "stopped after 3 of 30 epochs", …"""

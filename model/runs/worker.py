@@ -1,4 +1,4 @@
-"""The training worker: one process that loads TensorFlow and the data, trains one model, exits.
+"""The training worker: one process that loads TensorFlow and the data, then trains run after run.
 
     python -m model.runs.worker FD
 
@@ -7,20 +7,22 @@ The run manager starts it with one end of a socket pair as file descriptor FD
 server's __main__, which under Streamlit is the app script). Before it is
 given a job it imports TensorFlow, loads the digits and prepares a traced
 model of each preset (model/training/ready_models.py), so a warm worker starts
-training at once; it runs `execute` on one job and exits, which gives all its
-memory back to the operating system. `execute` is also what a worker
-*thread* runs (benchmarks/thread_vs_process.py compares the two).
+training at once; it runs `execute` on each job it is given, one at a time,
+and after RUNS_PER_WORKER of them exits, which gives all its memory back to
+the operating system. `execute` is also what a worker *thread* runs
+(benchmarks/thread_vs_process.py compares the two).
 
 Messages are tuples (kind, payload) of plain data (model/runs/messages.py).
 To the server: ("ready", DataInfo), ("broken", reason), ("status", "starting" |
 "evaluating"), ("progress", Progress), ("end", RunEnd).
-From the server: ("job", RunJob), then perhaps ("cancel", None).
+From the server: ("job", RunJob), then perhaps ("cancel", run_id), and the next job.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import re
 import sys
 import threading
@@ -57,10 +59,18 @@ CHANGES_SHOWN = 12  # fixed and broken digits each, for the comparison
 # Added to the worker's niceness: the most there is. It gets the CPU the server
 # leaves; at 10 it still took about a tenth of a busy core from a page's run.
 WORKER_NICENESS = 19
+# A warm worker trains run after run (no TensorFlow import between them), and is
+# replaced by a fresh one after this many, which gives back whatever TensorFlow kept.
+RUNS_PER_WORKER = 20
+RUNS_PER_WORKER_ENV = "CNN_LENS_RUNS_PER_WORKER"
 
 
 def worker_main(server: Connection) -> None:
-    """Process entry point: warm up, wait for one job, run it, exit."""
+    """Process entry point: warm up, then run the jobs the server gives, one at a time.
+
+    It exits (giving all its memory back) when the server goes, or after
+    RUNS_PER_WORKER_ENV's number of runs, when the server starts a fresh one.
+    """
     # Training is background work: the pages people click come first. The worker
     # warms up (TensorFlow, the digits, a traced model of each preset: 10-20 s of
     # CPU) as soon as the server has its first visitor, and on two cores that made
@@ -78,33 +88,54 @@ def worker_main(server: Connection) -> None:
         server.send(("broken", reason_for_people(err)))
         return
     server.send(("ready", DataInfo.of(data)))
-    try:
-        kind, job = server.recv()
-    except (EOFError, OSError):
-        return  # the server went away before giving a job
-    if kind != "job":
-        return
-    cancel = threading.Event()
-    threading.Thread(target=_listen, args=(server, cancel), daemon=True).start()
-    # A server that went away mid-run leaves nobody to tell.
-    with contextlib.suppress(BrokenPipeError, EOFError, OSError):
-        execute(job, data, server.send, cancel, ready)
+    inbox = _Inbox(server)
+    threading.Thread(target=inbox.listen, daemon=True).start()
+    runs_left = int(os.environ.get(RUNS_PER_WORKER_ENV) or RUNS_PER_WORKER)
+    while runs_left > 0:
+        job = inbox.jobs.get()
+        if job is None:
+            break  # the server went away
+        cancel = inbox.start(job.run_id)
+        # A server that went away mid-run leaves nobody to tell.
+        with contextlib.suppress(BrokenPipeError, EOFError, OSError):
+            execute(job, data, server.send, cancel, ready)
+        runs_left -= 1
     server.close()
     # Skip TensorFlow's slow teardown: the result is sent, the OS frees the rest.
     os._exit(0)
 
 
+class _Inbox:
+    """The server's messages: jobs into a queue, ("cancel", run id) onto the run's event."""
+
+    def __init__(self, server: Connection):
+        self.server, self.jobs = server, queue.Queue()
+        self._lock = threading.Lock()
+        self._run_id, self._cancel = None, threading.Event()
+
+    def start(self, run_id: str) -> threading.Event:
+        with self._lock:
+            self._run_id, self._cancel = run_id, threading.Event()
+            return self._cancel
+
+    def listen(self) -> None:
+        with contextlib.suppress(EOFError, OSError):
+            while True:
+                kind, payload = self.server.recv()
+                if kind == "job":
+                    self.jobs.put(payload)
+                elif kind == "cancel":
+                    with self._lock:
+                        if payload == self._run_id:
+                            self._cancel.set()
+        with self._lock:
+            self._cancel.set()  # the server is gone: nobody waits for this run
+        self.jobs.put(None)
+
+
 def load_data() -> MnistData:
     """MNIST_PATH, else Keras's download (unless CNN_LENS_NO_DOWNLOAD=1), else the bundled sample."""
     return load_mnist(allow_download=os.environ.get(NO_DOWNLOAD_ENV) != "1")
-
-
-def _listen(server: Connection, cancel: threading.Event) -> None:
-    """Set `cancel` on the server's ("cancel", None), or when the server is gone."""
-    with contextlib.suppress(EOFError, OSError):
-        while server.recv()[0] != "cancel":
-            pass
-    cancel.set()
 
 
 def execute(
@@ -153,13 +184,15 @@ def _train_and_save(
             f"Try a smaller learning rate than {job.recipe.learning_rate:g}."
         )
         return RunEnd(DIVERGED, reason=reason, **done)
-    if result.outcome == STOPPED:
-        return RunEnd(STOPPED, **done)
+    stopped = result.outcome == STOPPED
+    if stopped and result.test_probabilities is None:
+        return RunEnd(STOPPED, **done)  # stopped in its first epoch: no model to keep
     emit(("status", "evaluating"))
     evaluation = _evaluate(job, data, result.test_probabilities, result.test_loss)
-    if cancel.is_set():
+    if cancel.is_set() and not stopped:
         return RunEnd(STOPPED, **done)
     info = DataInfo.of(data)
+    epochs = job.recipe.epochs
     card = ModelCard(
         name=f"run {job.number}",
         preset=job.preset,
@@ -170,11 +203,16 @@ def _train_and_save(
         test_accuracy=round(evaluation.test_accuracy, 6),
         params=0,
         sha256="",
-        notes=[f"data: {info.words}", *result.card_notes],
+        notes=[f"data: {info.words}", *result.card_notes]
+        + ([f"stopped after {result.epochs_done} of {epochs} epochs"] if stopped else []),
     )
     card = save_model(inference_copy(result.model), job.out_path, card)
     return RunEnd(
-        FINISHED, evaluation=evaluation, model_path=job.out_path, card=asdict(card), **done
+        STOPPED if stopped else FINISHED,
+        evaluation=evaluation,
+        model_path=job.out_path,
+        card=asdict(card),
+        **done,
     )
 
 

@@ -73,6 +73,7 @@ class ProgressReporter(keras.callbacks.Callback):
         self.diverged_at: tuple[int, int] | None = None
         self.diverged_what = ""  # "loss" or "weights": what stopped being finite first
         self.epochs_done = 0
+        self.epoch_weights: list[np.ndarray] | None = None  # after epoch `epochs_done`
         self._sums = (0.0, 0.0)  # running loss and accuracy sums over the epoch's digits
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -111,6 +112,8 @@ class ProgressReporter(keras.callbacks.Callback):
         if self.diverged_at is not None or not logs or not complete:
             return  # a stopped or diverged epoch is not a finished one
         self.epochs_done = self.epoch
+        # What Stop keeps: the model as it was after its last complete epoch.
+        self.epoch_weights = self.model.get_weights()
         if self.validation is not None:
             x_val, y_val = self.validation
             probabilities = self.model.predict(x_val, batch_size=500, verbose=0)

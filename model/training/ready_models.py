@@ -33,7 +33,11 @@ def _compiled(preset: str, recipe: Recipe) -> keras.Model:
 
 
 class ReadyModels:
-    """One compiled, traced model per (preset, optimizer kind), each used by one run."""
+    """One compiled, traced model per (preset, optimizer kind), used by one run after another.
+
+    A worker trains one run at a time, and each run's result is saved (or copied)
+    before the next `take` resets the model for the next run.
+    """
 
     def __init__(self, strategy: tf.distribute.Strategy):
         self.strategy = strategy
@@ -58,7 +62,7 @@ class ReadyModels:
         seed_built: `build(preset)` called after keras.utils.set_random_seed(recipe.seed),
         as a fresh run would have built it.
         """
-        model = self._models.pop((preset, recipe.optimizer), None)
+        model = self._models.get((preset, recipe.optimizer))
         if model is None:
             return None
         for variable, fresh in zip(model.variables, seed_built.variables, strict=True):

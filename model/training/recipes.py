@@ -141,3 +141,27 @@ PRESETS: dict[str, Preset] = {
         ),
     ),
 }
+
+
+@dataclass(frozen=True)
+class ClassRecipe:
+    """A small recipe for a whole class training at once: any preset, fewer digits and epochs."""
+
+    name: str
+    train_size: int
+    epochs: int
+    seconds: (
+        int  # Train to result for the seed preset on a warm worker, measured (docs/training.md)
+    )
+
+    @property
+    def label(self) -> str:
+        epochs = f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}"
+        return f"{self.name}: {self.train_size:,} digits, {epochs}, about {self.seconds} s"
+
+
+# Measured on the 2-core machine with two runs training at once (docs/training.md).
+CLASS_RECIPES = (
+    ClassRecipe("Quick", train_size=1000, epochs=1, seconds=10),
+    ClassRecipe("Short", train_size=5000, epochs=2, seconds=30),
+)

@@ -43,8 +43,9 @@ class TrainingResult:
     train_digits: int
     validation_digits: int
     seconds: float
-    # On data's test set; None unless the run finished (a stopped or diverged
-    # model is never measured, saved or used).
+    # On data's test set; None unless the run finished or was stopped after at least one
+    # complete epoch (the model is then as it was after that epoch). A diverged model is
+    # never measured, saved or used.
     test_loss: float | None = None
     test_accuracy: float | None = None
     test_probabilities: np.ndarray | None = None  # (N, 10)
@@ -163,12 +164,15 @@ def train(
     )
     if reporter.diverged_at is not None:
         result.outcome = DIVERGED
-    elif cancel_check.cancelled:
+        return result
+    if cancel_check.cancelled:
         result.outcome = STOPPED
-    else:
-        probabilities = model.predict(as_model_input(data.x_test), batch_size=1000, verbose=0)
-        result.test_probabilities = probabilities
-        result.test_loss, result.test_accuracy = loss_and_accuracy(probabilities, data.y_test)
+        if reporter.epoch_weights is None:
+            return result
+        model.set_weights(reporter.epoch_weights)  # back to the end of the last whole epoch
+    probabilities = model.predict(as_model_input(data.x_test), batch_size=1000, verbose=0)
+    result.test_probabilities = probabilities
+    result.test_loss, result.test_accuracy = loss_and_accuracy(probabilities, data.y_test)
     return result
 
 

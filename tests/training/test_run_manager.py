@@ -1,4 +1,4 @@
-"""The run manager: one run at a time, a waiting line, Stop, closed tabs and crashed workers.
+"""The run manager: a pool of workers, a fair waiting line, Stop, closed tabs and crashed workers.
 
 The rules are tested with worker threads (fast); the worker process itself,
 with a crash and a kill, at the end.
@@ -55,6 +55,12 @@ def make_job(tmp_path, epochs=1, number=1) -> RunJob:
     )
 
 
+def collected(manager, owner, run_id):
+    """The owner's run once it has ended and been handed over, else None."""
+    ended = manager.collect(owner, run_id)
+    return ended[0] if ended else None
+
+
 def wait_for(condition, timeout=WAIT_S):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -65,8 +71,8 @@ def wait_for(condition, timeout=WAIT_S):
     raise AssertionError("timed out")
 
 
-def test_one_run_at_a_time_under_two_concurrent_requests(tiny_data, tmp_path):
-    manager = RunManager(mode="thread", max_waiting=1, heartbeat_timeout_s=600)
+def test_one_worker_trains_one_run_under_two_concurrent_requests(tiny_data, tmp_path):
+    manager = RunManager(mode="thread", workers=1, max_waiting=1, heartbeat_timeout_s=600)
     jobs = {"ann": make_job(tmp_path, epochs=50), "bob": make_job(tmp_path, epochs=50)}
     views, start = {}, threading.Barrier(2)
 
@@ -87,19 +93,51 @@ def test_one_run_at_a_time_under_two_concurrent_requests(tiny_data, tmp_path):
 
     with pytest.raises(RunRefused, match="still waiting|still training"):
         manager.submit("ann", make_job(tmp_path))
-    with pytest.raises(RunRefused, match="server is busy.*1 more are waiting"):
+    with pytest.raises(RunRefused, match="line is full: 1 runs are training and 1 more"):
         manager.submit("cat", make_job(tmp_path))
 
     first = next(s for s, v in views.items() if v.status == STARTING)
     second = "bob" if first == "ann" else "ann"
     wait_for(lambda: manager.view(jobs[first].run_id).status == TRAINING)
     manager.stop(first, jobs[first].run_id)
-    ended = wait_for(lambda: manager.collect(first, jobs[first].run_id))
+    ended = wait_for(lambda: collected(manager, first, jobs[first].run_id))
     assert ended.status == STOPPED and "stopped after 0 of 50 epochs" in ended.status_text()
     # The waiting run moves up and trains.
     wait_for(lambda: manager.view(jobs[second].run_id).status == TRAINING)
     manager.stop(second, jobs[second].run_id)
-    wait_for(lambda: manager.collect(second, jobs[second].run_id))
+    wait_for(lambda: collected(manager, second, jobs[second].run_id))
+    manager.close()
+
+
+def test_a_class_waits_in_one_fair_line_with_places_and_waits(tiny_data, tmp_path):
+    manager = RunManager(mode="thread", workers=2, max_waiting=60, heartbeat_timeout_s=600)
+    students = [f"student-{i}" for i in range(62)]
+    jobs = {s: make_job(tmp_path, epochs=50) for s in students}
+    for student in students[:62]:
+        manager.submit(student, jobs[student])
+    # Two train at once; sixty wait, in the order they pressed Train.
+    line = manager.activity()
+    assert [v.status for v in line[:2]] == [STARTING, STARTING]
+    waiting = line[2:]
+    assert [v.place for v in waiting] == list(range(1, 61))
+    assert [v.job.run_id for v in waiting] == [jobs[s].run_id for s in students[2:]]
+    waits = [v.wait_s for v in waiting]
+    assert waits == sorted(waits) and waits[0] < waits[-1]
+    assert re.fullmatch(
+        r"waiting: number 60 in line \(starts in about .+\)", line[-1].status_text()
+    )
+    with pytest.raises(RunRefused, match="line is full: 2 runs are training and 60 more"):
+        manager.submit("late", make_job(tmp_path))
+    # One run per student: a second press waits for the first to end.
+    with pytest.raises(RunRefused, match="still waiting"):
+        manager.submit(students[10], make_job(tmp_path))
+    # A waiting student who gives up leaves the line; everyone behind moves up.
+    manager.stop(students[2], jobs[students[2]].run_id)
+    assert manager.view(jobs[students[3]].run_id).place == 1
+    for student in reversed(students):
+        manager.stop(student, jobs[student].run_id)
+    for student in students[:2]:
+        wait_for(lambda s=student: collected(manager, s, jobs[s].run_id))
     manager.close()
 
 
@@ -116,7 +154,9 @@ class FakeClock:
 def test_a_run_whose_tab_stopped_beating_is_stopped(tiny_data, tmp_path):
     clock = FakeClock()
     # No watchdog thread: the test makes it look, so "it looked and let the run be" is known.
-    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock, watch_every_s=None)
+    manager = RunManager(
+        mode="thread", workers=1, heartbeat_timeout_s=45, clock=clock, watch_every_s=None
+    )
     ann, bob = make_job(tmp_path, epochs=50), make_job(tmp_path, epochs=50)
     manager.submit("ann", ann)
     manager.submit("bob", bob)  # waits in line behind ann's
@@ -130,7 +170,7 @@ def test_a_run_whose_tab_stopped_beating_is_stopped(tiny_data, tmp_path):
     manager.heartbeat("bob")
     clock.now += 10
     manager.watch_once()
-    ended = wait_for(lambda: manager.collect("ann", ann.run_id), timeout=30)
+    ended = wait_for(lambda: collected(manager, "ann", ann.run_id), timeout=30)
     assert ended.status == STOPPED
     assert ended.stop_reason == "this browser tab stopped answering, as when it is closed"
     assert re.fullmatch(
@@ -140,13 +180,15 @@ def test_a_run_whose_tab_stopped_beating_is_stopped(tiny_data, tmp_path):
     wait_for(lambda: manager.view(bob.run_id).status == TRAINING)
     manager.heartbeat("bob")
     manager.stop("bob", bob.run_id)
-    wait_for(lambda: manager.collect("bob", bob.run_id))
+    wait_for(lambda: collected(manager, "bob", bob.run_id))
     manager.close()
 
 
 def test_a_waiting_run_whose_tab_closed_leaves_the_line(tiny_data, tmp_path):
     clock = FakeClock()
-    manager = RunManager(mode="thread", heartbeat_timeout_s=45, clock=clock, watch_every_s=None)
+    manager = RunManager(
+        mode="thread", workers=1, heartbeat_timeout_s=45, clock=clock, watch_every_s=None
+    )
     ann, bob = make_job(tmp_path, epochs=50), make_job(tmp_path, epochs=50)
     manager.submit("ann", ann)
     manager.submit("bob", bob)
@@ -154,11 +196,11 @@ def test_a_waiting_run_whose_tab_closed_leaves_the_line(tiny_data, tmp_path):
     manager.heartbeat("ann")  # ann's tab is open; bob's, waiting, has gone quiet
     clock.now += 16
     manager.watch_once()
-    ended = wait_for(lambda: manager.collect("bob", bob.run_id), timeout=30)
+    ended = wait_for(lambda: collected(manager, "bob", bob.run_id), timeout=30)
     assert ended.status == STOPPED and ended.end.train_seconds == 0
     assert [v.job.run_id for v in manager.activity()] == [ann.run_id]
     manager.stop("ann", ann.run_id)
-    wait_for(lambda: manager.collect("ann", ann.run_id))
+    wait_for(lambda: collected(manager, "ann", ann.run_id))
     manager.close()
 
 
@@ -169,30 +211,48 @@ def clock():
 
 @pytest.fixture(scope="module")
 def process_manager(tiny_data, clock):
-    manager = RunManager(mode="process", clock=clock)
+    # Two warm workers, each replaced by a fresh one after two runs.
+    manager = RunManager(mode="process", workers=2, runs_per_worker=2, clock=clock)
     yield manager
     manager.close()
 
 
-def test_worker_process_trains_and_is_replaced(process_manager, tmp_path):
+def test_warm_workers_train_run_after_run_and_are_replaced(process_manager, tmp_path):
     manager = process_manager
     info = wait_for(manager.data_info)
     assert info.words == "MNIST from MNIST_PATH" and info.train_digits == 400
-    first_pid = manager.worker_pid()
+    wait_for(lambda: manager.idle_workers() == 2)
     job = make_job(tmp_path)
     manager.submit("ann", job)
-    ended = wait_for(lambda: manager.collect("ann", job.run_id))
+    pid = manager.worker_pid(job.run_id)
+    ended = wait_for(lambda: collected(manager, "ann", job.run_id))
     assert ended.status == FINISHED and ended.end.evaluation.test_accuracy > 0
     assert os.path.exists(ended.end.model_path)
     assert ended.batch_loss and ended.epochs[0].val_accuracy is not None
-    # Train pressed again at once, while the used worker is still exiting: the job
-    # waits for the fresh spare instead of going to the worker that is on its way out.
+    # Train pressed again: a warm worker takes it at once, no TensorFlow to load; the one
+    # that trained the first run comes first.
     again = make_job(tmp_path, number=2)
     manager.submit("ann", again)
-    assert wait_for(lambda: manager.collect("ann", again.run_id)).status == FINISHED
-    # The used worker exits (its memory goes back to the OS); a fresh spare waits.
-    wait_for(lambda: manager.worker_pid() not in (None, first_pid))
-    assert wait_for(lambda: _exited(first_pid))
+    assert manager.worker_pid(again.run_id) == pid
+    assert wait_for(lambda: collected(manager, "ann", again.run_id)).status == FINISHED
+    # After its second run it exits (its memory goes back to the OS); a fresh one warms up.
+    assert wait_for(lambda: _exited(pid))
+    wait_for(lambda: len(manager.worker_pids()) == 2 and pid not in manager.worker_pids())
+
+
+def test_two_runs_train_at_once_on_two_workers(process_manager, tmp_path):
+    manager = process_manager
+    wait_for(lambda: manager.idle_workers() == 2)
+    ann, bob = make_job(tmp_path, epochs=50), make_job(tmp_path, epochs=50)
+    manager.submit("ann", ann)
+    manager.submit("bob", bob)
+    wait_for(lambda: manager.view(ann.run_id).status == TRAINING, timeout=WAIT_S)
+    wait_for(lambda: manager.view(bob.run_id).status == TRAINING, timeout=WAIT_S)
+    assert manager.worker_pid(ann.run_id) != manager.worker_pid(bob.run_id)
+    manager.stop("ann", ann.run_id)
+    manager.stop("bob", bob.run_id)
+    assert wait_for(lambda: collected(manager, "ann", ann.run_id)).status == STOPPED
+    assert wait_for(lambda: collected(manager, "bob", bob.run_id)).status == STOPPED
 
 
 def test_killed_worker_ends_the_run_as_failed(process_manager, tmp_path):
@@ -200,8 +260,8 @@ def test_killed_worker_ends_the_run_as_failed(process_manager, tmp_path):
     job = make_job(tmp_path, epochs=50)
     manager.submit("ann", job)
     wait_for(lambda: manager.view(job.run_id).status == TRAINING)
-    os.kill(manager.worker_pid(), signal.SIGKILL)
-    ended = wait_for(lambda: manager.collect("ann", job.run_id))
+    os.kill(manager.worker_pid(job.run_id), signal.SIGKILL)
+    ended = wait_for(lambda: collected(manager, "ann", job.run_id))
     assert ended.status == FAILED
     assert "the training process was killed (SIGKILL)" in ended.status_text()
     # The next run starts on a fresh worker, and Stop ends it.
@@ -209,27 +269,26 @@ def test_killed_worker_ends_the_run_as_failed(process_manager, tmp_path):
     manager.submit("ann", job)
     wait_for(lambda: manager.view(job.run_id).status == TRAINING)
     manager.stop("ann", job.run_id)
-    ended = wait_for(lambda: manager.collect("ann", job.run_id))
+    ended = wait_for(lambda: collected(manager, "ann", job.run_id))
     assert ended.status == STOPPED and ended.end.model_path is None
     assert ended.status_text() == "stopped after 0 of 50 epochs (you pressed Stop)"
     assert ended.end.train_seconds > 0, "the worker stopped itself; it was not killed"
 
 
-def test_closed_tab_stops_the_worker_and_frees_its_memory(process_manager, clock, tmp_path):
+def test_closed_tab_stops_its_run_within_a_batch(process_manager, clock, tmp_path):
     """The watchdog thread itself: nothing but it stops this run."""
     manager = process_manager
     wait_for(manager.spare_ready)
     job = make_job(tmp_path, epochs=50)
     manager.submit("ann", job)
     wait_for(lambda: manager.view(job.run_id).status == TRAINING)
-    pid = manager.worker_pid()
+    pid = manager.worker_pid(job.run_id)
     clock.now += manager.heartbeat_timeout_s + 1  # ann's tab sent nothing since Train
-    ended = wait_for(lambda: manager.collect("ann", job.run_id), timeout=60)
-    assert ended.status == STOPPED and ended.end.model_path is None
+    ended = wait_for(lambda: collected(manager, "ann", job.run_id), timeout=60)
+    assert ended.status == STOPPED
     assert ended.end.train_seconds > 0, "the worker stopped itself within a batch"
-    # The worker process is gone, and all its memory with it; a fresh spare waits.
-    assert wait_for(lambda: _exited(pid), timeout=60)
-    wait_for(lambda: manager.worker_pid() not in (None, pid))
+    # The worker stopped the run within a batch and stays warm for the next one.
+    assert not _exited(pid) and pid in manager.worker_pids()
 
 
 def _exited(pid: int) -> bool:

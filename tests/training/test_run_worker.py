@@ -28,7 +28,7 @@ def job(tmp_path, **recipe) -> RunJob:
     )
 
 
-def run(job, data=None, cancel_at_batch=None, crash_at_batch=None):
+def run(job, data=None, cancel_at_batch=None, crash_at_batch=None, cancel_in_epoch=1):
     messages, cancel = [], threading.Event()
 
     def emit(message):
@@ -36,7 +36,7 @@ def run(job, data=None, cancel_at_batch=None, crash_at_batch=None):
         if kind == "progress" and not payload.epoch_done:
             if payload.batch == crash_at_batch:
                 raise RuntimeError("the GPU fell off the bus")
-            if payload.batch == cancel_at_batch:
+            if payload.batch == cancel_at_batch and payload.epoch == cancel_in_epoch:
                 cancel.set()
         messages.append(message)
 
@@ -78,6 +78,24 @@ def test_a_stopped_run_leaves_no_model(tmp_path):
     assert end.outcome == STOPPED and end.epochs_done == 0
     assert [kind for kind, _ in messages].count("progress") == 2
     assert not (tmp_path / "r1.keras").exists()
+
+
+def test_a_run_stopped_after_whole_epochs_keeps_the_model_of_the_last_one(tmp_path):
+    data = tiny_mnist(n_train=300)
+    messages = run(job(tmp_path, epochs=5), data, cancel_at_batch=4, cancel_in_epoch=3)
+    end = messages[-1][1]
+    assert end.outcome == STOPPED and end.epochs_done == 2
+    assert ("status", "evaluating") in messages, "measured on the test set like a finished run"
+    model, card = load_model(end.model_path)
+    assert card.notes[-1] == "stopped after 2 of 5 epochs"
+    # It is the model as it was after epoch 2: the same as a run of 2 epochs.
+    (tmp_path / "two").mkdir()
+    two = run(job(tmp_path / "two", epochs=2), data)[-1][1]
+    assert two.outcome == FINISHED
+    assert end.evaluation.test_accuracy == two.evaluation.test_accuracy
+    assert end.evaluation.test_loss == pytest.approx(two.evaluation.test_loss, rel=1e-5)
+    np.testing.assert_array_equal(end.evaluation.predicted, two.evaluation.predicted)
+    assert model.count_params() == 93_322
 
 
 def test_a_crash_inside_a_batch_ends_as_failed_with_the_reason(tmp_path):

@@ -194,8 +194,12 @@ def test_a_prepared_model_trains_exactly_as_a_fresh_one():
     for a, b in zip(fresh.model.get_weights(), prepared.model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert fresh.history == prepared.history
-    # It served one run: the next builds its own model.
-    assert ready.take("robust", recipe, prepared.model) is None
+    # A warm worker trains run after run on the same prepared model: the next is exact too.
+    again = train("robust", recipe, data, validation=15, ready=ready)
+    assert again.model is prepared.model
+    for a, b in zip(fresh.model.get_weights(), again.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert fresh.history == again.history
 
 
 def test_augmentation_changes_digits_but_keeps_range():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -139,11 +140,50 @@ def test_progress_moves_by_itself_and_stop_leaves_the_previous_model_active(
     press(page, keys.STOP_BUTTON)
     result = page.locator(css(keys.TRAIN_RESULT_BOX))
     expect(result).to_contain_text("stopped after", timeout=STEP_TIMEOUT_MS)
-    expect(result).to_contain_text("The active model is still default")
+    # Stop keeps the model of the last complete epoch, measured, offered, not used unasked.
+    expect(result).to_contain_text(re.compile(r"use the model as it was after epoch [1-9]"))
+    expect(result).to_contain_text("Test accuracy:")
     settled(page)
     shot(page, "sidebar-after-stop", sidebar_at=css(keys.TRAIN_RESULT_BOX))
     # The picker and the card in the sidebar still name the shipped model.
     picker = page.locator(css(keys.MODEL_PICKER)).get_by_role("combobox")
     expect(picker).to_have_value("default (shipped)")
     expect(page.locator(SIDEBAR)).to_contain_text("default · preset")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_a_reload_mid_run_shows_the_run_again_and_only_to_this_browser(page: Page, app_url: str):
+    page.goto(f"{app_url}/training")
+    settled(page)
+    set_recipe(page, epochs=3, digits=1000, batch=8)
+    press(page, keys.TRAIN_BUTTON)
+    progress = page.locator(css(keys.TRAIN_PROGRESS_BOX))
+    expect(progress).to_contain_text(re.compile(r"epoch 1 of 3"), timeout=RUN_TIMEOUT_MS)
+    # F5 mid-run: a new Streamlit session, the same browser.
+    started = time.perf_counter()
+    page.reload()
+    expect(progress).to_contain_text(re.compile(r"epoch \d of 3"), timeout=STEP_TIMEOUT_MS)
+    shown_s = time.perf_counter() - started
+    print(f"reload -> run shown live again: {shown_s:.2f} s")
+    assert shown_s < 5, f"the run came back after {shown_s:.1f} s (target 2 s)"
+    result = page.locator(css(keys.TRAIN_RESULT_BOX))
+    expect(result).to_contain_text("finished", timeout=RUN_TIMEOUT_MS)
+    picker = page.locator(css(keys.MODEL_PICKER)).get_by_role("combobox")
+    picker.click()
+    expect(page.get_by_role("option", name=re.compile(r"run 1: seed"))).to_have_count(1)
+    page.keyboard.press("Escape")
+    # Another browser (its own localStorage) sees none of it: no result, no model.
+    other = page.context.browser.new_context()
+    try:
+        stranger = other.new_page()
+        stranger.goto(f"{app_url}/training")
+        settled(stranger)
+        expect(stranger.locator(SIDEBAR)).to_contain_text("Train a new model")
+        expect(stranger.locator(css(keys.TRAIN_RESULT_BOX))).to_have_count(0)
+        stranger.locator(css(keys.MODEL_PICKER)).get_by_role("combobox").click()
+        expect(stranger.get_by_role("option", name=re.compile(r"run \d"))).to_have_count(0)
+        expect(stranger.get_by_test_id("stException")).to_have_count(0)
+    finally:
+        other.close()
     expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -6,6 +6,7 @@ to 1,000 digits and 1 epoch. Expected words come from the data the worker
 reported, so the tests hold for either source.
 """
 
+import os
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from components.common import keys as common_keys
 from components.draw import keys as draw_keys
 from components.training import keys
 from components.training.run_store import run_manager
+from model.runs.worker_process import WORKERS_ENV
 from model.training.recipes import Recipe
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
@@ -122,8 +124,10 @@ def test_a_tab_that_stops_rerunning_has_its_run_stopped():
 
 @pytest.fixture(scope="module")
 def trained():
-    """One session that trained one epoch; a second session watched it."""
+    """One session that trained one epoch; a second session watched it, with one worker."""
     run_manager.clear()  # a manager of this module's own, closed after it
+    old_workers = os.environ.get(WORKERS_ENV)
+    os.environ[WORKERS_ENV] = "1"  # so that the second session's run waits in line
     at, other = open_app(), open_app()
     at.number_input(key=keys.TRAIN_EPOCHS).set_value(1)
     at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
@@ -141,6 +145,10 @@ def trained():
     active_after_run = at.session_state[common_keys.ACTIVE_MODEL]
     yield at, seen_by_other, queued, active_after_run
     run_manager.clear()
+    if old_workers is None:
+        del os.environ[WORKERS_ENV]
+    else:
+        os.environ[WORKERS_ENV] = old_workers
 
 
 @pytest.mark.slow
@@ -156,7 +164,7 @@ def test_a_one_epoch_run_gives_a_result(trained):
     assert 0.5 < accuracy < 1.0, "one epoch on 1,000 real digits learns something"
     assert data.test_description in text
     options = at.selectbox(key=keys.MODEL_PICKER).options
-    assert any("run 1: seed" in o and "this session, not saved" in o for o in options), options
+    assert any("run 1: seed" in o and "this browser, not saved" in o for o in options), options
     assert active_after_run == "default", "a new model is not used unasked"
     # The Retrain page shows the run, its confusion matrix and the comparison.
     assert not at.exception
@@ -169,7 +177,7 @@ def test_a_one_epoch_run_gives_a_result(trained):
 def test_a_second_user_sees_the_run_and_waits_in_line(trained):
     _, seen_by_other, queued, _ = trained
     assert "Another session is training (seed" in seen_by_other
-    assert "yours waits in line" in seen_by_other
+    assert "One run trains at a time: if you press Train, yours waits in line" in seen_by_other
     assert "waiting: number 1 in line" in queued
 
 
@@ -219,6 +227,12 @@ class _LoadedManager:
 
     def activity(self) -> list:
         return []
+
+    def collect(self, owner: str) -> list:
+        return []
+
+    def active_of(self, owner: str) -> None:
+        return None
 
 
 def _live_panel_script() -> None:

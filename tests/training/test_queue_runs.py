@@ -1,0 +1,205 @@
+"""Runs on RQ and Redis: a real redis-server, real queue worker processes, real training.
+
+Needs Debian's redis-server (`make test` and .ci/run install it) and the rq and
+redis packages of requirements.txt. Every process started here is stopped by
+its pid.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.runs.messages import FAILED, FINISHED, STOPPED, RunJob
+from model.runs.view import TRAINING
+from model.training.recipes import Recipe
+from tests.helpers import tiny_mnist
+
+pytest.importorskip("rq", reason="rq is in requirements.txt")
+pytestmark = pytest.mark.slow  # starts Redis and workers that load TensorFlow
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+WAIT_S = 240
+
+
+def wait_for(condition, timeout=WAIT_S):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Redis:
+    def __init__(self, port: int):
+        self.port, self.process = port, None
+
+    def start(self) -> None:
+        if not Path(REDIS_SERVER).exists():
+            pytest.fail("redis-server not found: install Debian's redis-server")
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for(lambda: _answers(self.port), timeout=20)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def redis(tmp_path_factory):
+    server = Redis(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def data_path(tmp_path_factory):
+    data = tiny_mnist(n_train=400, n_test=100)
+    path = tmp_path_factory.mktemp("data") / "tiny.npz"
+    np.savez(
+        path, x_train=data.x_train, y_train=data.y_train, x_test=data.x_test, y_test=data.y_test
+    )
+    return path
+
+
+class Workers:
+    """Queue worker processes (python -m model.runs.queue_worker URL), stopped by pid."""
+
+    def __init__(self, url: str, data_path: Path):
+        self.url, self.env = url, {**os.environ, "MNIST_PATH": str(data_path)}
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "model.runs.queue_worker", self.url], cwd=ROOT, env=self.env
+        )
+        self.processes.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def workers(redis, data_path):
+    started = Workers(f"redis://127.0.0.1:{redis.port}/0", data_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture(scope="module")
+def manager(redis, workers):
+    from model.runs.queue_manager import QueueRunManager
+
+    made = QueueRunManager(workers.url, heartbeat_timeout_s=3600)
+    yield made
+    made.close()
+
+
+def make_job(tmp_path, epochs=1) -> RunJob:
+    run_id = os.urandom(6).hex()
+    return RunJob(
+        run_id=run_id,
+        number=1,
+        preset="seed",
+        recipe=Recipe(epochs=epochs, batch_size=16),
+        out_path=str(tmp_path / f"{run_id}.keras"),  # a folder every server and worker shares
+        previous_model="seed",
+        previous_label="seed",
+    )
+
+
+def collected(manager, owner, run_id):
+    ended = manager.collect(owner, run_id)
+    return ended[0] if ended else None
+
+
+def test_a_queue_worker_trains_one_epoch(manager, workers, tmp_path):
+    workers.start()
+    info = wait_for(manager.data_info)
+    assert info.words == "MNIST from MNIST_PATH"
+    job = make_job(tmp_path)
+    manager.submit("ann", job)
+    ended = wait_for(lambda: collected(manager, "ann", job.run_id))
+    assert ended.status == FINISHED, ended.status_text()
+    assert ended.end.evaluation.test_accuracy > 0 and ended.epochs[0].val_accuracy is not None
+    assert Path(ended.end.model_path).exists()
+
+
+def test_stop_ends_a_queued_run_within_a_batch(manager, tmp_path):
+    job = make_job(tmp_path, epochs=50)
+    manager.submit("ann", job)
+    wait_for(lambda: manager.view(job.run_id).status == TRAINING)
+    stop_pressed = time.monotonic()
+    manager.stop("ann", job.run_id)
+    ended = wait_for(lambda: collected(manager, "ann", job.run_id), timeout=60)
+    assert ended.status == STOPPED and ended.end.train_seconds > 0
+    print(f"Stop -> run ended through Redis: {time.monotonic() - stop_pressed:.2f} s")
+
+
+def test_a_killed_queue_worker_fails_its_run_and_the_app_goes_on(manager, workers, tmp_path):
+    job = make_job(tmp_path, epochs=50)
+    manager.submit("bob", job)
+    wait_for(lambda: manager.view(job.run_id).status == TRAINING)
+    for process in workers.processes:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=20)
+    ended = wait_for(lambda: collected(manager, "bob", job.run_id), timeout=60)
+    assert ended.status == FAILED
+    assert "training worker stopped answering" in ended.status_text()
+    assert manager.data_error() is None, "the app keeps serving"
+
+
+def test_a_restarted_redis_is_said_in_words_and_its_lost_runs_queued_again(
+    manager, redis, workers, tmp_path
+):
+    # No worker now: the run waits in the queue when Redis goes down.
+    job = make_job(tmp_path)
+    manager.submit("cat", job)
+    assert manager.view(job.run_id).place == 1
+    redis.stop()
+    error = wait_for(manager.data_error, timeout=30)
+    assert error.startswith("The training queue (Redis) is not answering")
+    with pytest.raises(Exception, match="not answering"):
+        manager.submit("dan", make_job(tmp_path))
+    redis.start()  # empty: it keeps nothing on disk
+    wait_for(lambda: manager.data_error() is None, timeout=30)
+    assert manager.view(job.run_id).place == 1, "queued again"
+    workers.start()
+    ended = wait_for(lambda: collected(manager, "cat", job.run_id))
+    assert ended.status == FINISHED, ended.status_text()
