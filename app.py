@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.common.browser import recognise_browser
 from components.training.model_picker import model_card_sidebar
 from components.training.sidebar import training_sidebar
 
@@ -45,6 +46,8 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
+with st.sidebar:  # an element that draws nothing, where it takes no room from a page
+    recognise_browser()  # first: the sidebar and the pages find this browser's runs and digits
 model_card_sidebar()
 training_sidebar()
 navigation.run()

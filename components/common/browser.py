@@ -5,15 +5,19 @@ what a person makes is kept under their browser's token instead
 (model/files/browser_store.py). Why localStorage: it survives a reload, a
 closed and reopened tab and a sleeping laptop; it belongs to this site in this
 browser profile only, so another browser, another profile or another site never
-sees it; and unlike a cookie it is never sent with requests. The token is made
-in the browser from 128 random bits (crypto.getRandomValues, which works on
-plain-http classroom servers too) and is used on the server only through its
-hash. A private window gets a token of its own, gone when the window closes.
+sees it. The token is made in the browser from 128 random bits
+(crypto.getRandomValues, which works on plain-http classroom servers too) and is
+used on the server only through its hash. A private window gets a token of its
+own, gone when the window closes.
 
-The token arrives one script run after the page first loads: the component
-runs its JavaScript in the browser, which sends the token back and reruns the
-script. Until then `browser_token()` returns None, as it does in AppTest, which
-runs no JavaScript.
+The component also copies the token into a same-site cookie: the websocket that
+a reloaded page opens carries it, so the first script run after a reload already
+knows the browser (its runs and digits show at once) instead of waiting for the
+component's JavaScript to send it a run later. On a browser's very first visit,
+and in AppTest (which runs no JavaScript), the token is None until then.
+
+The frame (app.py) calls `recognise_browser()` once per script run; everything
+else reads `browser_token()`.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ import streamlit as st
 from model.files.browser_store import valid_token
 
 STORAGE_KEY = "cnn-lens-browser"
+COOKIE = "cnn_lens_browser"
 WIDGET_KEY = "browser_token"
+TOKEN_KEY = "browser_token_found"  # session state: the token this run found
 
 _JS = f"""
 export default function (component) {{
@@ -38,6 +44,7 @@ export default function (component) {{
       token = Array.from(bytes, b => b.toString(16).padStart(2, "0")).join("");
       window.localStorage.setItem("{STORAGE_KEY}", token);
     }}
+    document.cookie = "{COOKIE}=" + token + "; path=/; max-age=31536000; SameSite=Strict";
   }} catch (err) {{
     token = "";  // storage turned off: nothing is kept between visits
   }}
@@ -51,8 +58,17 @@ def _component():
     return st.components.v2.component("cnn_lens_browser_token", js=_JS, html="")
 
 
-def browser_token() -> str | None:
-    """This browser's token, or None until the browser has sent it (or if it keeps none)."""
+def recognise_browser() -> str | None:
+    """Once per script run, in the frame: which browser this is, or None while unknown."""
     result = _component()(key=WIDGET_KEY, on_token_change=lambda: None)
     token = getattr(result, "token", None)
-    return token if valid_token(token) else None
+    if not valid_token(token):
+        token = st.context.cookies.get(COOKIE)
+    token = token if valid_token(token) else None
+    st.session_state[TOKEN_KEY] = token
+    return token
+
+
+def browser_token() -> str | None:
+    """This browser's token as the frame found it in this script run (None while unknown)."""
+    return st.session_state.get(TOKEN_KEY)

@@ -43,7 +43,6 @@ TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a ru
 SESSION_HANDLE = "session_handle"
 # This browser's token (components/common/browser.py), or None until it is known: the
 # runs and trained models belong to the browser, so a reload finds them again.
-BROWSER = "training_browser"
 ACTIVE_RUN = "active_run"  # run id of this browser's run that is waiting or training
 LIVE_TICKS = "live_ticks"  # int: runs of the sidebar's live fragment since the last app run
 TRAIN_MESSAGE = "train_message"  # a refusal or problems from the last Train press

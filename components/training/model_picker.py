@@ -14,14 +14,12 @@ import streamlit as st
 from components.common import keys as common_keys
 from components.common.active_model import active_model_name
 from components.training import keys
-from components.training.run_store import collect_ended_run, model_choices, recognise_browser
+from components.training.run_store import collect_ended_run, model_choices
 from model.files.cards import CardError, ModelCard, read_card
 
 
 def model_card_sidebar() -> ModelCard | None:
     """Show the active model's card; return it, or None if it cannot be read."""
-    with st.sidebar:
-        recognise_browser()  # first: the picker lists this browser's trained models
     collect_ended_run()  # a run that ended since the last app run: the picker lists its model
     name = active_model_name()
     with st.sidebar:

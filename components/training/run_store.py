@@ -151,14 +151,9 @@ def _handle() -> SessionHandle:
     return handle
 
 
-def recognise_browser() -> None:
-    """Once per app run: which browser this is, for the runs (it draws nothing)."""
-    st.session_state[keys.BROWSER] = browser_token()
-
-
 def owner() -> str:
     """Whose runs these are: this browser's token's hash, or this session when it is unknown."""
-    token = st.session_state.get(keys.BROWSER)
+    token = browser_token()
     if token:
         return "browser-" + hashlib.sha256(token.encode()).hexdigest()[:32]
     return f"session-{_handle().token}"
@@ -166,7 +161,7 @@ def owner() -> str:
 
 def model_folder() -> Path:
     """Where this owner's trained models are written: its browser's folder, or the session's."""
-    token = st.session_state.get(keys.BROWSER)
+    token = browser_token()
     if not token:
         return _handle().folder
     folder = browser_store().folder(token)
@@ -208,7 +203,7 @@ def _keep_run(view: RunView) -> None:
         if path and path != active:
             Path(path).unlink(missing_ok=True)
             Path(path).with_suffix(".json").unlink(missing_ok=True)
-    token = st.session_state.get(keys.BROWSER)
+    token = browser_token()
     if token and view.end and view.end.model_path:
         # The worker wrote the file: the store counts it, and makes room if all
         # browsers' files together are past the budget (least recently used first).
