@@ -156,7 +156,12 @@ def owner() -> str:
     token = browser_token()
     if token:
         return "browser-" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    return f"session-{_handle().token}"
+    return session_owner(_handle())
+
+
+def session_owner(handle: SessionHandle) -> str:
+    """The owner of a session's runs while its browser is unknown (AppTest, no storage)."""
+    return f"session-{handle.token}"
 
 
 def model_folder() -> Path:

@@ -10,7 +10,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from components.training import keys
-from components.training.run_store import session_runs
+from components.training.run_store import session_owner, session_runs
 from model.runs.messages import FINISHED, Evaluation, RunEnd, RunJob
 from model.runs.view import EpochPoint, RunView
 from model.training.recipes import Recipe
@@ -53,7 +53,7 @@ def made_up_run(number: int) -> RunView:
 def test_new_runs_join_the_comparison_and_picks_survive_other_pages():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.switch_page("app_pages/training.py").run()
-    token = at.session_state[keys.SESSION_HANDLE].token
+    token = session_owner(at.session_state[keys.SESSION_HANDLE])  # AppTest: no browser token
     store = session_runs()
     for number in (1, 2, 3):
         store.add(token, made_up_run(number))
