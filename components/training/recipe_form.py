@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.digits.recipe_options import my_digits_options
 from components.training import keys
 from model.runs.messages import DataInfo
 from model.training.recipes import MAX_EPOCHS, OPTIMIZERS, PRESETS, Recipe, RecipeError
@@ -26,6 +27,13 @@ def _load_preset() -> None:
     recipe = PRESETS[st.session_state[keys.TRAIN_PRESET]].recipe.to_dict()
     for key, field in FIELDS.items():
         st.session_state[key] = recipe[field]
+
+
+def _set_fields(values: dict) -> None:
+    """Put these Recipe fields into their widgets (the others stay as they are)."""
+    for key, field in FIELDS.items():
+        if field in values:
+            st.session_state[key] = values[field]
 
 
 def _defaults() -> None:
@@ -89,6 +97,7 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
         "bottom part, a new way every epoch; give some 1s a flag or a foot: digits more like "
         "people draw them.",
     )
+    my_digits_options(_set_fields, data.trainable_digits if data else None)
     schedule = PRESETS[preset].recipe.schedule
     if schedule != "constant":
         st.caption(f"Learning-rate schedule: {schedule} (from the preset).")
