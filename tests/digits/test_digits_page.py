@@ -4,7 +4,6 @@ AppTest runs no JavaScript, so `browser_token()` is None there; the tests hand t
 components a token, and keep the browser store in a folder of their own.
 """
 
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
