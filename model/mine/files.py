@@ -62,6 +62,19 @@ def digits_zip(digits: MyDigits) -> bytes:
     return buffer.getvalue()
 
 
+def is_digits_file(path: str | Path) -> bool:
+    """Whether `path` is an .npz of my digits (x and y) rather than MNIST's layout."""
+    path = Path(path).expanduser()
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return {"x.npy", "y.npy"} <= names and "x_train.npy" not in names
+
+
 def read_digits_file(path: str | Path) -> MyDigits:
     """For the command line: a file of my digits by path, checked like an upload."""
     path = Path(path).expanduser()
