@@ -34,6 +34,7 @@ PAGES = [
     ),
     st.Page(IMAGE_PAGE, title="Explore an image", url_path="image", visibility="hidden"),
     st.Page("app_pages/draw.py", title="Draw a digit", icon=":material/draw:", url_path="draw"),
+    st.Page("app_pages/digits.py", title="My digits", icon=":material/apps:", url_path="digits"),
     st.Page(
         "app_pages/network.py", title="Inside the CNN", icon=":material/hub:", url_path="network"
     ),

@@ -5,6 +5,7 @@ import streamlit as st
 from components.common.active_model import active_model_name
 from components.common.handover import hand_over_digit
 from components.common.model_store import active_classifier
+from components.digits.keep import keep_this_digit
 from components.draw.input import (
     choose_source,
     drawn_digit,
@@ -52,6 +53,7 @@ forward = reading.forward if reading is not None else None
 hand_over_digit(reading.prepared.input if forward is not None else None, picture.origin)
 with prediction_col:
     show_prediction(reading, picture)
+    keep_this_digit(reading, picture.pixels if source == "draw" else None)
 
 # A photo with no digit in it still shows its steps, so the user sees why.
 if reading is None or (reading.forward is None and not picture.photo):

@@ -1,7 +1,8 @@
 """Train a preset from the command line and save it with its model card.
 
     python -m model.train --preset seed --epochs 5 --batch-size 64 --optimizer rmsprop \
-        [--data PATH] [--validation N] [--strategy auto] --out model/shipped/seed.keras
+        [--data PATH] [--validation N] [--strategy auto] [--extra MY.npz ...] \
+        --out model/shipped/seed.keras
 
 Every training digit trains, as for the shipped models, unless --validation N
 holds the last N out and scores them after every epoch (the app's runs hold
@@ -17,6 +18,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+import numpy as np
 
 from model.training.progress import Progress
 from model.training.recipes import (
@@ -52,6 +55,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="hold out the last N training digits and score them after every epoch (default 0)",
     )
     parser.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $MNIST_PATH)")
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="MY.npz",
+        help="a file of your own digits (the My digits page's download); may be repeated. "
+        "Those not held out train beside MNIST's, repeated so that they count",
+    )
     parser.add_argument(
         "--strategy",
         choices=STRATEGIES,
@@ -91,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     from model.digits.data import DataError, load_mnist
     from model.files.cards import ModelCard
     from model.files.persistence import save_model
+    from model.mine.files import MineFileError, read_digits_file
     from model.training.distribute import describe, make_strategy
     from model.training.progress import FINISHED
     from model.training.trainer import inference_copy, train
@@ -117,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         if problems:
             raise RecipeError(problems)
         strategy = make_strategy(args.strategy)
-    except (ValueError, DataError) as err:
+        extra = [read_digits_file(path).training() for path in args.extra]
+    except (ValueError, DataError, MineFileError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if data.notice:
@@ -128,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         + held_out,
         flush=True,
     )
+    extra_xy = None
+    if extra:
+        extra_xy = tuple(np.concatenate(parts) for parts in zip(*extra, strict=True))
+        print(f"with {len(extra_xy[1]):,} of your digits from {len(extra)} file(s)", flush=True)
     print(f"recipe: {recipe.to_dict()}", flush=True)
     print(f"strategy: {describe(strategy)}", flush=True)
 
@@ -138,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         on_progress=print_progress,
         strategy=strategy,
         validation=args.validation,
+        extra=extra_xy if extra_xy is not None and len(extra_xy[1]) else None,
     )
     if result.outcome != FINISHED:
         print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.digits.recipe_options import my_digits_options
 from components.training import keys
 from model.runs.messages import DataInfo
 from model.training.recipes import (
@@ -38,8 +39,14 @@ def _load_preset() -> None:
 
 def _load_class_recipe(recipe: ClassRecipe) -> None:
     """A class recipe sets the digits and epochs; the preset's other settings stay."""
-    st.session_state[keys.TRAIN_DIGITS] = recipe.train_size
-    st.session_state[keys.TRAIN_EPOCHS] = recipe.epochs
+    _set_fields({"train_size": recipe.train_size, "epochs": recipe.epochs})
+
+
+def _set_fields(values: dict) -> None:
+    """Put these Recipe fields into their widgets (the others stay as they are)."""
+    for key, field in FIELDS.items():
+        if field in values:
+            st.session_state[key] = values[field]
 
 
 def _defaults() -> None:
@@ -112,6 +119,7 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
         "bottom part, a new way every epoch; give some 1s a flag or a foot: digits more like "
         "people draw them.",
     )
+    my_digits_options(_set_fields, data.trainable_digits if data else None)
     schedule = PRESETS[preset].recipe.schedule
     if schedule != "constant":
         st.caption(f"Learning-rate schedule: {schedule} (from the preset).")

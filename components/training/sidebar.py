@@ -14,6 +14,7 @@ import streamlit as st
 
 from components.common.active_model import active_model_name
 from components.common.chart_config import CHART_CONFIG
+from components.digits.recipe_options import job_fields
 from components.training import keys
 from components.training.charts import Curves, live_curves_figure
 from components.training.recipe_form import (
@@ -121,6 +122,11 @@ def _press_train() -> None:
         st.session_state[keys.TRAIN_MESSAGE] = ("error", " ".join(recipe))
         return
     active = active_model_name()
+    mine = job_fields(active, model_folder())
+    if isinstance(mine, str):
+        st.session_state[keys.TRAIN_MESSAGE] = ("error", mine)
+        return
+    preset = mine.pop("preset", preset)
     job = RunJob(
         run_id=uuid.uuid4().hex[:12],
         number=next_run_number(),
@@ -129,6 +135,7 @@ def _press_train() -> None:
         out_path=str(model_folder() / f"run-{uuid.uuid4().hex[:8]}.keras"),
         previous_model=active,
         previous_label=model_name(active),
+        **mine,
     )
     try:
         view = manager.submit(owner(), job)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.digits.data import ENV_VAR, MnistData
+from model.mine.mixing import MyScores
 from model.training.progress import DIVERGED, FINISHED, STOPPED, Progress
 from model.training.recipes import Recipe, validation_size
 
@@ -27,6 +28,7 @@ __all__ = [
     "STOPPED",
     "DataInfo",
     "Evaluation",
+    "MyScores",
     "PreviousModel",
     "Progress",
     "RunEnd",
@@ -77,6 +79,10 @@ class RunJob:
     out_path: str  # the session's private .keras file for the trained model
     previous_model: str  # the active model when Train was pressed: "default", "seed" or a path
     previous_label: str  # its name for people
+    # A snapshot .npz of the learner's own digits (model/mine/): those not held out
+    # train beside MNIST's, the held-out ones are scored before and after. None: none.
+    my_digits: str | None = None
+    fine_tune: bool = False  # start from previous_model's weights instead of the preset's seed
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class Evaluation:
     # Pixels of the test digits the app shows (mistakes and changed answers):
     # index -> (28, 28) uint8. The rest stay in the worker.
     digits: dict[int, np.ndarray] = field(default_factory=dict)
+    mine: MyScores | None = None  # the learner's held-out digits, for runs that had them
 
 
 @dataclass(frozen=True)

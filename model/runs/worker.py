@@ -27,7 +27,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ from model.runs.messages import (
     STOPPED,
     DataInfo,
     Evaluation,
+    MyScores,
     PreviousModel,
     RunEnd,
     RunJob,
@@ -49,7 +50,9 @@ from model.runs.messages import (
 from model.training.recipes import validation_size
 
 if TYPE_CHECKING:  # TensorFlow loads in the worker, never in the server that imports this
+    from model.mine.collection import MyDigits
     from model.training.ready_models import ReadyModels
+    from model.training.trainer import TrainingResult
 
 Emit = Callable[[tuple[str, Any]], None]
 # Set to 1 to skip the Keras download and use the bundled sample when MNIST_PATH is unset.
@@ -165,17 +168,25 @@ def _train_and_save(
     ready: ReadyModels | None,
 ) -> RunEnd:
     from model.files.cards import ModelCard
-    from model.files.persistence import save_model
+    from model.files.persistence import load_model, save_model
+    from model.mine.files import read_digits_file
     from model.training.trainer import inference_copy, train
 
+    mine = read_digits_file(job.my_digits) if job.my_digits else None
+    start_from, preset = None, job.preset
+    if job.fine_tune:
+        start_from, start_card = load_model(job.previous_model)
+        preset = start_card.preset  # fine-tuning keeps the active model's network
     result = train(
-        job.preset,
+        preset,
         job.recipe,
         data,
         on_progress=lambda p: emit(("progress", p)),
         cancel=cancel,
         validation=validation_size(len(data.x_train)),
         ready=ready,
+        extra=mine.training() if mine is not None and len(mine.training()[1]) else None,
+        start_from=start_from,
     )
     done = {"train_seconds": result.seconds, "epochs_done": result.epochs_done}
     if result.outcome == DIVERGED:
@@ -189,13 +200,15 @@ def _train_and_save(
         return RunEnd(STOPPED, **done)  # stopped in its first epoch: no model to keep
     emit(("status", "evaluating"))
     evaluation = _evaluate(job, data, result.test_probabilities, result.test_loss)
+    if mine is not None:
+        evaluation = replace(evaluation, mine=my_scores(job, mine, result))
     if cancel.is_set() and not stopped:
         return RunEnd(STOPPED, **done)
     info = DataInfo.of(data)
     epochs = job.recipe.epochs
     card = ModelCard(
         name=f"run {job.number}",
-        preset=job.preset,
+        preset=preset,
         recipe=job.recipe.to_dict(),
         trained_on=result.trained_on,
         test_set=data.test_description,
@@ -257,6 +270,44 @@ def _previous_answers(job: RunJob, data: MnistData) -> PreviousModel:
         predicted=np.argmax(probabilities, axis=1).astype(np.uint8),
         confidence=probabilities.max(axis=1).astype(np.float32),
     )
+
+
+def my_scores(job: RunJob, mine: MyDigits, result: TrainingResult) -> MyScores:
+    """The learner's held-out digits as the new model and the previous one read them.
+
+    Read as the app reads a drawing (as prepared and sheared upright, averaged),
+    so the figures match what the draw page shows for the same digits.
+    """
+    from model.files.persistence import load_model
+
+    x, y = mine.testing()
+    after = _app_reading(result.model, x)
+    try:
+        before = _app_reading(load_model(job.previous_model)[0], x)
+    except Exception:  # noqa: BLE001 - the comparison is left out, as for the test set
+        before = None
+    return MyScores(
+        labels=y,
+        digits=x,
+        after=after,
+        before=before,
+        trained=result.extra_digits,
+        repeats=result.extra_repeats,
+    )
+
+
+def _app_reading(model, x: np.ndarray) -> np.ndarray:
+    """(K,) digits read from (K, 28, 28) uint8 inputs as the draw page reads them."""
+    from model.preprocess.reading import read_inputs
+
+    class _Batch:  # read_inputs needs only a `probabilities` method
+        @staticmethod
+        def probabilities(inputs):
+            return model.predict(inputs[..., np.newaxis], batch_size=1000, verbose=0)
+
+    if not len(x):
+        return np.zeros(0, np.uint8)
+    return read_inputs(_Batch, x.astype(np.float32) / 255).argmax(axis=1).astype(np.uint8)
 
 
 _PATH = re.compile(r"(?:/[^\s/:'\"]+)+/([^\s/:'\"]+)")

@@ -21,6 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from model.digits.data import MnistData, as_model_input, training_digits_words
+from model.mine.mixing import with_my_digits
 from model.network.architectures import build
 from model.network.assessment import loss_and_accuracy
 from model.training.callbacks import CancelCheck, CosineSchedule, ProgressReporter
@@ -53,6 +54,9 @@ class TrainingResult:
     stopped_at: tuple[int, int] | None = None  # (epoch, batch) of the last batch run
     batch_log: list[tuple[float, float]] = field(default_factory=list)  # (loss, acc) per batch
     diverged_what: str = ""  # for DIVERGED: "loss" or "weights", what stopped being finite
+    extra_digits: int = 0  # other digits trained beside MNIST's (a learner's own)...
+    extra_repeats: int = 0  # ...each this many times
+    fine_tuned: bool = False  # started from a trained model's weights, not from its seed
 
     @property
     def divergence_words(self) -> str:
@@ -72,12 +76,20 @@ class TrainingResult:
 
     @property
     def card_notes(self) -> list[str]:
-        if not self.validation_digits:
-            return []
-        return [
-            f"the last {self.validation_digits:,} training digits were held out for "
-            "validation, never trained on"
-        ]
+        notes = []
+        if self.fine_tuned:
+            notes.append("fine-tuned: started from a trained model's weights")
+        if self.extra_digits:
+            notes.append(
+                f"also trained on {self.extra_digits:,} of a learner's own digits, each "
+                f"repeated {self.extra_repeats} times"
+            )
+        if self.validation_digits:
+            notes.append(
+                f"the last {self.validation_digits:,} training digits were held out for "
+                "validation, never trained on"
+            )
+        return notes
 
 
 def schedule_callbacks(recipe: Recipe, steps: int) -> list[keras.callbacks.Callback]:
@@ -112,21 +124,32 @@ def train(
     strategy: tf.distribute.Strategy | None = None,
     validation: int = 0,
     ready: ReadyModels | None = None,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
+    start_from: keras.Model | None = None,
 ) -> TrainingResult:
     """Build `preset`, fit it with `recipe` on `data`, and measure it on data's test set.
 
     The last `validation` training digits are held out and scored after every
     epoch (none by default). `strategy` defaults to make_strategy("auto"), or to
     the strategy of `ready`, whose model for this preset is used when it has one.
+    `extra`: other digits and labels (a learner's own) trained beside MNIST's,
+    repeated to count (model/mine/mixing.py). `start_from`: a trained model to
+    go on training (fine-tuning) instead of building `preset` afresh.
     """
     keras.utils.set_random_seed(recipe.seed)
     x_train, y_train, x_val, y_val = split_for_training(data, recipe, validation)
+    mnist_digits, repeats = len(x_train), 0
+    if extra is not None:
+        x_train, y_train, repeats = with_my_digits(x_train, y_train, *extra)
     strategy = strategy or (ready.strategy if ready else make_strategy("auto"))
     with strategy.scope():
-        model = build(preset)  # the run's initial weights, from its seed
-        if ready is not None and ready.strategy is strategy:
-            model = ready.take(preset, recipe, model) or model
-        if not model.compiled:
+        if start_from is not None:
+            model = start_from
+        else:
+            model = build(preset)  # the run's initial weights, from its seed
+            if ready is not None and ready.strategy is strategy:
+                model = ready.take(preset, recipe, model) or model
+        if start_from is not None or not model.compiled:
             compile_for(model, recipe)
     steps = math.ceil(len(x_train) / recipe.batch_size) * recipe.epochs
     cancel_check = CancelCheck(cancel or threading.Event())
@@ -154,13 +177,16 @@ def train(
         recipe=recipe,
         outcome=FINISHED,
         history={k: [float(v) for v in vs] for k, vs in history.history.items()},
-        train_digits=len(x_train),
+        train_digits=mnist_digits,
         validation_digits=len(x_val),
         seconds=seconds,
         epochs_done=reporter.epochs_done,
         stopped_at=reporter.last_batch,
         batch_log=reporter.batch_log,
         diverged_what=reporter.diverged_what,
+        extra_digits=len(extra[0]) if repeats else 0,
+        extra_repeats=repeats,
+        fine_tuned=start_from is not None,
     )
     if reporter.diverged_at is not None:
         result.outcome = DIVERGED

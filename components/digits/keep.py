@@ -1,0 +1,76 @@
+"""The draw page's "Keep this digit": the drawing, with a label, into My digits.
+
+The label picker is preselected to the prediction for each new drawing: one
+tap corrects it. One press keeps the drawing once; a new drawing can be kept again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from components.digits import keys
+from components.digits.store import change_my_digits, my_token, said, say
+from model.mine.collection import CollectionFull, MyDigits, as_stored_inputs, drawing_thumbnail
+from model.preprocess.reading import Reading
+
+DIGITS = list(range(10))
+
+
+def keep_this_digit(reading: Reading | None, drawing: np.ndarray | None) -> None:
+    """Under the prediction: the label picker and Keep, for a drawing the model read."""
+    if reading is None or reading.forward is None or drawing is None:
+        return
+    prepared = as_stored_inputs(reading.prepared.input)[0]
+    this = hashlib.sha1(np.ascontiguousarray(drawing).tobytes()).hexdigest()  # this drawing
+    if st.session_state.get(keys.LABEL_FOR) != this:  # a new drawing: its prediction
+        st.session_state[keys.LABEL_FOR] = this
+        st.session_state[keys.KEEP_LABEL] = reading.digit
+    token = my_token()
+    kept = st.session_state.get(keys.KEPT_INPUT) == this
+    with st.container(key=keys.KEEP_BOX, border=True):
+        st.markdown("**Keep this digit** in My digits, labelled")
+        st.segmented_control(
+            "Label",
+            DIGITS,
+            required=True,
+            key=keys.KEEP_LABEL,
+            label_visibility="collapsed",
+            help="The prediction is chosen for you: tap the right digit if it is wrong.",
+        )
+        st.button(
+            "Kept" if kept else "Keep this digit",
+            key=keys.KEEP_DIGIT,
+            icon=":material/check:" if kept else ":material/bookmark_add:",
+            disabled=token is None or kept,
+            on_click=_keep,
+            args=(token, prepared, drawing_thumbnail(drawing), this),
+        )
+        for kind, sentence in said():
+            (st.success if kind == "ok" else st.warning)(sentence)
+        if token is None:
+            st.caption("Waiting for this browser's storage, which keeps your digits.")
+        else:
+            st.page_link("app_pages/digits.py", label="See My digits", icon=":material/apps:")
+
+
+def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> None:
+    label = int(st.session_state[keys.KEEP_LABEL])
+
+    def add(mine: MyDigits) -> MyDigits:
+        return mine.added(prepared, label, drawing[np.newaxis])
+
+    try:
+        mine, problem = change_my_digits(token, add)
+    except CollectionFull as err:
+        say("warn", f"Not kept: {err}")
+        return
+    if problem and problem.startswith("Not kept"):
+        say("warn", problem)
+        return
+    st.session_state[keys.KEPT_INPUT] = this
+    say("ok", f"Kept as {label}: you have {len(mine):,} digits.")
+    if problem:
+        say("warn", problem)

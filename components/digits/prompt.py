@@ -1,0 +1,98 @@
+"""The prompted mode: "Draw a 3", kept with that label, then the next digit, 0 to 9 and round.
+
+Kept on Next, or as soon as the pen lifts when that is switched on (for digits
+drawn in one stroke: a 4 or a 5 drawn in two would be kept half done). The
+drawing is prepared exactly as the draw page prepares it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from components.common.patches import canvas_toolbar_fix, empty_canvas_value
+from components.digits import keys
+from components.digits.store import change_my_digits, say
+from model.mine.collection import CollectionFull, MyDigits
+from model.preprocess import prepare_for_ink
+
+CANVAS_SIDE = 280  # as the draw page's canvas: the same strokes give the same inputs
+STROKE = 20
+
+
+def prompted(token: str | None) -> None:
+    digit = st.session_state.setdefault(keys.PROMPT_DIGIT, 0)
+    generation = st.session_state.setdefault(keys.PROMPT_GENERATION, 0)
+    with st.container(key=keys.PROMPT_BOX, border=True):
+        st.markdown(f"### Draw a {digit}")
+        drawing = read_prompt_canvas(generation)
+        on_release = st.toggle(
+            "Keep as soon as I lift the pen",
+            key=keys.PROMPT_ON_RELEASE,
+            help="For digits drawn in one stroke. Otherwise press Next when the digit is done.",
+        )
+        if drawing is not None and on_release and token is not None:
+            _keep(token, drawing, digit)
+            st.rerun()
+        next_col, skip_col = st.columns(2)
+        next_col.button(
+            "Next",
+            key=keys.PROMPT_NEXT,
+            type="primary",
+            icon=":material/arrow_forward:",
+            disabled=drawing is None or token is None,
+            on_click=_keep,
+            args=(token, drawing, digit),
+            width="stretch",
+        )
+        skip_col.button("Skip this digit", on_click=_advance, args=(digit,), width="stretch")
+
+
+def read_prompt_canvas(generation: int) -> np.ndarray | None:
+    """The canvas's RGBA picture, or None while empty; tests replace this one call."""
+    from streamlit_drawable_canvas import st_canvas  # registers on import: a running app only
+
+    canvas_toolbar_fix()
+    result = st_canvas(
+        stroke_width=STROKE,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=CANVAS_SIDE,
+        width=CANVAS_SIDE,
+        drawing_mode="freedraw",
+        initial_drawing={"objects": [], "clears": generation},  # a new value empties it
+        return_image_data=True,
+        key=keys.PROMPT_CANVAS,
+    )
+    if not (result.json_data or {}).get("objects"):
+        return None
+    return result.image_data
+
+
+def _keep(token: str, drawing: np.ndarray, digit: int) -> None:
+    prepared = prepare_for_ink(drawing, "light-on-dark")
+    if prepared.blank:
+        say("warn", f"Not kept: {prepared.message}. Draw a {digit} across most of the square.")
+        return
+
+    def add(mine: MyDigits) -> MyDigits:
+        return mine.added(prepared.input, digit, drawing[np.newaxis])
+
+    try:
+        mine, problem = change_my_digits(token, add)
+    except CollectionFull as err:
+        say("warn", f"Not kept: {err}")
+        return
+    if problem and problem.startswith("Not kept"):
+        say("warn", problem)
+        return
+    say("ok", f"Kept a {digit}: {int(mine.counts()[digit])} of them, {len(mine):,} digits in all.")
+    if problem:
+        say("warn", problem)
+    _advance(digit)
+
+
+def _advance(digit: int) -> None:
+    st.session_state[keys.PROMPT_DIGIT] = (digit + 1) % 10
+    st.session_state[keys.PROMPT_GENERATION] += 1
+    empty_canvas_value(keys.PROMPT_CANVAS)
