@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.common.browser import recognise_browser
+from components.common.browser import ask_the_browser, recognise_browser
 from components.training.model_picker import model_card_sidebar
 from components.training.sidebar import training_sidebar
 
@@ -47,8 +47,9 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
-with st.sidebar:  # an element that draws nothing, where it takes no room from a page
-    recognise_browser()  # first: the sidebar and the pages find this browser's runs and digits
+recognise_browser()  # first: the sidebar and the pages find this browser's runs and digits
 model_card_sidebar()
 training_sidebar()
 navigation.run()
+with st.sidebar:  # an element that draws nothing, where it takes no room from a page
+    ask_the_browser()

@@ -11,11 +11,12 @@ SCRIPT = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-from components.common.browser import recognise_browser
+from components.common.browser import ask_the_browser, recognise_browser
 token = recognise_browser()
 first = st.session_state.setdefault("first_run", token or "not yet")
 st.markdown("token: " + (token or "not yet"))
 st.markdown("on the first run: " + first)
+ask_the_browser()
 """
 TOKEN = re.compile(r"token: ([0-9a-f]{32})")
 

@@ -16,8 +16,8 @@ knows the browser (its runs and digits show at once) instead of waiting for the
 component's JavaScript to send it a run later. On a browser's very first visit,
 and in AppTest (which runs no JavaScript), the token is None until then.
 
-The frame (app.py) calls `recognise_browser()` once per script run; everything
-else reads `browser_token()`.
+The frame (app.py) calls `recognise_browser()` at the start of each script run
+and `ask_the_browser()` at its end; everything else reads `browser_token()`.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ TOKEN_KEY = "browser_token_found"  # session state: the token this run found
 
 _JS = f"""
 export default function (component) {{
-  const {{ setStateValue }} = component;
-  let token = null;
+  const {{ setStateValue, data }} = component;
+  let token = "";
   try {{
     token = window.localStorage.getItem("{STORAGE_KEY}");
     if (!/^[0-9a-f]{{32}}$/.test(token || "")) {{
@@ -48,7 +48,8 @@ export default function (component) {{
   }} catch (err) {{
     token = "";  // storage turned off: nothing is kept between visits
   }}
-  setStateValue("token", token);
+  // A state change reruns the script: only when the server does not know the token yet.
+  if (token !== (data && data.known)) setStateValue("token", token);
 }}
 """
 
@@ -59,14 +60,29 @@ def _component():
 
 
 def recognise_browser() -> str | None:
-    """Once per script run, in the frame: which browser this is, or None while unknown."""
-    result = _component()(key=WIDGET_KEY, on_token_change=lambda: None)
-    token = getattr(result, "token", None)
+    """At the start of every script run, in the frame: which browser this is, if known yet.
+
+    From what the component sent on an earlier run, else from the cookie that the
+    reloaded page's websocket carried. Draws nothing.
+    """
+    sent = st.session_state.get(WIDGET_KEY)
+    token = sent.get("token") if sent is not None else None
     if not valid_token(token):
         token = st.context.cookies.get(COOKIE)
     token = token if valid_token(token) else None
     st.session_state[TOKEN_KEY] = token
     return token
+
+
+def ask_the_browser() -> None:
+    """At the end of every script run: the component that reads (or makes) the token.
+
+    Last, because its first answer reruns the script: sent in the middle of a page's
+    first run, that rerun carried the values of widgets the browser had only just
+    drawn, before their session-state values reached them (the recipe's learning
+    rate came back as 0). It answers only when the server does not know its token.
+    """
+    _component()(key=WIDGET_KEY, data={"known": browser_token()}, on_token_change=lambda: None)
 
 
 def browser_token() -> str | None:

@@ -85,6 +85,22 @@ def shot(page: Page, name: str, sidebar_at: str | None = None) -> None:
 
 
 @pytest.mark.browser
+def test_a_first_visit_shows_the_seed_recipe(page: Page, app_url: str):
+    """A new browser's first page run also makes its token: the recipe must not suffer.
+
+    The token's rerun once came in the middle of that first run, carrying widget
+    values the browser had just drawn: the learning rate read 0, and Train refused.
+    """
+    page.goto(f"{app_url}/training")
+    settled(page)
+    page.locator(SIDEBAR).get_by_text("Recipe", exact=True).click()
+    expect(page.locator(f"{css(keys.TRAIN_LEARNING_RATE)} input")).to_have_value("0.00100")
+    expect(page.locator(f"{css(keys.TRAIN_BATCH_SIZE)} input")).to_have_value("64")
+    expect(page.locator(f"{css(keys.TRAIN_EPOCHS)} input")).to_have_value("5")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+@pytest.mark.browser
 def test_train_then_draw_with_the_new_model(page: Page, app_url: str):
     page.goto(f"{app_url}/training")
     settled(page)
