@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -131,8 +133,8 @@ def run_details(history: list[RunView]) -> None:
     with action_col:
         run_actions(view, run_id)
     _confusion(evaluation)
-    _mistakes(evaluation, run_id)
-    _comparison(evaluation, run_id)
+    _mistakes(view, evaluation)
+    _comparison(view, evaluation)
 
 
 def _confusion(evaluation: Evaluation) -> None:
@@ -154,18 +156,32 @@ def _confusion(evaluation: Evaluation) -> None:
         st.caption(f"Hardest digit for this model: {worst} ({accuracy[worst]:.1%} right).")
 
 
-def _open_on_draw_page(evaluation: Evaluation, index: int) -> None:
-    """Show test digit `index` on the draw page, as an MNIST sample with its true label."""
+def _open_on_draw_page(view: RunView, evaluation: Evaluation, index: int) -> None:
+    """Show test digit `index` on the draw page with its true label, read by this run's model."""
+    path = view.end.model_path if view.end else None
+    said = f"{evaluation.predicted[index]} ({evaluation.confidence[index]:.0%})"
+    if path and Path(path).exists():
+        read_by = (
+            f"Read by run {view.job.number}'s model, which Open made the active model (see "
+            f"the sidebar). On the Retrain page it said {said}."
+        )
+    else:
+        path = None
+        read_by = (
+            f"Run {view.job.number}'s model is no longer kept, so the active model reads it. "
+            f"Run {view.job.number} said {said}."
+        )
     open_on_draw_page(
         evaluation.digits[index],
         int(evaluation.labels[index]),
         f"test digit #{index:,} of the {evaluation.test_description}",
+        model=path,
+        read_by=read_by,
     )
 
 
-def _gallery(
-    evaluation: Evaluation, indices: np.ndarray, captions: list[str], gallery: str, run_id: str
-) -> None:
+def _gallery(view: RunView, indices: np.ndarray, captions: list[str], gallery: str) -> None:
+    evaluation, run_id = view.end.evaluation, view.job.run_id
     shown = [i for i in indices.tolist() if i in evaluation.digits]
     for start in range(0, len(shown), GALLERY_COLUMNS):
         for column, index in zip(
@@ -176,10 +192,10 @@ def _gallery(
                 st.caption(captions[indices.tolist().index(index)])
                 key = keys.open_button(gallery, run_id, index)
                 if st.button("Open", key=key, help="Open it on the draw page"):
-                    _open_on_draw_page(evaluation, index)
+                    _open_on_draw_page(view, evaluation, index)
 
 
-def _mistakes(evaluation: Evaluation, run_id: str) -> None:
+def _mistakes(view: RunView, evaluation: Evaluation) -> None:
     wrong = int(np.sum(evaluation.labels != evaluation.predicted))
     st.subheader(f"Its mistakes: {wrong:,} of {len(evaluation.labels):,} test digits")
     picked = worst_mistakes(
@@ -193,10 +209,10 @@ def _mistakes(evaluation: Evaluation, run_id: str) -> None:
         f"true {evaluation.labels[i]} → {evaluation.predicted[i]} ({evaluation.confidence[i]:.0%})"
         for i in picked
     ]
-    _gallery(evaluation, picked, captions, keys.MISTAKES_GALLERY, run_id)
+    _gallery(view, picked, captions, keys.MISTAKES_GALLERY)
 
 
-def _comparison(evaluation: Evaluation, run_id: str) -> None:
+def _comparison(view: RunView, evaluation: Evaluation) -> None:
     previous = evaluation.previous
     st.subheader("Against the model that was active before")
     if previous is None:
@@ -235,4 +251,4 @@ def _comparison(evaluation: Evaluation, run_id: str) -> None:
                 f"{evaluation.predicted[i]}"
                 for i in chosen
             ]
-            _gallery(evaluation, chosen, captions, gallery, run_id)
+            _gallery(view, chosen, captions, gallery)
