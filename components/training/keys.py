@@ -33,7 +33,7 @@ SAVED_MESSAGE = "run_saved_message"  # state: the sentence shown after a save
 # The Retrain page's galleries of a run's test digits, each with an "Open" button.
 MISTAKES_GALLERY, FIXED_GALLERY, BROKEN_GALLERY = "mistake", "fixed", "broken"
 # Container keys.
-TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
+TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 97.12%" after a run, or "stopped …"
 TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
 # State (not widgets).
 # SessionHandle: a token naming this browser session for the run manager, and the

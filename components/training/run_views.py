@@ -62,7 +62,9 @@ def runs_table(history: list[RunView]) -> None:
             {
                 "run": view.job.number,
                 "preset": view.job.preset,
-                "test accuracy": evaluation.test_accuracy if evaluation else None,
+                # Text, so a run without a test says why rather than "None"; the same
+                # percent as the sidebar's.
+                "test accuracy": f"{evaluation.test_accuracy:.2%}" if evaluation else "not tested",
                 "how it ended": view.ending_text(),
                 "duration": format_seconds(view.end.train_seconds if view.end else 0),
                 "recipe": recipe_summary(view.job.recipe),
@@ -74,9 +76,9 @@ def runs_table(history: list[RunView]) -> None:
         hide_index=True,
         column_config={
             "run": st.column_config.NumberColumn(width="small"),
-            "test accuracy": st.column_config.NumberColumn(format="%.4f"),
             "how it ended": st.column_config.TextColumn(width="medium"),
             "recipe": st.column_config.TextColumn(width="large"),
+            "tested on": st.column_config.TextColumn(width="large"),
         },
     )
 
@@ -127,7 +129,7 @@ def run_details(history: list[RunView]) -> None:
     metric_col, action_col = st.columns([3, 2], gap="large")
     with metric_col:
         left, right = st.columns(2)
-        left.metric("Test accuracy", f"{evaluation.test_accuracy:.4f}")
+        left.metric("Test accuracy", f"{evaluation.test_accuracy:.2%}")
         right.metric("Test loss", f"{evaluation.test_loss:.4f}")
         st.caption(f"On the {evaluation.test_description}: digits it never trained on.")
     with action_col:
@@ -222,9 +224,9 @@ def _comparison(view: RunView, evaluation: Evaluation) -> None:
     left, middle, right = st.columns(3)
     left.metric(
         f"Accuracy vs {previous.label}",
-        f"{result.new_accuracy:.4f}",
+        f"{result.new_accuracy:.2%}",
         f"{result.difference * 100:+.2f} points",
-        help=f"{previous.label}: {result.old_accuracy:.4f} on the same digits.",
+        help=f"{previous.label}: {result.old_accuracy:.2%} on the same digits.",
     )
     middle.metric("Fixed", f"{len(result.fixed):,}", help=f"{previous.label} wrong, new right")
     right.metric("Broken", f"{len(result.broken):,}", help=f"{previous.label} right, new wrong")

@@ -214,7 +214,7 @@ def _latest_result() -> None:
         if view.status == FINISHED and evaluation is not None:
             st.markdown(
                 f"**Run {view.job.number}** ({view.job.preset}) finished.  \n"
-                f"Test accuracy: {evaluation.test_accuracy:.4f} · test loss "
+                f"Test accuracy: {evaluation.test_accuracy:.2%} · test loss "
                 f"{evaluation.test_loss:.4f}"
             )
             st.caption(
@@ -225,7 +225,7 @@ def _latest_result() -> None:
                 new = evaluation.test_accuracy
                 old = accuracy(evaluation.labels, evaluation.previous.predicted)
                 st.caption(
-                    f"{evaluation.previous.label} on the same digits: {old:.4f} "
+                    f"{evaluation.previous.label} on the same digits: {old:.2%} "
                     f"({(new - old) * 100:+.2f} points for the new model)."
                 )
             run_actions(view)
