@@ -21,6 +21,7 @@ STOP_BUTTON = "stop_button"
 COMPARE_RUNS = "compare_runs"  # st.multiselect of runs, kept for the session
 DETAIL_RUN = "detail_run"  # st.selectbox: the run whose details are shown, likewise
 OVERLAY_CHART = "overlay_curves"  # the compared runs' curves
+LOG_LOSS = "log_loss"  # st.toggle: the compared runs' loss on a log scale (on by default)
 # What can be done with a trained run's model: in the sidebar for the latest run, and
 # on the Retrain page once per run, there under `for_run(key, run_id)`.
 USE_MODEL_BUTTON = "use_model"

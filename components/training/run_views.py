@@ -16,6 +16,7 @@ from components.training.charts import (
     confusion_figure,
     overlay_figure,
     per_class_figure,
+    same_as,
 )
 from components.training.recipe_form import recipe_summary
 from components.training.run_actions import run_actions
@@ -97,11 +98,21 @@ def compare_runs(history: list[RunView]) -> None:
     if len(picked) < 2:
         st.caption("Pick two or more runs that trained at least one batch to see them together.")
         return
-    st.plotly_chart(
-        overlay_figure([curves_of(view) for view in picked]),
-        key=keys.OVERLAY_CHART,
-        config=CHART_CONFIG,
+    log_loss = st.toggle(
+        "Loss on a log scale",
+        value=True,
+        key=keys.LOG_LOSS,
+        persist_state="session",
+        help="Each step up the axis is ten times the loss: a run that diverged, with a loss "
+        "in the thousands, no longer flattens the others to zero.",
     )
+    curves = [curves_of(view) for view in picked]
+    st.plotly_chart(overlay_figure(curves, log_loss), key=keys.OVERLAY_CHART, config=CHART_CONFIG)
+    for later, earlier in same_as(curves).items():
+        st.caption(
+            f"{curves[later].label} learned exactly as {curves[earlier].label} (the same "
+            "recipe and seed): its dashed curves lie on top of the other's."
+        )
 
 
 def run_details(history: list[RunView]) -> None:
