@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.common.active_model import follow_lesson_link
 from components.common.browser import ask_the_browser, recognise_browser
 from components.training.model_picker import model_card_sidebar
 from components.training.sidebar import training_sidebar
@@ -20,19 +21,11 @@ from components.training.sidebar import training_sidebar
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="CNN Lens", page_icon=str(FAVICON), layout="wide")
 
-IMAGE_PAGE = "app_pages/image.py"
 PAGES = [
-    # The default page is served at "/" only; its url_path must just differ from the
-    # hidden page's below, which serves the same script at /image, the address people
-    # guess (without it Streamlit shows "Page not found" there).
+    st.Page("app_pages/start.py", title="Start here", icon=":material/school:", default=True),
     st.Page(
-        IMAGE_PAGE,
-        title="Explore an image",
-        icon=":material/image:",
-        default=True,
-        url_path="explore",
+        "app_pages/image.py", title="Explore an image", icon=":material/image:", url_path="image"
     ),
-    st.Page(IMAGE_PAGE, title="Explore an image", url_path="image", visibility="hidden"),
     st.Page("app_pages/draw.py", title="Draw a digit", icon=":material/draw:", url_path="draw"),
     st.Page("app_pages/digits.py", title="My digits", icon=":material/apps:", url_path="digits"),
     st.Page(
@@ -48,6 +41,7 @@ PAGES = [
 
 navigation = st.navigation(PAGES)
 recognise_browser()  # first: the sidebar and the pages find this browser's runs and digits
+follow_lesson_link()  # before the sidebar, which then names the lesson's model
 model_card_sidebar()
 training_sidebar()
 navigation.run()

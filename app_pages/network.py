@@ -62,7 +62,9 @@ st.header("3. A convolution, step by step")
 st.markdown(
     "Pick a cell of a feature map: click it, or type its row and column. Its value is the "
     "input patch under the filter, times the kernel, added up, plus a bias, through ReLU, "
-    "which keeps positives and turns negatives to 0."
+    "which keeps positives and turns negatives to 0. A network with batch normalisation "
+    "first rescales the sum with four numbers per map learned in training; its shift β "
+    "is the bias there. Every step is worked below, for the model in use."
 )
 convolution_explorer(model, forward, digit.pixels)
 

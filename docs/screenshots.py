@@ -2,7 +2,7 @@
 
     python docs/screenshots.py
 
-It covers the image, network and training pages; docs/draw.png needs strokes on
+It covers the start, image, network and training pages; docs/draw.png needs strokes on
 the canvas and is taken with them separately.
 """
 
@@ -19,9 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, streamlit_server  # noqa: E402
 
-# Screenshot file name: (URL path, title). The image page is the default page, at the root URL.
+# Screenshot file name: (URL path, title). The start page is at the root URL.
 PAGES = {
-    "image": ("", "Explore an image"),
+    "start": ("", "How a CNN reads a digit"),
+    "image": ("image", "Explore an image"),
     "network": ("network", "Inside the CNN"),
     "training": ("training", "Retrain"),
 }

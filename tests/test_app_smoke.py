@@ -6,7 +6,13 @@ from streamlit.testing.v1 import AppTest
 from components.common import keys
 from tests.conftest import APP_TIMEOUT_S, ROOT
 
-PAGES = ["app_pages/image.py", "app_pages/draw.py", "app_pages/network.py", "app_pages/training.py"]
+PAGES = [
+    "app_pages/start.py",
+    "app_pages/image.py",
+    "app_pages/draw.py",
+    "app_pages/network.py",
+    "app_pages/training.py",
+]
 
 
 def open_page(page: str) -> AppTest:

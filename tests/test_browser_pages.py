@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from tests.live_server import streamlit_server
 
-# The image page is the default page: "/" and "/image" both serve it.
+# The start page is "/"; each other page has its own address.
 PAGES = {
-    "": "Explore an image",
+    "": "How a CNN reads a digit",
     "image": "Explore an image",
     "draw": "Draw a digit",
     "network": "Inside the CNN",

@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 from components.common import keys
+from components.common.active_model import use_model
 from model.digits.mnist import SIDE
 
 DRAW_PAGE = "app_pages/draw.py"
@@ -50,12 +51,22 @@ def reads_upright() -> bool:
     return st.session_state.get(keys.UPRIGHT, True)
 
 
-def open_on_draw_page(pixels: np.ndarray, label: int, origin: str) -> None:
-    """Show a test digit on the draw page, as an MNIST sample with its true label."""
+def open_on_draw_page(
+    pixels: np.ndarray, label: int, origin: str, model: str | None = None, read_by: str = ""
+) -> None:
+    """Show a test digit on the draw page, as an MNIST sample with its true label.
+
+    `model`: the path of the model whose answer the digit is opened for (a run's);
+    it becomes the active model, so the draw page reads the digit as that model did.
+    `read_by`: a sentence for the draw page saying which model reads it, and why.
+    """
+    if model is not None:
+        use_model(model)
     st.session_state[keys.OPENED_TEST_DIGIT] = {
         "pixels": np.asarray(pixels, np.uint8).tobytes(),  # 784 bytes
         "label": int(label),
         "origin": origin,
+        "read_by": read_by,
     }
     st.session_state[keys.SHOW_OPENED_DIGIT] = True
     st.switch_page(DRAW_PAGE)

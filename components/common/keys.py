@@ -7,6 +7,9 @@ raw upload bytes.
 
 # Name of the model in use: "default", "seed", or the path of a retrained model.
 ACTIVE_MODEL = "active_model"
+# bool: the active model is the lesson's, made active by a link of the start page; any
+# other choice of model clears it. The sidebar then says why this model is active.
+LESSON_MODEL = "lesson_model"
 # The draw page's st.toggle "Also read it upright", kept for the session: every page
 # that reads a digit also reads a copy sheared upright while it is on.
 UPRIGHT = "read_upright"

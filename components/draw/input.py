@@ -125,6 +125,8 @@ def _opened_digit(opened: dict) -> DigitPicture:
     """A test digit opened from the Retrain page's gallery (pixels travel as 784 bytes)."""
     pixels = np.frombuffer(opened["pixels"], dtype=np.uint8).reshape(28, 28)
     st.image(thumbnail(pixels, 280), caption=opened["origin"], output_format="PNG")
+    if opened.get("read_by"):
+        st.caption(opened["read_by"])
     if st.button("Back to random samples", icon=":material/casino:"):
         del st.session_state[common_keys.OPENED_TEST_DIGIT]
         st.rerun()

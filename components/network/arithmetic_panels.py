@@ -26,9 +26,10 @@ from components.network.arithmetic_views import (
 )
 from components.network.panels import clickable, number, pick_layer, skipped_note, strongest_cell
 from components.network.views import value_grid_figure
+from components.network.worked_texts import check_text, final_check, worked_lines
+from model.inside.afterwards import afterwards
 from model.inside.anatomy import CONV, DENSE, POOL, SOFTMAX, arithmetic_view
 from model.inside.arithmetic import (
-    TOLERANCE,
     conv_cell,
     dense_neuron,
     layer_io,
@@ -70,19 +71,6 @@ _NONE_OF = {
     POOL: "This model has no max-pooling layer.",
     DENSE: "This model has no hidden dense layer.",
 }
-
-
-def check_text(difference: float, agrees: bool, what: str) -> str:
-    verdict = "they agree" if agrees else f"they differ by more than {TOLERANCE:g}"
-    return f"The model's own {what}: max difference: {difference:.1e}, {verdict}."
-
-
-def _activation_text(name: str, z: float, result: float) -> str:
-    if name == "relu":
-        return f"ReLU: max(0, {z:.4f}) = **{result:.4f}**"
-    if name == "linear":
-        return f"no activation in this layer: the output is **{result:.4f}**"
-    return f"{name}({z:.4f}) = **{result:.4f}**"
 
 
 def _cell_pickers(prefix: str, values: np.ndarray, row_key: str, col_key: str) -> tuple[int, int]:
@@ -130,6 +118,7 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
     with map_col:
         row, col = _cell_pickers("Cell", after[:, :, channel], keys.CONV_ROW, keys.CONV_COL)
     cell = conv_cell(layer, before, after, row, col, channel)
+    steps = afterwards(model, forward, index, (row, col, channel), cell.result)
     with map_col:
         _clickable_map(layer.name, after[:, :, channel], channel, (row, col), _CONV_KEYS)
     k, channels = cell.patch.shape[0], cell.patch.shape[2]
@@ -148,16 +137,15 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
             f"{cell.left} to {cell.left + k - 1} of "
             f"{'the input' if channels == 1 else f'all {channels} input channels'}{padded}.\n\n"
             f"- sum of the {cell.products.size:,} products: **{cell.total:.4f}**\n"
-            + (f"- plus the bias {cell.bias:.4f}: **{cell.pre_activation:.4f}**\n" if cell.bias is not None
-               else "- no bias in this layer\n")
-            + f"- {_activation_text(cell.activation, cell.pre_activation, cell.result)}"
+            + worked_lines(cell.bias, cell.pre_activation, cell.activation, cell.result, steps)
         )  # fmt: skip
+        last = steps[-1] if steps else cell
         with st.container(key=keys.CONV_CHECK_BOX, border=True):
             st.markdown(
-                f"By hand: **{cell.result:.6f}** · the model: **{cell.model_value:.6f}**  \n"
-                + check_text(cell.difference, cell.agrees, "activation at this cell")
-            )
-        if note := skipped_note(model, index):
+                final_check(last.result, last.model_value,
+                            model.layers[index + len(steps)].name, last.difference, last.agrees)
+            )  # fmt: skip
+        if note := skipped_note(model, index + len(steps)):
             st.caption(note)
     st.plotly_chart(conv_work_figure(cell), config=CHART_CONFIG)
     if channels > 1:
@@ -213,6 +201,7 @@ def dense_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) -> N
             int(np.argmax(after)),
         )
     neuron = dense_neuron(layer, before, after, unit)
+    steps = afterwards(model, forward, index, (unit,), neuron.result)
     chart_col, sum_col = st.columns([3, 2], gap="medium")
     chart_col.plotly_chart(dense_figure(neuron), config=CHART_CONFIG)
     with sum_col:
@@ -221,12 +210,12 @@ def dense_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) -> N
             f"are its {len(neuron.largest)} largest products input × weight (hover for them), "
             f"then the other {len(neuron.inputs) - len(neuron.largest):,} together.\n\n"
             f"- sum of all products: **{neuron.total:.4f}**\n"
-            + (f"- plus the bias {neuron.bias:.4f}: **{neuron.pre_activation:.4f}**\n" if neuron.bias is not None
-               else "- no bias in this layer\n")
-            + f"- {_activation_text(neuron.activation, neuron.pre_activation, neuron.result)}"
+            + worked_lines(neuron.bias, neuron.pre_activation, neuron.activation, neuron.result,
+                           steps)
         )  # fmt: skip
-        st.caption(check_text(neuron.difference, neuron.agrees, "output of this neuron"))
-        if note := skipped_note(model, index):
+        last = steps[-1] if steps else neuron
+        st.caption(check_text(last.difference, last.agrees, "output of this neuron"))
+        if note := skipped_note(model, index + len(steps)):
             st.caption(note)
 
 

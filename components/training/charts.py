@@ -118,28 +118,52 @@ def live_curves_figure(curves: Curves, total_epochs: int, height: int = 330) -> 
     return fig
 
 
-def overlay_figure(runs: list[Curves]) -> go.Figure:
-    """Several runs on one chart: smoothed training loss (left), validation accuracy (right)."""
+def same_as(runs: list[Curves]) -> dict[int, int]:
+    """Runs whose curves equal an earlier run's, point for point: {index: earlier index}."""
+    first: dict[tuple, int] = {}
+    same = {}
+    for index, run in enumerate(runs):
+        signature = (run.batch_loss, run.batch_accuracy, run.batches_per_epoch, run.epochs)
+        if signature in first:
+            same[index] = first[signature]
+        else:
+            first[signature] = index
+    return same
+
+
+def overlay_figure(runs: list[Curves], log_loss: bool = True) -> go.Figure:
+    """Several runs on one chart: smoothed training loss (left), validation accuracy (right).
+
+    `log_loss`: the loss on a log scale, so one diverged run (a loss in the thousands)
+    does not flatten the others to zero. A run identical to an earlier one is drawn
+    dashed on top of it and named so, or it would hide behind it.
+    """
     fig = make_subplots(
         rows=1,
         cols=2,
         subplot_titles=("training loss (smoothed)", "validation accuracy"),
         horizontal_spacing=0.1,
     )
+    same = same_as(runs)
+    lowest = 1.0
     for index, run in enumerate(runs):
         colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+        dash = "dash" if index in same else "solid"
+        name = run.label + (f" (same as {runs[same[index]].label})" if index in same else "")
         values = np.asarray(run.batch_loss, dtype=np.float64)
         finite = np.isfinite(values)
         x, y = _thinned(
             _batch_x(len(values), run.batches_per_epoch)[finite], smoothed(values[finite])
         )
+        if log_loss:  # a log axis has no place for 0
+            x, y = x[y > 0], y[y > 0]
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=y,
                 mode="lines",
-                line=dict(color=colour, width=2),
-                name=run.label,
+                line=dict(color=colour, width=2, dash=dash),
+                name=name,
                 legendgroup=run.label,
                 hovertemplate="epoch %{x:.2f}: %{y:.3f}<extra>" + run.label + "</extra>",
             ),
@@ -149,12 +173,14 @@ def overlay_figure(runs: list[Curves]) -> go.Figure:
         points = [(p.epoch, p.val_accuracy) for p in run.epochs if p.val_accuracy is not None]
         if points:
             epochs, scores = zip(*points, strict=True)
+            lowest = min(lowest, *scores)
             fig.add_trace(
                 go.Scatter(
                     x=epochs,
                     y=scores,
                     mode="lines+markers",
-                    line=dict(color=colour, width=2),
+                    cliponaxis=False,  # a score of 1.0 is drawn whole on the top edge
+                    line=dict(color=colour, width=2, dash=dash),
                     name=run.label,
                     legendgroup=run.label,
                     showlegend=False,
@@ -167,7 +193,12 @@ def overlay_figure(runs: list[Curves]) -> go.Figure:
     # Validation is scored after whole epochs: ticks on whole numbers, at most about ten.
     most = max((p.epoch for run in runs for p in run.epochs), default=1)
     fig.update_xaxes(tick0=1, dtick=math.ceil(most / 10), row=1, col=2)
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    if log_loss:
+        fig.update_yaxes(type="log", row=1, col=1)
+    else:
+        fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    # An accuracy is a share: never past 1, however the points fall.
+    fig.update_yaxes(range=[max(0.0, lowest - 0.05), 1.0], row=1, col=2)
     fig.update_layout(
         height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(y=-0.2, orientation="h")
     )
@@ -208,12 +239,13 @@ def per_class_figure(accuracy: np.ndarray, counts: np.ndarray) -> go.Figure:
             customdata=counts,
             text=[f"{a:.0%}" if np.isfinite(a) else "–" for a in accuracy],
             textposition="outside",
+            cliponaxis=False,  # the label of a 100% bar sits above the axis's end
             marker_color=TRAIN_COLOUR,
             hovertemplate="digit %{x}: %{y:.2%} of %{customdata} right<extra></extra>",
         )
     )
     low = float(np.nanmin(accuracy)) if np.isfinite(accuracy).any() else 0.0
-    fig.update_yaxes(title_text="accuracy", range=[max(0.0, low - 0.1), 1.05], tickformat=".0%")
+    fig.update_yaxes(title_text="accuracy", range=[max(0.0, low - 0.1), 1.0], tickformat=".0%")
     fig.update_xaxes(title_text="true digit", type="category")
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10))
     return fig

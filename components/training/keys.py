@@ -23,6 +23,7 @@ STOP_BUTTON = "stop_button"
 COMPARE_RUNS = "compare_runs"  # st.multiselect of runs, kept for the session
 DETAIL_RUN = "detail_run"  # st.selectbox: the run whose details are shown, likewise
 OVERLAY_CHART = "overlay_curves"  # the compared runs' curves
+LOG_LOSS = "log_loss"  # st.toggle: the compared runs' loss on a log scale (on by default)
 # What can be done with a trained run's model: in the sidebar for the latest run, and
 # on the Retrain page once per run, there under `for_run(key, run_id)`.
 USE_MODEL_BUTTON = "use_model"
@@ -35,7 +36,7 @@ SAVED_MESSAGE = "run_saved_message"  # state: the sentence shown after a save
 # The Retrain page's galleries of a run's test digits, each with an "Open" button.
 MISTAKES_GALLERY, FIXED_GALLERY, BROKEN_GALLERY = "mistake", "fixed", "broken"
 # Container keys.
-TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 0.xxxx" after a run, or "stopped …"
+TRAIN_RESULT_BOX = "train_result"  # "Test accuracy: 97.12%" after a run, or "stopped …"
 TRAIN_PROGRESS_BOX = "train_progress"  # status, progress bar, curves while a run is on
 # State (not widgets).
 # SessionHandle: a token naming this session for the run manager while its browser is

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.common import keys as common_keys
-from components.common.active_model import active_model_name
+from components.common.active_model import active_model_name, is_lesson_model, use_model
 from components.training import keys
 from components.training.run_store import collect_ended_run, model_choices
 from model.files.cards import CardError, ModelCard, read_card
+
+LESSON_NOTE = (
+    "The lesson uses **seed**, a small network whose every step the pages work by hand. "
+    "Pick another model above at any time."
+)
 
 
 def model_card_sidebar() -> ModelCard | None:
@@ -37,11 +41,13 @@ def model_card_sidebar() -> ModelCard | None:
             help=f"Measured on the {card.test_set}; test loss {card.test_loss:.4f}.",
         )
         st.caption(f"Trained on the {card.trained_on}. {card.params:,} parameters.")
+        if is_lesson_model(name):
+            st.info(LESSON_NOTE, icon=":material/school:")
     return card
 
 
 def _picked() -> None:
-    st.session_state[common_keys.ACTIVE_MODEL] = st.session_state[keys.MODEL_PICKER]
+    use_model(st.session_state[keys.MODEL_PICKER])
 
 
 def model_picker(active: str) -> None:

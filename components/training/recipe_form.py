@@ -17,6 +17,10 @@ from model.training.recipes import (
     RecipeError,
 )
 
+# The recipe is kept for the session whatever happens: Streamlit drops the widget
+# values of an interrupted run when st.switch_page leaves it (the Retrain page's
+# "Open" does), and the preset's recipe would come back in their place.
+KEPT = "session"
 OPTIMIZER_LABELS = {"rmsprop": "RMSprop", "adam": "Adam", "sgd": "SGD with momentum 0.9"}
 # Widget key -> the Recipe field it sets.
 FIELDS = {
@@ -62,6 +66,7 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
         "Preset",
         list(PRESETS),
         key=keys.TRAIN_PRESET,
+        persist_state=KEPT,
         on_change=_load_preset,
         help="The network to train, and the recipe it is usually trained with. "
         "Choosing one loads its recipe below.",
@@ -78,17 +83,29 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
             width="stretch",
         )
     left, right = st.columns(2)
-    left.number_input("Epochs", min_value=1, max_value=MAX_EPOCHS, step=1, key=keys.TRAIN_EPOCHS)
+    left.number_input(
+        "Epochs",
+        min_value=1,
+        max_value=MAX_EPOCHS,
+        step=1,
+        key=keys.TRAIN_EPOCHS,
+        persist_state=KEPT,
+    )
     right.number_input(
         "Batch size",
         min_value=1,
         max_value=8192,
         step=16,
         key=keys.TRAIN_BATCH_SIZE,
+        persist_state=KEPT,
         help="Digits per step: the gradient is averaged over them.",
     )
     st.selectbox(
-        "Optimizer", OPTIMIZERS, format_func=OPTIMIZER_LABELS.get, key=keys.TRAIN_OPTIMIZER
+        "Optimizer",
+        OPTIMIZERS,
+        format_func=OPTIMIZER_LABELS.get,
+        key=keys.TRAIN_OPTIMIZER,
+        persist_state=KEPT,
     )
     left, right = st.columns(2)
     left.number_input(
@@ -98,9 +115,17 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
         step=0.0005,
         format="%.5f",
         key=keys.TRAIN_LEARNING_RATE,
+        persist_state=KEPT,
         help="How big each step is. Too big and the loss explodes (the run diverges).",
     )
-    right.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key=keys.TRAIN_SEED)
+    right.number_input(
+        "Random seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        step=1,
+        key=keys.TRAIN_SEED,
+        persist_state=KEPT,
+    )
     all_digits = f"all {data.trainable_digits:,}" if data else "all"
     st.number_input(
         "Training digits",
@@ -110,11 +135,13 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
         step=1000,
         placeholder=all_digits,
         key=keys.TRAIN_DIGITS,
+        persist_state=KEPT,
         help="Train on the first N training digits; leave empty for all of them.",
     )
     st.toggle(
         "Augmentation",
         key=keys.TRAIN_AUGMENT,
+        persist_state=KEPT,
         help="Rotate, slant, shift and thicken each digit at random, and stretch its top or "
         "bottom part, a new way every epoch; give some 1s a flag or a foot: digits more like "
         "people draw them.",

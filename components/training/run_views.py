@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -14,6 +16,7 @@ from components.training.charts import (
     confusion_figure,
     overlay_figure,
     per_class_figure,
+    same_as,
 )
 from components.training.recipe_form import recipe_summary
 from components.training.run_actions import run_actions
@@ -60,7 +63,9 @@ def runs_table(history: list[RunView]) -> None:
             {
                 "run": view.job.number,
                 "preset": view.job.preset,
-                "test accuracy": evaluation.test_accuracy if evaluation else None,
+                # Text, so a run without a test says why rather than "None"; the same
+                # percent as the sidebar's.
+                "test accuracy": f"{evaluation.test_accuracy:.2%}" if evaluation else "not tested",
                 "how it ended": view.ending_text(),
                 "duration": format_seconds(view.end.train_seconds if view.end else 0),
                 "recipe": recipe_summary(view.job.recipe),
@@ -72,9 +77,9 @@ def runs_table(history: list[RunView]) -> None:
         hide_index=True,
         column_config={
             "run": st.column_config.NumberColumn(width="small"),
-            "test accuracy": st.column_config.NumberColumn(format="%.4f"),
             "how it ended": st.column_config.TextColumn(width="medium"),
             "recipe": st.column_config.TextColumn(width="large"),
+            "tested on": st.column_config.TextColumn(width="large"),
         },
     )
 
@@ -93,11 +98,21 @@ def compare_runs(history: list[RunView]) -> None:
     if len(picked) < 2:
         st.caption("Pick two or more runs that trained at least one batch to see them together.")
         return
-    st.plotly_chart(
-        overlay_figure([curves_of(view) for view in picked]),
-        key=keys.OVERLAY_CHART,
-        config=CHART_CONFIG,
+    log_loss = st.toggle(
+        "Loss on a log scale",
+        value=True,
+        key=keys.LOG_LOSS,
+        persist_state="session",
+        help="Each step up the axis is ten times the loss: a run that diverged, with a loss "
+        "in the thousands, no longer flattens the others to zero.",
     )
+    curves = [curves_of(view) for view in picked]
+    st.plotly_chart(overlay_figure(curves, log_loss), key=keys.OVERLAY_CHART, config=CHART_CONFIG)
+    for later, earlier in same_as(curves).items():
+        st.caption(
+            f"{curves[later].label} learned exactly as {curves[earlier].label} (the same "
+            "recipe and seed): its dashed curves lie on top of the other's."
+        )
 
 
 def run_details(history: list[RunView]) -> None:
@@ -125,14 +140,14 @@ def run_details(history: list[RunView]) -> None:
     metric_col, action_col = st.columns([3, 2], gap="large")
     with metric_col:
         left, right = st.columns(2)
-        left.metric("Test accuracy", f"{evaluation.test_accuracy:.4f}")
+        left.metric("Test accuracy", f"{evaluation.test_accuracy:.2%}")
         right.metric("Test loss", f"{evaluation.test_loss:.4f}")
         st.caption(f"On the {evaluation.test_description}: digits it never trained on.")
     with action_col:
         run_actions(view, run_id)
     _confusion(evaluation)
-    _mistakes(evaluation, run_id)
-    _comparison(evaluation, run_id)
+    _mistakes(view, evaluation)
+    _comparison(view, evaluation)
 
 
 def _confusion(evaluation: Evaluation) -> None:
@@ -154,18 +169,32 @@ def _confusion(evaluation: Evaluation) -> None:
         st.caption(f"Hardest digit for this model: {worst} ({accuracy[worst]:.1%} right).")
 
 
-def _open_on_draw_page(evaluation: Evaluation, index: int) -> None:
-    """Show test digit `index` on the draw page, as an MNIST sample with its true label."""
+def _open_on_draw_page(view: RunView, evaluation: Evaluation, index: int) -> None:
+    """Show test digit `index` on the draw page with its true label, read by this run's model."""
+    path = view.end.model_path if view.end else None
+    said = f"{evaluation.predicted[index]} ({evaluation.confidence[index]:.0%})"
+    if path and Path(path).exists():
+        read_by = (
+            f"Read by run {view.job.number}'s model, which Open made the active model (see "
+            f"the sidebar). On the Retrain page it said {said}."
+        )
+    else:
+        path = None
+        read_by = (
+            f"Run {view.job.number}'s model is no longer kept, so the active model reads it. "
+            f"Run {view.job.number} said {said}."
+        )
     open_on_draw_page(
         evaluation.digits[index],
         int(evaluation.labels[index]),
         f"test digit #{index:,} of the {evaluation.test_description}",
+        model=path,
+        read_by=read_by,
     )
 
 
-def _gallery(
-    evaluation: Evaluation, indices: np.ndarray, captions: list[str], gallery: str, run_id: str
-) -> None:
+def _gallery(view: RunView, indices: np.ndarray, captions: list[str], gallery: str) -> None:
+    evaluation, run_id = view.end.evaluation, view.job.run_id
     shown = [i for i in indices.tolist() if i in evaluation.digits]
     for start in range(0, len(shown), GALLERY_COLUMNS):
         for column, index in zip(
@@ -176,10 +205,10 @@ def _gallery(
                 st.caption(captions[indices.tolist().index(index)])
                 key = keys.open_button(gallery, run_id, index)
                 if st.button("Open", key=key, help="Open it on the draw page"):
-                    _open_on_draw_page(evaluation, index)
+                    _open_on_draw_page(view, evaluation, index)
 
 
-def _mistakes(evaluation: Evaluation, run_id: str) -> None:
+def _mistakes(view: RunView, evaluation: Evaluation) -> None:
     wrong = int(np.sum(evaluation.labels != evaluation.predicted))
     st.subheader(f"Its mistakes: {wrong:,} of {len(evaluation.labels):,} test digits")
     picked = worst_mistakes(
@@ -193,10 +222,10 @@ def _mistakes(evaluation: Evaluation, run_id: str) -> None:
         f"true {evaluation.labels[i]} → {evaluation.predicted[i]} ({evaluation.confidence[i]:.0%})"
         for i in picked
     ]
-    _gallery(evaluation, picked, captions, keys.MISTAKES_GALLERY, run_id)
+    _gallery(view, picked, captions, keys.MISTAKES_GALLERY)
 
 
-def _comparison(evaluation: Evaluation, run_id: str) -> None:
+def _comparison(view: RunView, evaluation: Evaluation) -> None:
     previous = evaluation.previous
     st.subheader("Against the model that was active before")
     if previous is None:
@@ -206,9 +235,9 @@ def _comparison(evaluation: Evaluation, run_id: str) -> None:
     left, middle, right = st.columns(3)
     left.metric(
         f"Accuracy vs {previous.label}",
-        f"{result.new_accuracy:.4f}",
+        f"{result.new_accuracy:.2%}",
         f"{result.difference * 100:+.2f} points",
-        help=f"{previous.label}: {result.old_accuracy:.4f} on the same digits.",
+        help=f"{previous.label}: {result.old_accuracy:.2%} on the same digits.",
     )
     middle.metric("Fixed", f"{len(result.fixed):,}", help=f"{previous.label} wrong, new right")
     right.metric("Broken", f"{len(result.broken):,}", help=f"{previous.label} right, new wrong")
@@ -235,4 +264,4 @@ def _comparison(evaluation: Evaluation, run_id: str) -> None:
                 f"{evaluation.predicted[i]}"
                 for i in chosen
             ]
-            _gallery(evaluation, chosen, captions, gallery, run_id)
+            _gallery(view, chosen, captions, gallery)

@@ -238,7 +238,7 @@ def _latest_result() -> None:
             how = "finished" if view.status == FINISHED else view.status_text()
             st.markdown(
                 f"**Run {view.job.number}** ({view.job.preset}) {how}.  \n"
-                f"Test accuracy: {evaluation.test_accuracy:.4f} · test loss "
+                f"Test accuracy: {evaluation.test_accuracy:.2%} · test loss "
                 f"{evaluation.test_loss:.4f}"
             )
             st.caption(
@@ -249,7 +249,7 @@ def _latest_result() -> None:
                 new = evaluation.test_accuracy
                 old = accuracy(evaluation.labels, evaluation.previous.predicted)
                 st.caption(
-                    f"{evaluation.previous.label} on the same digits: {old:.4f} "
+                    f"{evaluation.previous.label} on the same digits: {old:.2%} "
                     f"({(new - old) * 100:+.2f} points for the new model)."
                 )
             run_actions(view)

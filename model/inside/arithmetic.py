@@ -26,7 +26,7 @@ TOLERANCE = 1e-5
 _EXP_LIMIT = 700.0
 
 
-class _OneValue:
+class OneValue:
     """A hand-computed `result` beside the model's own `model_value`."""
 
     result: float
@@ -42,7 +42,7 @@ class _OneValue:
 
 
 @dataclass(frozen=True)
-class ConvCell(_OneValue):
+class ConvCell(OneValue):
     row: int
     col: int
     channel: int  # the filter, i.e. the output feature map
@@ -61,7 +61,7 @@ class ConvCell(_OneValue):
 
 
 @dataclass(frozen=True)
-class PoolCell(_OneValue):
+class PoolCell(OneValue):
     row: int
     col: int
     channel: int
@@ -74,7 +74,7 @@ class PoolCell(_OneValue):
 
 
 @dataclass(frozen=True)
-class DenseNeuron(_OneValue):
+class DenseNeuron(OneValue):
     unit: int
     inputs: np.ndarray  # (n,) float64
     weights: np.ndarray  # (n,) float64: this neuron's column of the kernel

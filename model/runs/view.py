@@ -92,7 +92,7 @@ class RunView:
             return f"evaluating on the {self.test_description or 'test set'}"
         if self.status == FINISHED and self.end and self.end.evaluation:
             return (
-                f"done: Test accuracy: {self.end.evaluation.test_accuracy:.4f} on the "
+                f"done: Test accuracy: {self.end.evaluation.test_accuracy:.2%} on the "
                 f"{self.end.evaluation.test_description}"
             )
         after = _epochs_words(self.epochs_done, epochs)

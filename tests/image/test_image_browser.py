@@ -48,8 +48,8 @@ def idle(page: Page) -> None:
     expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
 
 
-def open_page(page: Page, app_url: str, path: str = "") -> None:
-    page.goto(f"{app_url}{path}")  # the image page is the default page
+def open_page(page: Page, app_url: str, path: str = "/image") -> None:
+    page.goto(f"{app_url}{path}")
     expect(page.locator(SHAPE)).to_contain_text("(400, 400, 3)", timeout=APP_TIMEOUT_S * 1000)
     idle(page)
 
@@ -159,10 +159,9 @@ def test_a_new_pixel_reruns_only_the_pixel_inspector(image_page, photo):
 
 @pytest.mark.browser
 def test_image_address_opens_the_page_without_a_dialog(page, app_url):
-    for path in ("/image", "/"):
-        open_page(page, app_url, path)
-        expect(page.get_by_text("Page not found")).to_have_count(0)
-        expect(page.get_by_role("dialog")).to_have_count(0)
+    open_page(page, app_url, "/image")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_role("dialog")).to_have_count(0)
 
 
 @pytest.mark.browser

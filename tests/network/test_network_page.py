@@ -174,10 +174,25 @@ def test_picking_a_cell_updates_the_worked_sum(model):
     assert max_difference(at) <= 1e-5
 
 
-def test_batch_norm_model_says_what_the_convolution_step_shows():
+def test_batch_norm_model_works_the_convolution_through_batch_norm_and_relu():
     at = open_network("default")
     worked = text_of(at, keys.WORKED_CONV_BOX)
-    assert "before" in worked and "conv2d_bn" in worked and "no bias in this layer" in worked
+    assert "no bias of its own: batch normalisation's β" in worked
+    for shown in ("batch normalisation (`conv2d_bn`)", "γ =", "β =", "moving mean μ =",
+                  "moving variance σ² =", "ε = 0.001", "γ · (x − μ) / √(σ² + ε) + β",
+                  "ReLU (`conv2d_relu`): max(0,"):  # fmt: skip
+        assert shown in worked, shown
+    check = text_of(at, keys.CONV_CHECK_BOX)
+    assert "the model (`conv2d_relu`)" in check and "they agree" in check
+
+
+def test_seed_model_works_the_convolution_with_its_bias_and_relu():
+    at = open_network("seed")
+    worked = text_of(at, keys.WORKED_CONV_BOX)
+    assert "plus the bias" in worked and "ReLU: max(0," in worked
+    assert "batch normalisation" not in worked
+    check = text_of(at, keys.CONV_CHECK_BOX)
+    assert "the model (`conv2d`)" in check and "they agree" in check
 
 
 def test_switching_model_keeps_the_picked_cell_inside_the_map():

@@ -77,3 +77,30 @@ def test_new_runs_join_the_comparison_and_picks_survive_other_pages():
     assert at.selectbox(key=keys.DETAIL_RUN).value == "run4"
     assert not at.exception
     store.forget(token)
+
+
+def test_runs_table_says_percent_like_the_sidebar_and_never_none():
+    """A browser adds nothing here: the table's values are what a person reads."""
+    from dataclasses import replace
+
+    from model.runs.messages import STOPPED
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.switch_page("app_pages/training.py").run()
+    token = at.session_state[keys.SESSION_HANDLE].token
+    store = session_runs()
+    finished = made_up_run(1)
+    stopped = made_up_run(2)
+    stopped = replace(
+        stopped, status=STOPPED, end=replace(stopped.end, outcome=STOPPED, evaluation=None)
+    )
+    store.add(token, finished)
+    store.add(token, stopped)
+    at.run()
+    assert not at.exception
+    (table,) = at.dataframe
+    accuracy = finished.end.evaluation.test_accuracy
+    assert list(table.value["test accuracy"]) == [f"{accuracy:.2%}", "not tested"]
+    at.selectbox(key=keys.DETAIL_RUN).set_value("run1").run()
+    assert f"{accuracy:.2%}" in [m.value for m in at.metric if m.label == "Test accuracy"]
+    store.forget(token)

@@ -61,3 +61,24 @@ def test_overlay_validation_ticks_are_whole_epochs():
     many = tuple(EpochPoint(e, 1.0, 0.7, 0.9, 0.7) for e in range(1, 31))
     fig = overlay_figure([Curves("run 1", (1.0,) * 60, (0.5,) * 60, 2, many)])
     assert fig.layout.xaxis2.dtick == 3 and fig.layout.xaxis2.tick0 == 1
+
+
+def test_overlay_loss_is_on_a_log_scale_so_a_diverged_run_does_not_flatten_the_others():
+    diverged = Curves("run 2", (2.0, 50.0, 1300.0, 900.0), (0.1,) * 4, 2, ())
+    fig = overlay_figure([curves(40, "run 1"), diverged])
+    assert fig.layout.yaxis.type == "log"
+    assert overlay_figure([curves(40)], log_loss=False).layout.yaxis.type != "log"
+
+
+def test_overlay_accuracy_axis_never_passes_one():
+    fig = overlay_figure([curves(40)])
+    low, high = fig.layout.yaxis2.range
+    assert high == 1.0 and 0.0 <= low <= 0.72
+    per_class = per_class_figure(np.ones(10), np.full(10, 5))
+    assert per_class.layout.yaxis.range[1] == 1.0
+
+
+def test_identical_runs_are_named_and_dashed():
+    fig = overlay_figure([curves(40, "run 1"), curves(40, "run 2"), curves(60, "run 3")])
+    loss = {trace.name: trace.line.dash for trace in fig.data if trace.xaxis == "x"}
+    assert loss == {"run 1": "solid", "run 2 (same as run 1)": "dash", "run 3": "solid"}
