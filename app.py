@@ -18,6 +18,8 @@ from components.training.sidebar import training_sidebar
 # on every page load, which fails (and logs an error) in a classroom with no internet.
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="CNN Lens", page_icon=str(FAVICON), layout="wide")
+# Focus rings, code colours and screen-reader-only text: what the theme cannot set.
+st.html(Path(__file__).parent / "assets" / "access.css")
 
 IMAGE_PAGE = "app_pages/image.py"
 PAGES = [
