@@ -21,7 +21,7 @@ _RUN = """async () => {
     id: v.id,
     impact: v.impact,
     count: v.nodes.length,
-    where: v.nodes.slice(0, 3).map(n => n.target.join(" > ") + " " + n.failureSummary),
+    where: v.nodes.slice(0, 3).map(n => n.html.slice(0, 200) + " " + n.failureSummary),
   }));
 }"""
 
