@@ -61,14 +61,12 @@ def touch_draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
     assert canvas_has_ink(page), "the canvas took no touch stroke"
 
 
-def in_view_unscrolled(page: Page, selector: str) -> bool:
+def in_view_unscrolled(page: Page, element) -> bool:
     """Whether the element is wholly on the screen with the page not scrolled."""
-    box = page.locator(selector).first.bounding_box()
+    box = element.bounding_box()
     height = page.viewport_size["height"]
-    return (
-        page.evaluate("() => window.scrollY") == 0
-        and 0 <= box["y"] < box["y"] + box["height"] <= height
-    )
+    scrolled = page.evaluate("() => window.scrollY")
+    return scrolled == 0 and 0 <= box["y"] < box["y"] + box["height"] <= height
 
 
 @pytest.mark.browser
@@ -81,7 +79,7 @@ def test_a_touch_drawing_is_read_and_shown_without_scrolling(device_page):
     expect(heading).to_be_visible(timeout=RERUN_TIMEOUT_MS)
     wait_until_run_over(page, RERUN_TIMEOUT_MS)
     # Read where the finger left off: the page has not moved, the prediction is on screen.
-    assert in_view_unscrolled(page, f"{PREDICTION} h2"), "the prediction is off the screen"
+    assert in_view_unscrolled(page, heading), "the prediction is off the screen"
     assert page.evaluate(WIDER_THAN_SCREEN) <= 0, "the page pans sideways"
 
 
