@@ -9,12 +9,12 @@ ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench chromium redis clean
+.PHONY: run test lint bench chromium redis axe clean
 
 run: $(VENV)/.app-installed
 	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
-test: lint chromium redis
+test: lint chromium redis axe
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
@@ -55,5 +55,12 @@ redis:
 		fi; \
 	fi
 
+# The accessibility checker the browser tests inject into each page (tests/access/),
+# from npm into a git-ignored folder.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --prefix .cache/axe --no-audit --no-fund axe-core@4
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .cache

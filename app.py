@@ -20,6 +20,8 @@ from components.training.sidebar import training_sidebar
 # on every page load, which fails (and logs an error) in a classroom with no internet.
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="CNN Lens", page_icon=str(FAVICON), layout="wide")
+# Focus rings, code colours and screen-reader-only text: what the theme cannot set.
+st.html(Path(__file__).parent / "assets" / "access.css")
 
 PAGES = [
     st.Page("app_pages/start.py", title="Start here", icon=":material/school:", default=True),

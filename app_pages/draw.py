@@ -9,30 +9,29 @@ from components.digits.keep import keep_this_digit
 from components.draw.input import (
     choose_source,
     drawn_digit,
-    mnist_style_toggle,
     model_note,
     photo_digit,
+    reading_settings,
     sample_digit,
     show_prediction,
-    upright_toggle,
 )
 from components.draw.panels import layer_explorer, saliency_explorer
 from components.draw.sections import input_numbers, preprocessing_steps
 from model.preprocess.reading import read_digit
 
 st.title("Draw a digit")
+# Short: on a phone the prediction must still show under the canvas without scrolling.
 st.markdown(
-    "Draw a digit and see at once what the CNN thinks, the exact 28×28 image it was "
-    "given, and what each layer did with it. The model learned from MNIST, so your "
-    "drawing is first made to look like an MNIST digit."
+    "Draw a digit and the CNN says at once what it sees. Below: the exact 28×28 image it "
+    "was given, and what each layer did with it."
 )
 loaded = active_classifier()
 if loaded is None:
     st.stop()
 classifier, card = loaded
-model_note(card, active_model_name())
 
 source = choose_source()
+# The prediction beside the input, or right under it on a phone: settings come after both.
 input_col, prediction_col = st.columns([1, 1], gap="large")
 with input_col:
     if source == "photo":
@@ -41,8 +40,8 @@ with input_col:
         picture = sample_digit()
     else:
         picture = drawn_digit()
-    mnist_style = mnist_style_toggle()
-    upright = upright_toggle()
+mnist_style, upright = reading_settings(pen=source == "draw")
+model_note(card, active_model_name())
 
 reading = None
 if picture.pixels is not None:  # prepared, then every layer run on it, in one call
@@ -61,7 +60,8 @@ if reading is None or (reading.forward is None and not picture.photo):
 
 st.header("1. From your picture to the model's input")
 st.markdown(
-    "MNIST digits are white on black, cropped to the ink, scaled to fit a 20×20 box and "
+    "The model learned from MNIST, so your drawing is first made to look like an MNIST "
+    "digit. MNIST digits are white on black, cropped to the ink, scaled to fit a 20×20 box and "
     "placed in a 28×28 image so that their centre of mass is in the middle. Your picture "
     "goes through the same steps; the last image is exactly what the model reads."
     if mnist_style

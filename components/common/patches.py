@@ -55,21 +55,44 @@ def keep_keras_state() -> None:
 
 # The package's own name for its component, under which Streamlit serves its files.
 CANVAS_COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
-# Two fixes to the canvas's toolbar.
-# 1. It waits, invisible but still taking the mouse, over the top-right corner of
-#    the canvas, and slides up out of the way only after the pointer has hovered
-#    for 0.1 s. A stroke started there sooner (always, on a touch screen) lands on
-#    the toolbar and is lost. Keep it above the canvas at all times, fading in as
-#    before, and let it take the mouse only while it shows.
-# 2. Keep only undo and redo. Its pencil ("Edit") switches the canvas to moving
-#    strokes, where drawing leaves no ink; its bin clears beside the page's own
-#    Clear; its upload button resends what every stroke sends on release anyway.
+# What the canvas's own stylesheet is given on top, for touch, keyboards and small screens.
+# 1. Undo and Redo as real buttons under the canvas, always shown: the package shows
+#    its toolbar only while a mouse hovers (a tap or the Tab key never finds it) and
+#    leaves it, invisible, over the canvas's top-right corner, where it swallows the
+#    strokes started there. Each button shows its name beside its icon, is 44 px tall
+#    for a finger, and has a focus ring of 3:1 or more.
+# 2. Only undo and redo: its pencil ("Edit") switches the canvas to moving strokes,
+#    where drawing leaves no ink; its bin clears beside the page's own Clear; its
+#    upload button resends what every stroke sends on release anyway.
+# 3. The canvas fits its column: it is drawn smaller where the column is narrower
+#    than 280 px (a phone, a tablet with the sidebar open) instead of being cut off
+#    in a box that scrolls sideways. Its drawing stays 280 × 280: Fabric maps the
+#    pointer through the displayed size, so a stroke lands where it is seen.
 TOOLBAR_FIX_CSS = """
-.dc-toolbar { top: -3rem !important; transition: opacity .15s .1s !important; }
-.dc-root:not(:hover) > .dc-toolbar:not(:focus-within):not([data-pinned=true]) {
-  pointer-events: none;
+.dc-toolbar {
+  position: static !important; opacity: 1 !important; pointer-events: auto !important;
+  padding: .5rem 0 0 0 !important; justify-content: flex-start;
+}
+.dc-toolbar-card {
+  background: none !important; box-shadow: none !important; padding: 0 !important;
+  gap: .5rem; color: var(--st-text-color, #000) !important;
 }
 .dc-toolbar-card > :not([aria-label=Undo]):not([aria-label=Redo]) { display: none !important; }
+.dc-icon-button {
+  min-height: 2.75rem !important; min-width: 5.5rem; padding: 0 .9rem !important; gap: .4rem;
+  border: 1px solid #767676 !important; background: var(--st-background-color, #fff) !important;
+  font-family: inherit; font-size: 1rem; color: inherit;
+}
+.dc-icon-button::after { content: attr(aria-label); }
+.dc-icon-button svg { width: 1.1rem !important; height: 1.1rem !important; }
+.dc-icon-button:hover:not(:disabled) { background: #f0f0f0 !important; }
+.dc-icon-button:focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
+.dc-root { width: 280px !important; max-width: 100%; }
+.dc-scroll { overflow: visible !important; }
+.dc-container, .dc-container .canvas-container {
+  width: 100% !important; height: auto !important; aspect-ratio: 1 / 1;
+}
+.dc-container canvas { width: 100% !important; height: 100% !important; }
 """
 
 

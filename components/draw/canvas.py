@@ -1,9 +1,14 @@
 """The drawing canvas: white strokes on black, like MNIST.
 
-`draw_digit()` draws the canvas, a pen-width slider and a Clear button, and
-returns the drawing as an (H, W, 4) uint8 array, or None while nothing is drawn.
-The canvas sends its picture when the mouse is released, and that rerun is the
-prediction: there is no "predict" button.
+`draw_digit()` draws the canvas with its Undo and Redo buttons, and a Clear
+button, and returns the drawing as an (H, W, 4) uint8 array, or None while
+nothing is drawn. The canvas sends its picture when the mouse (or finger) is
+released, and that rerun is the prediction: there is no "predict" button.
+`pen_width_slider()` sets the pen for the next stroke, wherever the page puts it.
+
+The drawing outlives the canvas: a visit to another page (or another input tab)
+removes the canvas and its value, so the last drawing is kept in session state,
+its strokes and its PNG (a few kilobytes), and a new canvas starts from it.
 
 Tests replace `read_canvas` (the one call into the widget) to hand the page a
 drawing without a browser.
@@ -11,8 +16,11 @@ drawing without a browser.
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import streamlit as st
+from PIL import Image
 
 from components.common.patches import canvas_toolbar_fix, empty_canvas_value
 from components.draw import keys
@@ -34,6 +42,10 @@ def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
     from streamlit_drawable_canvas import st_canvas
 
     canvas_toolbar_fix()  # our stylesheet for its toolbar (components/common/patches.py)
+    state = st.session_state
+    kept = state.get(keys.KEPT_DRAWING)
+    if keys.DIGIT_CANVAS not in state:  # a new canvas: it starts from the kept drawing
+        state[keys.CANVAS_START] = kept["objects"] if kept else []
     result = st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
@@ -44,15 +56,24 @@ def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
         # The canvas reloads `initial_drawing` whenever it differs from the last
         # one it was given, and so clears without being remounted. Fabric keeps
         # the extra "clears" field on its canvas object and never sends it back.
-        initial_drawing={"objects": [], "clears": clears},
+        # The strokes are only ever the kept ones, given once to a new canvas.
+        initial_drawing={"objects": state.get(keys.CANVAS_START, []), "clears": clears},
         # The PNG the browser renders, anti-aliased like MNIST's scanned strokes.
         return_image_data=True,
         key=keys.DIGIT_CANVAS,
     )
     # Checking the strokes first skips decoding a PNG of an empty canvas.
-    if not (result.json_data or {}).get("objects"):
+    objects = (result.json_data or {}).get("objects")
+    if not objects:
+        state.pop(keys.KEPT_DRAWING, None)
         return None
-    return result.image_data
+    png = result.image_bytes
+    if png is None:  # a new canvas given the kept strokes sends nothing until the next one
+        if kept is None or kept["objects"] != objects:
+            return None
+        png = kept["png"]
+    state[keys.KEPT_DRAWING] = {"objects": objects, "png": png}
+    return np.asarray(Image.open(io.BytesIO(png)))
 
 
 def _clear() -> None:
@@ -66,19 +87,28 @@ def _clear() -> None:
     changed `initial_drawing` empties the canvas in the browser.
     """
     st.session_state[keys.CANVAS_GENERATION] += 1
+    st.session_state[keys.CANVAS_START] = []
+    st.session_state.pop(keys.KEPT_DRAWING, None)
     empty_canvas_value(keys.DIGIT_CANVAS)
 
 
 def draw_digit() -> np.ndarray | None:
-    """Canvas, pen width and Clear. Returns (280, 280, 4) uint8, or None when empty."""
+    """Canvas, Undo, Redo and Clear. Returns (280, 280, 4) uint8, or None when empty."""
     state = st.session_state
     generation = state.setdefault(keys.CANVAS_GENERATION, 0)
     state.setdefault(keys.STROKE_WIDTH, DEFAULT_STROKE)
-    st.space("small")  # room for the canvas's toolbar, which pops up above it on hover
+    # Clear in the same box: assets/access.css puts it in the row of Undo and Redo
+    # wherever the column is wide enough for the three.
     with st.container(key=keys.DIGIT_CANVAS_BOX):
         drawing = read_canvas(generation, state[keys.STROKE_WIDTH])
-    width_col, clear_col = st.columns([3, 1], vertical_alignment="bottom")
-    width_col.slider(
+        st.button("Clear", icon=":material/delete:", on_click=_clear, key=keys.CLEAR_BUTTON)
+    return drawing
+
+
+def pen_width_slider() -> None:
+    """The pen's width for the next stroke (the canvas reads it from session state)."""
+    st.session_state.setdefault(keys.STROKE_WIDTH, DEFAULT_STROKE)
+    st.slider(
         "Pen width",
         *STROKE_RANGE,
         step=2,
@@ -86,6 +116,3 @@ def draw_digit() -> np.ndarray | None:
         help="Applies to the next stroke. MNIST's strokes are about "
         f"{DEFAULT_STROKE} px wide at this size.",
     )
-    clear_col.button("Clear", icon=":material/delete:", on_click=_clear, width="stretch")
-    st.caption("Hover over the canvas for **undo** and **redo**.")
-    return drawing

@@ -18,8 +18,8 @@ from components.common.literal_text import literal
 from components.common.pictures import thumbnail
 from components.common.test_digits import jump_to_another, test_digits
 from components.draw import keys
-from components.draw.canvas import draw_digit
-from components.draw.views import probability_figure
+from components.draw.canvas import draw_digit, pen_width_slider
+from components.draw.views import live_prediction_html, probability_figure, probability_table_html
 from model.files.cards import SHIPPED_NAMES, ModelCard
 from model.images.decoding import UPLOAD_TYPES, ImageDecodeError, decode_image, to_8bit
 from model.preprocess import INK_WORDS, Ink
@@ -28,7 +28,7 @@ from model.preprocess.reading import Reading
 
 SOURCES = {
     "draw": ":material/draw: Draw",
-    "photo": ":material/photo_camera: Photo of a digit",
+    "photo": ":material/photo_camera: Photo",  # short: the three fit one row on a phone
     "sample": ":material/casino: MNIST sample",
 }
 # Below this top probability the page says it is not sure. On the official
@@ -51,8 +51,8 @@ class DigitPicture:
     # While there is nothing to read: the prediction box's heading and what to do.
     waiting: tuple[str, str] = (
         "Draw a digit",
-        "Draw one digit, 0 to 9, in the black square. The prediction appears as soon as "
-        "you release the mouse.",
+        "Draw one digit, 0 to 9, in the black square, with a mouse, a finger or a pen. "
+        "The prediction appears as soon as you lift it.",
     )
 
 
@@ -117,14 +117,23 @@ def photo_digit() -> DigitPicture:
         st.error(literal(str(err)), icon=":material/block:")
         waiting = ("No photo to read", "The file could not be read: see the message beside.")
         return DigitPicture(None, photo=True, origin="your photo", ink=ink, waiting=waiting)
-    st.image(thumbnail(pixels, 280), caption=literal(upload.name))
+    st.image(
+        thumbnail(pixels, 280),
+        caption=literal(upload.name),
+        alt=f"Your photo {upload.name}, {pixels.shape[1]}×{pixels.shape[0]} pixels",
+    )
     return DigitPicture(pixels, photo=True, origin="your photo", ink=ink)
 
 
 def _opened_digit(opened: dict) -> DigitPicture:
     """A test digit opened from the Retrain page's gallery (pixels travel as 784 bytes)."""
     pixels = np.frombuffer(opened["pixels"], dtype=np.uint8).reshape(28, 28)
-    st.image(thumbnail(pixels, 280), caption=opened["origin"], output_format="PNG")
+    st.image(
+        thumbnail(pixels, 280),
+        caption=opened["origin"],
+        alt=f"{opened['origin']}: a handwritten {opened['label']}",
+        output_format="PNG",
+    )
     if opened.get("read_by"):
         st.caption(opened["read_by"])
     if st.button("Back to random samples", icon=":material/casino:"):
@@ -141,7 +150,10 @@ def sample_digit() -> DigitPicture:
     x_test, y_test = test_digits()
     index = st.session_state.setdefault(keys.SAMPLE_INDEX, 0)
     st.image(
-        thumbnail(x_test[index], 280), caption=f"MNIST test digit #{index}", output_format="PNG"
+        thumbnail(x_test[index], 280),
+        caption=f"MNIST test digit #{index}",
+        alt=f"MNIST test digit #{index}: a handwritten {int(y_test[index])}",
+        output_format="PNG",
     )
     st.button(
         "Another sample",
@@ -155,6 +167,21 @@ def sample_digit() -> DigitPicture:
         origin=f"MNIST test digit #{index}",
         true_label=int(y_test[index]),
     )
+
+
+def reading_settings(pen: bool) -> tuple[bool, bool]:
+    """Pen width (for the canvas) beside the two reading toggles, one above the other.
+
+    Returns (mnist_style, upright).
+    """
+    pen_col, toggles_col = st.columns(2, gap="large")
+    if pen:
+        with pen_col:
+            pen_width_slider()
+    with toggles_col:
+        mnist_style = mnist_style_toggle()
+        upright = upright_toggle()
+    return mnist_style, upright
 
 
 def mnist_style_toggle() -> bool:
@@ -185,25 +212,25 @@ def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
     with st.container(key=keys.PREDICTION_BOX, border=True):
         if reading is None:
             heading, text = picture.waiting
-            st.markdown(f"### {heading}")
+            st.html(live_prediction_html(heading))
+            st.markdown(f"## {heading}")
             st.caption(text)
             return
         if reading.forward is None:
-            st.markdown(f"### {_no_digit_heading(reading, picture)}")
+            heading = _no_digit_heading(reading, picture)
+            st.html(live_prediction_html(heading))
+            st.markdown(f"## {heading}")
             st.caption(_no_digit_text(reading, picture))
             return
         probabilities = reading.probabilities
         digit, confidence = reading.digit, reading.confidence
-        st.markdown(f"# Prediction: {digit}")
+        st.html(live_prediction_html(f"Prediction: {digit}, {confidence:.0%} sure"))
+        st.markdown(f"## Prediction: {digit}")
         verdict = f"{confidence:.1%} sure"
         if picture.true_label is not None:
             right = "✅" if picture.true_label == digit else "❌"
             verdict += f" · true label **{picture.true_label}** {right}"
         st.markdown(verdict)
-        if reading.upright is not None:
-            st.caption(_two_looks_note(reading))
-        if picture.photo:
-            st.caption(_ink_note(reading))
         if reading.doubts:
             st.warning(
                 "**Not sure**: this looks unlike a digit, because "
@@ -219,6 +246,12 @@ def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
                 icon=":material/help:",
             )
         st.plotly_chart(probability_figure(probabilities, picture.true_label), config=CHART_CONFIG)
+        st.html(probability_table_html(probabilities))
+        # Under the bars, so that the bars fit beside the canvas on a projector (1280×720).
+        if reading.upright is not None:
+            st.caption(_two_looks_note(reading))
+        if picture.photo:
+            st.caption(_ink_note(reading))
 
 
 def _no_digit_heading(reading: Reading, picture: DigitPicture) -> str:

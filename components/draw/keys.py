@@ -12,6 +12,7 @@ DRAW_LAYERS_BOX = "draw_layers"  # container of the layer explorer
 DRAW_INPUT_NUMBERS_BOX = "draw_input_numbers"  # container of the 784 values of the input
 # Widget keys.
 DIGIT_CANVAS = "digit_canvas_widget"  # the canvas component; one key for good (see canvas._clear)
+CLEAR_BUTTON = "clear_canvas"  # st.button: empties the canvas
 STROKE_WIDTH = "stroke_width"  # st.slider: pen width in canvas pixels
 DIGIT_SOURCE = "digit_source"  # st.segmented_control: draw, photo or sample
 DIGIT_UPLOAD = "digit_upload"  # st.file_uploader for a photo of a digit
@@ -22,4 +23,8 @@ SALIENCY_METHOD = "saliency_method"  # st.segmented_control: Grad-CAM or gradien
 SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a chosen digit
 # State (not widgets).
 CANVAS_GENERATION = "canvas_generation"  # int; Clear bumps it, and the canvas empties itself
+# The last drawing, kept for a new canvas after a visit elsewhere: dict with its Fabric
+# "objects" (the strokes) and "png" (its picture, a few kB). Absent while nothing is drawn.
+KEPT_DRAWING = "kept_drawing"
+CANVAS_START = "canvas_start"  # list: the strokes the canvas now on the page started from
 SAMPLE_INDEX = "sample_index"  # int: which bundled MNIST test digit is shown

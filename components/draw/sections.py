@@ -29,6 +29,11 @@ def preprocessing_steps(
     st.image(
         [thumbnail(image) for _, image in steps],
         caption=[f"{number}. {title}" for number, (title, _) in enumerate(steps, start=1)],
+        # What each picture shows, for a screen reader: its step and its own size.
+        alt=[
+            f"Step {number}: {title}; a {image.shape[1]}×{image.shape[0]} pixel picture"
+            for number, (title, image) in enumerate(steps, start=1)
+        ],
         width=THUMBNAIL_SIDE,
         output_format="PNG",  # JPEG would smear the hard pixel edges
     )
@@ -46,6 +51,7 @@ def preprocessing_steps(
     picture_col.image(
         thumbnail(upright.input),
         caption="The second reading's input: sheared upright",
+        alt=f"The second reading's input: the {SIDE}×{SIDE} input sheared until it stands upright",
         width=THUMBNAIL_SIDE,
         output_format="PNG",
     )

@@ -8,6 +8,8 @@ figure carries more than a few tens of thousands of numbers.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -50,13 +52,31 @@ def probability_figure(probabilities: np.ndarray, true_label: int | None = None)
         )
     )
     fig.update_layout(
-        height=240,
+        height=200,
         margin=dict(l=10, r=10, t=20, b=10),
         xaxis=dict(title="digit", tickmode="linear", dtick=1, fixedrange=True),
         yaxis=dict(title="probability", range=[0, 1.1], tickformat=".0%", fixedrange=True),
         bargap=0.25,
     )
     return fig
+
+
+def live_prediction_html(text: str) -> str:
+    """A polite live region: a screen reader says the new prediction when it changes."""
+    return f'<p class="cnn-sr-only" role="status" aria-live="polite">{html.escape(text)}</p>'
+
+
+def probability_table_html(probabilities: np.ndarray) -> str:
+    """The ten probabilities as a table with headers, for screen readers (the bars' twin)."""
+    rows = "".join(
+        f"<tr><th scope='row'>{digit}</th><td>{p:.1%}</td></tr>"
+        for digit, p in enumerate(np.asarray(probabilities, dtype=np.float64))
+    )
+    return (
+        "<table class='cnn-sr-only'><caption>The model's probability for each digit</caption>"
+        f"<thead><tr><th scope='col'>Digit</th><th scope='col'>Probability</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def feature_maps_figure(title: str, maps: np.ndarray) -> go.Figure:

@@ -71,7 +71,11 @@ def _one_pixel(analysis: ImageAnalysis, row: int, col: int) -> None:
             st.code(code, language="python", wrap_lines=True)
             pixel_readout(pixel, analysis.pixel8(row, col), names)
         locator = locator_picture(analysis.view(LOCATOR_CELLS), (row, col))
-        st.image(locator, width=locator.width // 2)
+        st.image(
+            locator,
+            width=locator.width // 2,
+            alt=f"The whole picture, with pixel row {row}, column {col} marked by a crosshair",
+        )
         window, top, left = neighbourhood(image, row, col, NEIGHBOURHOOD_RADIUS)
         bottom, right = top + window.shape[0], left + window.shape[1]
         st.markdown(

@@ -60,7 +60,11 @@ def image_as_array(choice: ImageChoice, analysis: ImageAnalysis) -> None:
     height, width = analysis.decoded.height, analysis.decoded.width
     channels = analysis.decoded.channels
     picture_col, array_col = st.columns([2, 3], gap="large")
-    picture_col.image(analysis.preview, caption=f"{literal(choice.name)} ({choice.origin})")
+    picture_col.image(
+        analysis.preview,
+        caption=f"{literal(choice.name)} ({choice.origin})",
+        alt=f"The picture {choice.name} ({choice.origin}), {width}×{height} pixels",
+    )
     with array_col:
         st.markdown(texts.DECODING)
         with st.container(key=keys.IMAGE_SHAPE_BOX):

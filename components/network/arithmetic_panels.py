@@ -285,6 +285,7 @@ def digit_space(model: keras.Model, forward: Forward, test_index: int | None = N
         st.image(
             [thumbnail(space.digits[i]) for i in order],
             caption=[f"#{i} · label {space.labels[i]} · distance {d:.2f}" for i, d in zip(order, distances, strict=True)],
+            alt=[f"Test digit #{i}, a handwritten {space.labels[i]}, at distance {d:.2f} from yours" for i, d in zip(order, distances, strict=True)],
             width=110,
             output_format="PNG",
         )  # fmt: skip

@@ -201,8 +201,13 @@ def _gallery(view: RunView, indices: np.ndarray, captions: list[str], gallery: s
             st.columns(GALLERY_COLUMNS), shown[start : start + GALLERY_COLUMNS], strict=False
         ):
             with column:
-                st.image(thumbnail(evaluation.digits[index], 84), output_format="PNG")
-                st.caption(captions[indices.tolist().index(index)])
+                caption = captions[indices.tolist().index(index)]
+                st.image(
+                    thumbnail(evaluation.digits[index], 84),
+                    alt=f"Test digit #{index}: {caption}",
+                    output_format="PNG",
+                )
+                st.caption(caption)
                 key = keys.open_button(gallery, run_id, index)
                 if st.button("Open", key=key, help="Open it on the draw page"):
                     _open_on_draw_page(view, evaluation, index)

@@ -121,8 +121,7 @@ def test_drawing_at_once_after_clear_is_kept(draw_page):
 def test_toolbar_has_undo_and_redo_only_and_they_work(draw_page):
     draw(draw_page, FOUR)
     expect_prediction(draw_page, "Prediction: 4")
-    box = canvas_box(draw_page)
-    draw_page.mouse.move(box["x"] + 140, box["y"] + 140)  # the toolbar shows on hover
+    draw_page.mouse.move(0, 0)  # shown without a hover (a finger or the Tab key has none)
     buttons = draw_page.locator(f"{css(keys.DIGIT_CANVAS_BOX)} .dc-icon-button:visible")
     expect(buttons).to_have_count(2)
     assert [b.get_attribute("aria-label") for b in buttons.all()] == ["Undo", "Redo"]
@@ -134,6 +133,29 @@ def test_toolbar_has_undo_and_redo_only_and_they_work(draw_page):
     expect(draw_page.get_by_test_id("stException")).to_have_count(0)
     act_and_wait_for_rerun(draw_page, buttons.last.click, RERUN_TIMEOUT_MS)
     expect_prediction(draw_page, "Prediction: 4")
+
+
+@pytest.mark.browser
+def test_the_drawing_is_kept_after_a_visit_to_another_page(draw_page):
+    """Draw -> Inside the CNN -> Draw keeps the strokes, as an upload is kept."""
+    draw(draw_page, FOUR[:1])  # half a 4
+    expect_prediction(draw_page, "Prediction:")
+    nav = draw_page.get_by_test_id("stSidebarNav")
+    for title in ("Inside the CNN", "Draw a digit"):
+        wait_until_run_over(draw_page, RERUN_TIMEOUT_MS)
+        nav.get_by_role("link", name=title).click()
+        expect(draw_page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    expect(draw_page.locator(PREDICTION)).to_contain_text("Prediction:", timeout=RERUN_TIMEOUT_MS)
+    draw_page.wait_for_function(
+        HAS_INK, arg=draw_page.locator(LOWER_CANVAS).first.element_handle(), polling="raf"
+    )
+    # The strokes themselves are back, not a picture of them: the second half of the
+    # 4 joins the first.
+    draw(draw_page, FOUR[1:])
+    expect_prediction(draw_page, "Prediction: 4")
+    clear = draw_page.get_by_role("button", name="Clear")
+    act_and_wait_for_rerun(draw_page, clear.click, RERUN_TIMEOUT_MS)
+    see_it_cleared(draw_page)
 
 
 @pytest.mark.browser

@@ -93,7 +93,7 @@ def test_nothing_drawn_invites_drawing_and_predicts_nothing(canvas):
 def test_a_drawing_is_predicted_with_every_section(canvas):
     canvas.drawing = ONE
     at = open_page()
-    assert "# Prediction: 1" in [m.value for m in at.markdown]
+    assert "## Prediction: 1" in [m.value for m in at.markdown]
     # The steps from the canvas to the model's 28×28 input, one picture each.
     captions = step_captions(at)
     assert captions[:2] == ["1. Your picture", "2. Gray levels only, colour dropped"]
@@ -119,7 +119,7 @@ def test_the_models_input_is_shown_as_its_784_numbers(canvas):
 def test_plain_resize_changes_the_steps_and_can_change_the_prediction(canvas):
     canvas.drawing = SMALL_CORNER_ONE
     at = open_page()
-    assert "# Prediction: 1" in [m.value for m in at.markdown]
+    assert "## Prediction: 1" in [m.value for m in at.markdown]
 
     at.toggle(key=keys.MNIST_STYLE).set_value(False).run()
     assert step_captions(at)[-1] == "4. Whole image resized to 28×28"
@@ -259,7 +259,7 @@ def test_uploaded_photo_is_read_like_a_drawing(canvas):
     assert "Prediction:" not in prediction_text(at)
     at.file_uploader(key=keys.DIGIT_UPLOAD).upload("seven.jpg", photo_bytes(), "image/jpeg").run()
     assert not at.exception, at.exception
-    assert "# Prediction: 7" in [m.value for m in at.markdown]
+    assert "## Prediction: 7" in [m.value for m in at.markdown]
     assert "3. The paper alone, shadows included (estimated)" in step_captions(at)
 
 

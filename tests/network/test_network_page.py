@@ -104,7 +104,7 @@ def test_the_draw_page_hands_over_exactly_what_its_model_read(canvas):  # noqa: 
     at.run()
     at.switch_page("app_pages/draw.py")
     at.run()
-    assert "# Prediction: 1" in [m.value for m in at.markdown]
+    assert "## Prediction: 1" in [m.value for m in at.markdown]
     handed = at.session_state[common_keys.CURRENT_DIGIT].pixels
     assert handed.shape == (28, 28) and handed.dtype == np.float32
     at.switch_page(NETWORK)
