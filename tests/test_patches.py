@@ -15,18 +15,17 @@ REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 
 def installed(library: str) -> str:
-    if library == "glibc":
-        kind, found = platform.libc_ver()
-        return found if kind == "glibc" else f"not glibc ({kind or 'unknown'})"
     return version(library)
 
 
 @pytest.mark.parametrize("patch", sorted(WRITTEN_FOR))
 def test_the_patch_was_written_for_the_installed_version(patch):
+    # glibc is the system's, not pinned: its malloc_trim has kept one signature for
+    # decades, so another distribution's glibc is checked for the call, not the number.
     changed = {
         library: (wanted, installed(library))
         for library, wanted in WRITTEN_FOR[patch].items()
-        if installed(library) != wanted
+        if library != "glibc" and installed(library) != wanted
     }
     assert not changed, (
         f"{patch}: written for {WRITTEN_FOR[patch]}, but installed differ "
@@ -45,3 +44,12 @@ def test_the_pinned_libraries_are_the_ones_the_patches_name():
         for library, wanted in libraries.items():
             if library != "glibc":
                 assert pins[library] == wanted, f"{patch}: {library} {wanted} is not the pin"
+
+
+def test_glibc_still_offers_the_call_the_memory_patch_makes():
+    kind, _ = platform.libc_ver()
+    if kind != "glibc":
+        pytest.skip("not glibc: the patch does nothing here, by design")
+    import ctypes
+
+    assert ctypes.CDLL("libc.so.6").malloc_trim(0) in (0, 1)
