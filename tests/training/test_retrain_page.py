@@ -87,7 +87,7 @@ def test_runs_table_says_percent_like_the_sidebar_and_never_none():
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.switch_page("app_pages/training.py").run()
-    token = at.session_state[keys.SESSION_HANDLE].token
+    token = session_owner(at.session_state[keys.SESSION_HANDLE])  # AppTest: no browser token
     store = session_runs()
     finished = made_up_run(1)
     stopped = made_up_run(2)
