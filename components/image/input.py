@@ -128,35 +128,63 @@ def choose_image() -> ImageChoice:
 
 
 def pixel_picker(height: int, width: int, image_id: str) -> tuple[int, int]:
-    """Row and column inputs for one pixel of this image; returns (row, col)."""
+    """Row and column inputs for one pixel of this image; returns (row, col).
+
+    The inputs have no min or max: with them the browser keeps a typed -3 red,
+    waiting for Enter, while the readout shows another pixel. Instead every
+    number is taken, brought into the picture here, and the move is said.
+    """
     state = st.session_state
     if state.get(keys.PIXEL_IMAGE_ID) != image_id:
         # A new image: keep the position if it still fits, else move to the last row/column.
         state[keys.PIXEL_IMAGE_ID] = image_id
-        state[keys.PIXEL_ROW] = min(int(state.get(keys.PIXEL_ROW, 0)), height - 1)
-        state[keys.PIXEL_COL] = min(int(state.get(keys.PIXEL_COL, 0)), width - 1)
+        state.pop(keys.PIXEL_MOVED, None)
+        state[keys.PIXEL_ROW] = _within(state.get(keys.PIXEL_ROW, 0), height)
+        state[keys.PIXEL_COL] = _within(state.get(keys.PIXEL_COL, 0), width)
     row_col, col_col = st.columns(2)
     row = row_col.number_input(
         f"Row r (0 to {height - 1}, from the top)",
-        min_value=0,
-        max_value=height - 1,
         step=1,
         key=keys.PIXEL_ROW,
+        on_change=_bring_into_picture,
+        args=(keys.PIXEL_ROW, "Row", height),
     )
     col = col_col.number_input(
         f"Column c (0 to {width - 1}, from the left)",
-        min_value=0,
-        max_value=width - 1,
         step=1,
         key=keys.PIXEL_COL,
+        on_change=_bring_into_picture,
+        args=(keys.PIXEL_COL, "Column", width),
     )
-    return int(row), int(col)
+    if moved := state.get(keys.PIXEL_MOVED):
+        st.info(moved, icon=":material/arrow_range:")
+    return _within(row, height), _within(col, width)
+
+
+def _within(value: float | None, size: int) -> int:
+    """The nearest index of a row or column of `size` pixels (an empty box is 0)."""
+    return min(max(int(value or 0), 0), size - 1)
+
+
+def _bring_into_picture(key: str, name: str, size: int) -> None:
+    """on_change of a row or column input: a number outside the picture moves to its edge."""
+    state = st.session_state
+    typed = state[key]
+    state.pop(keys.PIXEL_MOVED, None)
+    if typed is None or typed != _within(typed, size):
+        shown = "An empty box" if typed is None else f"{name} {int(typed)}"
+        state[key] = _within(typed, size)
+        state[keys.PIXEL_MOVED] = (
+            f"{shown} is outside the picture: {name.lower()}s go from 0 to {size - 1}, "
+            f"so this is {name.lower()} {state[key]}."
+        )
 
 
 def _select_clicked_pixel(chart_key: str) -> None:
     """on_select callback: a clicked point's x and y are the pixel's column and row."""
     points = st.session_state[chart_key]["selection"]["points"]
     if points:
+        st.session_state.pop(keys.PIXEL_MOVED, None)
         st.session_state[keys.PIXEL_ROW] = int(points[0]["y"])
         st.session_state[keys.PIXEL_COL] = int(points[0]["x"])
         st.session_state[keys.PIXEL_PICKS] = pixel_picks() + 1

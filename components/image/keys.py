@@ -21,6 +21,8 @@ DIGIT_INPUT_BOX = "digit_input"  # container of the 28 × 28 grid of values
 # State (not widgets).
 # Which image the pixel position belongs to (a short id), to keep row/col in range.
 PIXEL_IMAGE_ID = "pixel_image_id"
+# str: the sentence saying a typed row or column was moved into the picture.
+PIXEL_MOVED = "pixel_moved"
 # int: how many pixels were picked by a click; the clickable picture is redrawn
 # fresh after each, so that a later click on the same pixel is seen again.
 PIXEL_PICKS = "pixel_picks"

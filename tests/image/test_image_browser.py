@@ -217,3 +217,34 @@ def test_rgba_pixel_value_is_fully_visible(page, app_url, tmp_path):
     # Nothing hidden past the right edge: the line wraps instead of scrolling.
     assert code.evaluate("pre => pre.scrollWidth <= pre.clientWidth"), code.inner_text()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def readout_row(page: Page) -> str:
+    """The row the pixel box shows, as it reads `>>> image[row][col]`."""
+    text = page.locator(PIXEL_VALUE).inner_text()
+    return re.search(r"image\[(-?\d+)\]\[", text)[1]
+
+
+@pytest.mark.browser
+def test_a_row_outside_the_picture_is_answered_not_left_red(image_page, photo, tmp_path):
+    """A student types -3 and presses Enter: the input and the readout agree on one
+    pixel, a sentence says why, and nothing still asks to press Enter; the same after
+    a new upload."""
+    set_number(image_page, ROW_INPUT, 50)
+    expect_pixel(image_page, photo, 50, 0)
+    row = image_page.locator(ROW_INPUT)
+    row.fill("-3")
+    row.press("Enter")
+    expect(image_page.get_by_text(re.compile(r"Row -3 is outside the picture"))).to_be_visible(
+        timeout=RERUN_TIMEOUT_MS
+    )
+    idle(image_page)
+    expect(row).to_have_value("0")
+    expect_pixel(image_page, photo, 0, 0)
+    expect(image_page.get_by_text("Press Enter to apply")).to_have_count(0)
+
+    small = tmp_path / "small.png"
+    Image.new("RGB", (20, 10), (10, 200, 30)).save(small)
+    upload(image_page, small, "(10, 20, 3)")
+    expect(row).to_have_value(readout_row(image_page))
+    expect(image_page.get_by_text("Press Enter to apply")).to_have_count(0)
