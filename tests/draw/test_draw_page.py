@@ -108,9 +108,9 @@ def test_the_models_input_is_shown_as_its_784_numbers(canvas):
     canvas.drawing = ONE
     at = open_page()
     (grid,) = at.get_by_key(keys.DRAW_INPUT_NUMBERS_BOX).get("html")
-    # Every cell prints its value: after the 29 column and 28 row labels, 784 of them.
-    cells = re.findall(r">(\d*)</div>", grid.proto.body)
-    values = np.array(cells[29:], dtype=object).reshape(28, 29)[:, 1:].astype(int)
+    # Every cell prints its value, 784 of them.
+    cells = re.findall(r'role="cell"[^>]*>(\d+)</div>', grid.proto.body)
+    values = np.array(cells, dtype=int).reshape(28, 28)
     expected = np.round(prepare_digit(ONE[..., :3]).input * 255).astype(int)
     assert (values == expected).all(), "exactly the numbers the model reads, times 255"
     assert any(
