@@ -120,7 +120,7 @@ def show_input(digit: NetworkDigit, forward: Forward, upright: Upright | None) -
     predicted = int(np.argmax(probabilities))
     with picture:
         chart_with_summary(
-            digit_figure(digit.pixels, "The 28×28 input the model reads", 330),
+            digit_figure(digit.pixels, "The 28×28 input<br>the model reads", 330),
             "the 28×28 input the model reads",
             f"{digit.origin}, which the model reads as {predicted}. "
             + largest_cells_text(digit.pixels, what="brightness"),
@@ -178,11 +178,10 @@ def architecture(model: keras.Model) -> None:
             "What it does": [row.role for row in rows],
         }
     ).set_index("Layer")
-    table_col, total_col = st.columns([5, 1])
-    table_col.table(table)
     total = total_parameters(rows)
     trainable = sum(row.trainable for row in rows)
-    with total_col.container(key=keys.PARAM_TOTAL_BOX, border=True):
+    # Above the table, not in a column beside it: a sixth of a tablet's width showed "2..".
+    with st.container(key=keys.PARAM_TOTAL_BOX, border=True):
         st.metric("Parameters in total", f"{total:,}")
         if trainable != total:
             st.caption(
@@ -191,6 +190,7 @@ def architecture(model: keras.Model) -> None:
             )
         else:
             st.caption("Every one of them learned by training.")
+    st.table(table)
 
 
 def _parameter_text(formula: str, count: int, trainable: int) -> str:
