@@ -74,7 +74,13 @@ def probability_figure(probabilities: np.ndarray, true_label: int | None = None)
         height=200,
         margin=dict(l=10, r=10, t=20, b=10),
         xaxis=dict(
-            title="digit", tickmode="array", tickvals=digits, ticktext=ticks, fixedrange=True
+            title="digit",
+            tickmode="array",
+            tickvals=digits,
+            ticktext=ticks,
+            # Level even on a phone: "predicted" is on its own line, under its digit.
+            tickangle=0,
+            fixedrange=True,
         ),
         yaxis=dict(title="probability", range=[0, 1.1], tickformat=".0%", fixedrange=True),
         bargap=0.25,
