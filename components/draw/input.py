@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from components.common import keys as common_keys
-from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary, top_probabilities_text
 from components.common.literal_text import literal
 from components.common.pictures import thumbnail
 from components.common.test_digits import jump_to_another, test_digits
@@ -245,7 +245,11 @@ def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
                 f"it might be a {runner_up} ({probabilities[runner_up]:.0%}).",
                 icon=":material/help:",
             )
-        st.plotly_chart(probability_figure(probabilities, picture.true_label), config=CHART_CONFIG)
+        chart_with_summary(
+            probability_figure(probabilities, picture.true_label),
+            "the model's probability for each digit",
+            top_probabilities_text(probabilities),
+        )
         st.html(probability_table_html(probabilities))
         # Under the bars, so that the bars fit beside the canvas on a projector (1280×720).
         if reading.upright is not None:

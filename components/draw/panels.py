@@ -11,7 +11,12 @@ import keras
 import numpy as np
 import streamlit as st
 
-from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import (
+    chart_with_summary,
+    largest_cells_text,
+    largest_maps_text,
+    largest_values_text,
+)
 from components.draw import keys
 from components.draw.views import (
     feature_maps_figure,
@@ -71,12 +76,14 @@ def layer_explorer(activations: tuple[LayerActivation, ...]) -> None:
             f"{kind_note} {count} maps of {height}×{width} on one colour scale. Hover for values."
         )
         figure = feature_maps_figure(activation.title, activation.values)
+        summary = largest_maps_text(activation.values)
     else:
         predicted = int(np.argmax(activation.values)) if name == activations[-1].name else None
         st.caption(f"{kind_note} {activation.values.size} numbers, one bar each. Hover for values.")
         figure = vector_figure(activation.title, activation.values, predicted)
+        summary = largest_values_text(activation.values)
     with st.container(key=keys.DRAW_LAYERS_BOX):  # where tests find the maps
-        st.plotly_chart(figure, config=CHART_CONFIG)
+        chart_with_summary(figure, activation.title, summary)
 
 
 def gradcam_size_note(cam_shape: tuple[int, int], cam_step: float) -> str:
@@ -124,8 +131,11 @@ def saliency_explorer(model: keras.Model, digit: np.ndarray, predicted: int) -> 
             f"The gradient shows how strongly each input pixel would change the score of "
             f"{class_index} if it were a little brighter or darker: sharp, and noisier."
         )
-    chart.plotly_chart(
-        saliency_figure(digit, saliency.map(method), f"{method} for class {class_index}"),
-        config=CHART_CONFIG,
-        width="content",
-    )
+    with chart:
+        chart_map = saliency.map(method)
+        chart_with_summary(
+            saliency_figure(digit, chart_map, f"{method} for class {class_index}"),
+            f"{method} for class {class_index} over your digit",
+            largest_cells_text(chart_map, what="saliency"),
+            width="content",
+        )

@@ -28,23 +28,42 @@ _SALIENCY = [
 PREDICTED_COLOUR = "#ff4b4b"
 OTHER_COLOUR = "#9aa4b1"
 TRUE_COLOUR = "#21c354"
+PREDICTED_PATTERN = "/"
+TRUE_PATTERN = "x"
 _IMAGE_Y = dict(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False)
 _IMAGE_X = dict(showgrid=False, zeroline=False, constrain="domain")
 
 
 def probability_figure(probabilities: np.ndarray, true_label: int | None = None) -> go.Figure:
-    """All ten class probabilities as bars; the predicted digit in red, a known true one in green."""
+    """All ten class probabilities as bars; the predicted digit in red, a known true one in green.
+
+    Colour is not the only sign, for readers who cannot tell red from green:
+    the predicted bar is hatched and the true one cross-hatched, and both are
+    named under their digit on the axis.
+    """
     probabilities = np.asarray(probabilities, dtype=np.float64)
     predicted = int(np.argmax(probabilities))
+    digits = list(range(len(probabilities)))
     colours = [OTHER_COLOUR] * len(probabilities)
+    patterns = [""] * len(probabilities)
+    ticks = [str(digit) for digit in digits]
     colours[predicted] = PREDICTED_COLOUR
+    patterns[predicted] = PREDICTED_PATTERN
+    ticks[predicted] = f"<b>{predicted}</b><br>predicted"
     if true_label is not None and true_label != predicted:
         colours[true_label] = TRUE_COLOUR
+        patterns[true_label] = TRUE_PATTERN
+        ticks[true_label] = f"<b>{true_label}</b><br>true"
+    elif true_label is not None:
+        ticks[predicted] = f"<b>{predicted}</b><br>predicted, true"
     fig = go.Figure(
         go.Bar(
-            x=list(range(len(probabilities))),
+            x=digits,
             y=probabilities,
-            marker_color=colours,
+            marker=dict(
+                color=colours,
+                pattern=dict(shape=patterns, fgcolor="#ffffff", size=6, solidity=0.3),
+            ),
             text=[f"{p:.0%}" if p >= 0.005 else "" for p in probabilities],
             textposition="outside",
             cliponaxis=False,
@@ -54,7 +73,15 @@ def probability_figure(probabilities: np.ndarray, true_label: int | None = None)
     fig.update_layout(
         height=200,
         margin=dict(l=10, r=10, t=20, b=10),
-        xaxis=dict(title="digit", tickmode="linear", dtick=1, fixedrange=True),
+        xaxis=dict(
+            title="digit",
+            tickmode="array",
+            tickvals=digits,
+            ticktext=ticks,
+            # Level even on a phone: "predicted" is on its own line, under its digit.
+            tickangle=0,
+            fixedrange=True,
+        ),
         yaxis=dict(title="probability", range=[0, 1.1], tickformat=".0%", fixedrange=True),
         bargap=0.25,
     )

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary, largest_cells_text, summary_html
 from components.common.pictures import thumbnail
 from components.network import keys
 from components.network.arithmetic_views import (
@@ -101,6 +102,7 @@ def _clickable_map(
     """
     figure = map_figure(values, f"{name}, map {channel}: click a cell", cell, clickable=True)
     clickable(figure, *chart_keys)
+    st.html(summary_html(f"{name}, map {channel}", largest_cells_text(values)))
 
 
 @st.fragment
@@ -278,8 +280,12 @@ def digit_space(model: keras.Model, forward: Forward, test_index: int | None = N
             f"PCA axis {n + 1} ({share:.0%} of the spread)"
             for n, share in enumerate(space.explained)
         )
-        st.plotly_chart(
+        chart_with_summary(
             digit_space_figure(space.points, space.labels, space.project(features), order, titles),
+            "your digit among the test digits",
+            f"Your digit's {len(order)} nearest test digits are labelled "
+            + ", ".join(str(space.labels[i]) for i in order)
+            + ".",
             config={"displaylogo": False},
         )
         st.image(

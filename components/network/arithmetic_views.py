@@ -28,6 +28,19 @@ DIGIT_COLOURS = [
     "#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a",
     "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52",
 ]  # fmt: skip
+# One shape per label as well as one colour; the star is kept for the user's digit.
+DIGIT_SYMBOLS = [
+    "circle",
+    "square",
+    "diamond",
+    "cross",
+    "x",
+    "triangle-up",
+    "triangle-down",
+    "pentagon",
+    "hexagon",
+    "triangle-right",
+]
 
 
 def map_figure(
@@ -231,7 +244,11 @@ def digit_space_figure(
     neighbours: np.ndarray,
     axis_titles: tuple[str, str],
 ) -> go.Figure:
-    """Test digits as dots coloured by true label; the user's digit as a star, its neighbours ringed."""
+    """Test digits as dots coloured by true label; the user's digit as a star, its neighbours ringed.
+
+    Each label also has its own marker shape, so the classes stay apart for
+    readers who cannot tell the ten colours apart (and in a grey print-out).
+    """
     indices = np.arange(len(labels))
     traces = [
         dict(
@@ -240,7 +257,9 @@ def digit_space_figure(
             y=points[labels == digit, 1],
             mode="markers",
             name=str(digit),
-            marker=dict(size=5, color=DIGIT_COLOURS[digit], opacity=0.65),
+            marker=dict(
+                size=6, color=DIGIT_COLOURS[digit], symbol=DIGIT_SYMBOLS[digit], opacity=0.65
+            ),
             customdata=indices[labels == digit],
             hovertemplate=f"test digit #%{{customdata}} · label {digit}<extra></extra>",
         )

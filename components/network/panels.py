@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary, largest_cells_text
 from components.network import keys
 from components.network.arithmetic_views import map_figure
 from components.network.input import NetworkDigit
@@ -115,11 +116,15 @@ def show_input(digit: NetworkDigit, forward: Forward, upright: Upright | None) -
     upright copy's. The numbers below always follow this input's one pass.
     """
     picture, words = st.columns([2, 3], vertical_alignment="center")
-    picture.plotly_chart(
-        digit_figure(digit.pixels, "The 28×28 input the model reads", 330), config=CHART_CONFIG
-    )
     probabilities = averaged(forward, upright)
     predicted = int(np.argmax(probabilities))
+    with picture:
+        chart_with_summary(
+            digit_figure(digit.pixels, "The 28×28 input<br>the model reads", 330),
+            "the 28×28 input the model reads",
+            f"{digit.origin}, which the model reads as {predicted}. "
+            + largest_cells_text(digit.pixels, what="brightness"),
+        )
     with words.container(key=keys.NETWORK_INPUT_BOX):
         st.markdown(f"Shown: **{digit.origin}**.")
         verdict = f"The model says **{predicted}**, {probabilities[predicted]:.1%} sure"
@@ -153,7 +158,11 @@ def _chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
 def architecture(model: keras.Model) -> None:
     """The shape chain as a picture, why each shape follows, and the layer table."""
     steps = shape_chain(model)
-    st.plotly_chart(_chain_figure(steps), config=CHART_CONFIG)
+    chart_with_summary(
+        _chain_figure(steps),
+        "the shape of the data after each layer",
+        " → ".join(f"{step.name} {shape_text(step.shape)}" for step in steps) + ".",
+    )
     why = [
         f"- **{shape_text(before.shape)} → {shape_text(step.shape)}** (`{step.name}`): {step.why}."
         for before, step in zip(steps, steps[1:], strict=False)
@@ -169,11 +178,10 @@ def architecture(model: keras.Model) -> None:
             "What it does": [row.role for row in rows],
         }
     ).set_index("Layer")
-    table_col, total_col = st.columns([5, 1])
-    table_col.table(table)
     total = total_parameters(rows)
     trainable = sum(row.trainable for row in rows)
-    with total_col.container(key=keys.PARAM_TOTAL_BOX, border=True):
+    # Above the table, not in a column beside it: a sixth of a tablet's width showed "2..".
+    with st.container(key=keys.PARAM_TOTAL_BOX, border=True):
         st.metric("Parameters in total", f"{total:,}")
         if trainable != total:
             st.caption(
@@ -182,6 +190,7 @@ def architecture(model: keras.Model) -> None:
             )
         else:
             st.caption("Every one of them learned by training.")
+    st.table(table)
 
 
 def _parameter_text(formula: str, count: int, trainable: int) -> str:

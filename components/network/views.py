@@ -51,6 +51,10 @@ def _block(shape: tuple[int, ...]) -> tuple[float, float, float]:
     return 0.3, 0.6 + 0.8 * math.log10(max(shape[0], 1)), 0.0
 
 
+_LABEL_STAGGER = 0.45  # in the chart's y units: about one line of label text
+_NAMES_TOP = -1.7  # just under the tallest block, a 28×28 input
+
+
 def shape_chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
     """The data's shape through the network: one block per shape, arrows between them."""
     traces, annotations, x = [], [], 0.0
@@ -84,11 +88,27 @@ def shape_chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
                 )
             )
         centre, top = x + (front + dx) / 2, -bottom + dy
+        # Labels in staggered rows: on a tablet the blocks are closer together than the
+        # labels are wide, and neighbours would print over each other. The names sit in
+        # four rows under the tallest block; the shapes in three, each over its block.
+        # The last labels end at the chart's right edge rather than run past it.
+        edge = dict(x=x + front + dx, xanchor="right") if last else dict(x=centre)
         annotations.append(
-            dict(x=centre, y=top + 0.25, text=f"<b>{shape_text(step.shape)}</b>", yanchor="bottom")
+            dict(
+                **edge,
+                y=top + 0.25 + _LABEL_STAGGER * (number % 3),
+                text=f"<b>{shape_text(step.shape)}</b>",
+                yanchor="bottom",
+            )
         )
         annotations.append(
-            dict(x=centre, y=bottom - 0.2, text=step.name, yanchor="top", font=dict(size=11))
+            dict(
+                **edge,
+                y=_NAMES_TOP - _LABEL_STAGGER * (number % 4),
+                text=step.name,
+                yanchor="top",
+                font=dict(size=11),
+            )
         )
         x += front + dx
         if not last:
@@ -103,10 +123,14 @@ def shape_chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
         data=traces,
         layout=dict(
             annotations=annotations,
-            height=250,
+            height=340,
             margin=dict(l=5, r=5, t=10, b=10),
             xaxis=dict(visible=False, range=[-0.3, x + 0.3], fixedrange=True),
-            yaxis=dict(visible=False, range=[-2.2, 2.9], fixedrange=True),
+            yaxis=dict(
+                visible=False,
+                range=[-2.2 - 3 * _LABEL_STAGGER, 2.9 + 2 * _LABEL_STAGGER],
+                fixedrange=True,
+            ),
             plot_bgcolor="rgba(0,0,0,0)",
         ),
     )
@@ -285,7 +309,10 @@ def value_grid_figure(
 
 
 def digit_figure(pixels: np.ndarray, title: str, height: int = 300) -> go.Figure:
-    """A 28×28 input in gray, one square per pixel, its value on hover."""
+    """A 28×28 input in gray, one square per pixel, its value on hover.
+
+    Plotly never wraps a title: break a long one with "<br>" for narrow columns.
+    """
     return go.Figure(
         data=[
             dict(
@@ -301,7 +328,7 @@ def digit_figure(pixels: np.ndarray, title: str, height: int = 300) -> go.Figure
         layout=dict(
             title=dict(text=title, x=0, font=dict(size=14)),
             height=height,
-            margin=dict(l=5, r=5, t=40, b=5),
+            margin=dict(l=5, r=5, t=40 + 18 * title.count("<br>"), b=5),
             xaxis=dict(IMAGE_X, dtick=7, range=[-0.5, 27.5]),
             yaxis=dict(IMAGE_Y, dtick=7, range=[27.5, -0.5], autorange=False),
         ),

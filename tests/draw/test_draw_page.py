@@ -7,7 +7,9 @@ path of the page runs without a browser.
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import re
 
 import numpy as np
@@ -106,9 +108,9 @@ def test_the_models_input_is_shown_as_its_784_numbers(canvas):
     canvas.drawing = ONE
     at = open_page()
     (grid,) = at.get_by_key(keys.DRAW_INPUT_NUMBERS_BOX).get("html")
-    # Every cell prints its value: after the 29 column and 28 row labels, 784 of them.
-    cells = re.findall(r">(\d*)</div>", grid.proto.body)
-    values = np.array(cells[29:], dtype=object).reshape(28, 29)[:, 1:].astype(int)
+    # Every cell prints its value, 784 of them.
+    cells = re.findall(r'role="cell"[^>]*>(\d+)</div>', grid.proto.body)
+    values = np.array(cells, dtype=int).reshape(28, 28)
     expected = np.round(prepare_digit(ONE[..., :3]).input * 255).astype(int)
     assert (values == expected).all(), "exactly the numbers the model reads, times 255"
     assert any(
@@ -338,3 +340,27 @@ def test_a_model_file_changed_after_loading_is_refused(canvas, tmp_path):
     assert any("does not match its card" in e.value for e in at.error)
     assert not any(str(tmp_path) in e.value for e in at.error), "no server paths"
     assert not any("Prediction:" in m.value for m in at.markdown), "no prediction from it"
+
+
+def chart_summaries(at: AppTest) -> list[str]:
+    """The hidden sentences that stand in for the charts, for screen readers."""
+    return [h.proto.body for h in at.get("html") if "Chart: " in h.proto.body]
+
+
+def test_every_chart_has_a_summary_with_its_numbers(canvas):
+    canvas.drawing = ONE
+    at = open_page()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    probabilities = _bars(spec)
+    top = np.argsort(-probabilities, kind="stable")[:3]
+    summaries = chart_summaries(at)
+    assert len(summaries) == len(at.get("plotly_chart")) == 3
+    expected = ", ".join(f"{i} at {probabilities[i]:.1%}" for i in top)
+    assert f"probability for each digit. Highest: {expected}." in summaries[0]
+    assert "Largest activations: map " in summaries[1]
+    assert "Largest saliency: row " in summaries[2]
+
+
+def _bars(spec: dict) -> np.ndarray:
+    y = spec["data"][0]["y"]
+    return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])

@@ -12,7 +12,9 @@ from components.common.pictures import THUMBNAIL_SIDE, thumbnail, tile_maps
 from components.draw.views import (
     OTHER_COLOUR,
     PREDICTED_COLOUR,
+    PREDICTED_PATTERN,
     TRUE_COLOUR,
+    TRUE_PATTERN,
     feature_maps_figure,
     probability_figure,
     saliency_figure,
@@ -124,3 +126,15 @@ def test_small_thumbnails_keep_hard_pixel_edges():
     picture = thumbnail(digit, side=112)
     assert set(np.unique(picture[..., 0])) == {0, 255}
     assert (picture[40:44, 40:44, 0] == 255).all()
+
+
+def test_probability_bars_mark_the_prediction_and_the_truth_without_colour():
+    probabilities = np.array([0.05, 0.6, 0, 0, 0, 0, 0, 0.35, 0, 0])
+    figure = probability_figure(probabilities, true_label=7)
+    shapes = figure.data[0].marker.pattern.shape
+    assert shapes[1] == PREDICTED_PATTERN and shapes[7] == TRUE_PATTERN
+    assert len({shapes[1], shapes[7], shapes[0]}) == 3  # hatched, cross-hatched, plain
+    ticks = list(figure.layout.xaxis.ticktext)
+    assert "predicted" in ticks[1] and "true" in ticks[7] and ticks[0] == "0"
+    right = probability_figure(probabilities, true_label=1)
+    assert "predicted, true" in right.layout.xaxis.ticktext[1]

@@ -518,10 +518,16 @@ def test_histogram_and_digit_figures():
     small = RNG.integers(0, 256, (28, 28), dtype=np.uint8)
     grid = digit_input_html(small)
     values = re.findall(
-        r'<div style="aspect-ratio[^"]*background:rgb\((\d+),\1,\1\)[^"]*">(\d+)</div>', grid
+        r'<div role="cell" style="aspect-ratio[^"]*background:rgb\((\d+),\1,\1\)[^"]*">(\d+)</div>',
+        grid,
     )
     assert [int(v) for _, v in values] == small.ravel().tolist()
     assert all(shade == value for shade, value in values)
+    # Read as a table: 29 rows, each value under a column number and beside a row number.
+    assert grid.startswith('<div role="table" aria-label="')
+    assert grid.count('role="row"') == 29 and grid.count('role="rowheader"') == 28
+    headers = re.findall(r'role="columnheader"[^>]*>(\d*)</div>', grid)
+    assert headers == [str(c) for c in range(28)]
 
 
 def test_locator_marks_the_chosen_pixel_and_leaves_the_rest():

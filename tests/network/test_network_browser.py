@@ -37,7 +37,7 @@ def test_drawn_digit_is_followed_inside_the_network(page: Page, app_url: str, tm
     # The drawn digit's 28×28 input, with the draw page's own prediction for it.
     expect(page.locator(INPUT_BOX)).to_contain_text("your drawing (from the Draw page)")
     expect(page.locator(INPUT_BOX)).to_contain_text(f"The model says 7, {sure}")
-    expect(page.get_by_text("The 28×28 input the model reads")).to_be_visible()
+    expect(page.get_by_text("The 28×28 input", exact=True)).to_be_visible()
     total = read_card("default").params
     expect(page.locator(css(keys.PARAM_TOTAL_BOX))).to_contain_text(f"{total:,}")
 
@@ -59,3 +59,18 @@ def test_drawn_digit_is_followed_inside_the_network(page: Page, app_url: str, tm
     expect(page.locator(f"{css(keys.CONV_ROW)} input")).to_have_value(str(row))
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.screenshot(path=tmp_path / "network.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_the_parameter_total_is_whole_on_a_tablet(page: Page, app_url: str):
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.goto(f"{app_url}/network")
+    total = f"{read_card('default').params:,}"
+    value = page.locator(css(keys.PARAM_TOTAL_BOX)).get_by_test_id("stMetricValue")
+    expect(value).to_have_text(total, timeout=APP_TIMEOUT_S * 1000)
+    # Written out, not cut to "2.." by a narrow column.
+    cut = value.evaluate(
+        "e => [e, ...e.querySelectorAll('*')].some(x => x.scrollWidth > x.clientWidth)"
+    )
+    assert not cut
+    expect(page.get_by_test_id("stException")).to_have_count(0)

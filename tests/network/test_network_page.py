@@ -292,3 +292,17 @@ def test_a_model_trained_here_from_a_preset_gets_every_view(tmp_path):
     assert f"{result.model.count_params():,}" in text_of(at, keys.PARAM_TOTAL_BOX)
     assert max_difference(at) <= 1e-5 and "they agree" in text_of(at, keys.CONV_CHECK_BOX)
     assert not at.error
+
+
+def test_the_charts_have_summaries_with_their_numbers():
+    at = open_network("seed", drawn=a_test_digit())
+    summaries = [h.proto.body for h in at.get("html") if "Chart: " in h.proto.body]
+    said = re.search(r"The model says \*\*(\d)\*\*", text_of(at, keys.NETWORK_INPUT_BOX))
+    (input_summary,) = [s for s in summaries if "input the model reads" in s]
+    assert f"which the model reads as {said.group(1)}" in input_summary
+    pixels = a_test_digit()
+    row, col = np.unravel_index(int(np.argmax(pixels)), pixels.shape)
+    assert f"Largest brightness: row {row}, column {col} ({pixels[row, col]:.3f})" in input_summary
+    (chain,) = [s for s in summaries if "shape of the data" in s]
+    assert "input 28×28×1 → " in chain
+    assert any("map 0. 26×26 grid. Largest values: row" in s for s in summaries)
