@@ -46,6 +46,6 @@ recognise_browser()  # first: the sidebar and the pages find this browser's runs
 follow_lesson_link()  # before the sidebar, which then names the lesson's model
 model_card_sidebar()
 training_sidebar()
-navigation.run()
 with st.sidebar:  # an element that draws nothing, where it takes no room from a page
     ask_the_browser()
+navigation.run()

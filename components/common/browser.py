@@ -17,7 +17,7 @@ component's JavaScript to send it a run later. On a browser's very first visit,
 and in AppTest (which runs no JavaScript), the token is None until then.
 
 The frame (app.py) calls `recognise_browser()` at the start of each script run
-and `ask_the_browser()` at its end; everything else reads `browser_token()`.
+and `ask_the_browser()` before the page; everything else reads `browser_token()`.
 """
 
 from __future__ import annotations
@@ -48,8 +48,16 @@ export default function (component) {{
   }} catch (err) {{
     token = "";  // storage turned off: nothing is kept between visits
   }}
-  // A state change reruns the script: only when the server does not know the token yet.
-  if (token !== (data && data.known)) setStateValue("token", token);
+  // A state change reruns the script: only when the server does not know the token yet,
+  // and only once the script run that drew this is over (see ask_the_browser).
+  if (token === (data && data.known)) return;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const over = () => !app || app.dataset.testScriptState !== "running";
+  if (over()) {{ setStateValue("token", token); return; }}
+  const watch = new MutationObserver(() => {{
+    if (over()) {{ watch.disconnect(); setStateValue("token", token); }}
+  }});
+  watch.observe(app, {{ attributes: true }});
 }}
 """
 
@@ -75,12 +83,14 @@ def recognise_browser() -> str | None:
 
 
 def ask_the_browser() -> None:
-    """At the end of every script run: the component that reads (or makes) the token.
+    """On every script run, before the page: the component that reads (or makes) the token.
 
-    Last, because its first answer reruns the script: sent in the middle of a page's
-    first run, that rerun carried the values of widgets the browser had only just
-    drawn, before their session-state values reached them (the recipe's learning
+    Its answer reruns the script, so it waits until the run that drew it is over (the
+    page's root says so in its `data-test-script-state`): sent in the middle of a new
+    browser's first run, that rerun carried the values of widgets the browser had only
+    just drawn, before their session-state values reached them (the recipe's learning
     rate came back as 0). It answers only when the server does not know its token.
+    Mounted before the page, because a page may stop early (st.stop) on any run.
     """
     _component()(key=WIDGET_KEY, data={"known": browser_token()}, on_token_change=lambda: None)
 
