@@ -51,13 +51,12 @@ export default function (component) {{
   // A state change reruns the script: only when the server does not know the token yet,
   // and only once the script run that drew this is over (see ask_the_browser).
   if (token === (data && data.known)) return;
-  const app = document.querySelector('[data-testid="stApp"]');
-  const over = () => !app || app.dataset.testScriptState !== "running";
-  if (over()) {{ setStateValue("token", token); return; }}
-  const watch = new MutationObserver(() => {{
-    if (over()) {{ watch.disconnect(); setStateValue("token", token); }}
-  }});
-  watch.observe(app, {{ attributes: true }});
+  const over = () => {{
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !app || app.dataset.testScriptState !== "running";
+  }};
+  const answer = () => (over() ? setStateValue("token", token) : setTimeout(answer, 50));
+  answer();
 }}
 """
 

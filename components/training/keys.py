@@ -59,3 +59,6 @@ def for_run(key: str, run_id: str | None) -> str:
 def open_button(gallery: str, run_id: str, index: int) -> str:
     """The "Open" button of test digit `index` in one of a run's galleries."""
     return f"{gallery}_{run_id}_{index}"
+
+
+RUN_OWNER = "training_run_owner"  # the session owner a run was started under, until collected

@@ -152,11 +152,27 @@ def _handle() -> SessionHandle:
 
 
 def owner() -> str:
-    """Whose runs these are: this browser's token's hash, or this session when it is unknown."""
+    """Whose runs these are: this browser's token's hash, or this session when it is unknown.
+
+    A run started before the browser's token arrived (Train pressed within a new
+    browser's first second) stays this session's until it has been collected: the
+    owner must not change under a run, or its session would lose sight of it.
+    """
+    pinned = st.session_state.get(keys.RUN_OWNER)
+    if pinned:
+        return pinned
     token = browser_token()
     if token:
         return "browser-" + hashlib.sha256(token.encode()).hexdigest()[:32]
     return session_owner(_handle())
+
+
+def pin_owner_for_a_run() -> str:
+    """The owner to submit a run under; kept for this session while the token is unknown."""
+    who = owner()
+    if browser_token() is None:
+        st.session_state[keys.RUN_OWNER] = who
+    return who
 
 
 def session_owner(handle: SessionHandle) -> str:
@@ -188,6 +204,8 @@ def collect_ended_run() -> bool:
         _keep_run(view)
     mine = manager.active_of(owner())
     st.session_state[keys.ACTIVE_RUN] = mine.job.run_id if mine else None
+    if mine is None and keys.RUN_OWNER in st.session_state and browser_token() is not None:
+        del st.session_state[keys.RUN_OWNER]  # its run is over and collected: the browser owns
     return bool(ended)
 
 

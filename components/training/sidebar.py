@@ -32,6 +32,7 @@ from components.training.run_store import (
     model_name,
     next_run_number,
     owner,
+    pin_owner_for_a_run,
     run_manager,
     runs,
 )
@@ -138,7 +139,7 @@ def _press_train() -> None:
         **mine,
     )
     try:
-        view = manager.submit(owner(), job)
+        view = manager.submit(pin_owner_for_a_run(), job)
     except RunRefused as err:
         st.session_state[keys.TRAIN_MESSAGE] = ("warning", str(err))
         return
