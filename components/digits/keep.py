@@ -12,8 +12,8 @@ import numpy as np
 import streamlit as st
 
 from components.digits import keys
-from components.digits.store import change_my_digits, my_token, said, say
-from model.mine.collection import CollectionFull, MyDigits, as_stored_inputs, drawing_thumbnail
+from components.digits.store import keep_digit, my_token, said, say
+from model.mine.collection import as_stored_inputs, drawing_thumbnail
 from model.preprocess.reading import Reading
 
 DIGITS = list(range(10))
@@ -59,17 +59,10 @@ def keep_this_digit(reading: Reading | None, drawing: np.ndarray | None) -> None
 def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> None:
     label = int(st.session_state[keys.KEEP_LABEL])
 
-    def add(mine: MyDigits) -> MyDigits:
-        return mine.added(prepared, label, drawing[np.newaxis])
-
-    try:
-        mine, problem = change_my_digits(token, add)
-    except CollectionFull as err:
-        say("warn", f"Not kept: {err}")
+    kept = keep_digit(token, prepared, label, drawing)
+    if kept is None:
         return
-    if problem and problem.startswith("Not kept"):
-        say("warn", problem)
-        return
+    mine, problem = kept
     st.session_state[keys.KEPT_INPUT] = this
     say("ok", f"Kept as {label}: you have {len(mine):,} digits.")
     if problem:

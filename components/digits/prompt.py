@@ -12,8 +12,7 @@ import streamlit as st
 
 from components.common.patches import canvas_toolbar_fix, empty_canvas_value
 from components.digits import keys
-from components.digits.store import change_my_digits, say
-from model.mine.collection import CollectionFull, MyDigits
+from components.digits.store import keep_digit, say
 from model.preprocess import prepare_for_ink
 
 CANVAS_SIDE = 280  # as the draw page's canvas: the same strokes give the same inputs
@@ -75,17 +74,10 @@ def _keep(token: str, drawing: np.ndarray, digit: int) -> None:
         say("warn", f"Not kept: {prepared.message}. Draw a {digit} across most of the square.")
         return
 
-    def add(mine: MyDigits) -> MyDigits:
-        return mine.added(prepared.input, digit, drawing[np.newaxis])
-
-    try:
-        mine, problem = change_my_digits(token, add)
-    except CollectionFull as err:
-        say("warn", f"Not kept: {err}")
+    kept = keep_digit(token, prepared.input, digit, drawing)
+    if kept is None:
         return
-    if problem and problem.startswith("Not kept"):
-        say("warn", problem)
-        return
+    mine, problem = kept
     say("ok", f"Kept a {digit}: {int(mine.counts()[digit])} of them, {len(mine):,} digits in all.")
     if problem:
         say("warn", problem)

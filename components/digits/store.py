@@ -19,7 +19,7 @@ import streamlit as st
 from components.common.browser import browser_token
 from components.digits import keys
 from model.files.browser_store import BrowserStore, StoreFull
-from model.mine.collection import MyDigits
+from model.mine.collection import CollectionFull, MyDigits
 from model.mine.files import MineFileError, digits_npz, read_digits
 
 FILE_NAME = "my-digits.npz"
@@ -63,6 +63,26 @@ def change_my_digits(token: str, change) -> tuple[MyDigits, str | None]:
             "browser(s) not used for the longest time were removed."
         )
     return after, None
+
+
+def keep_digit(token: str, prepared, label: int, drawing) -> tuple[MyDigits, str | None] | None:
+    """Add one digit for this browser: (the set, a warning to say after) or None if not kept.
+
+    A refusal (the set or the store full) is said here, as a warning.
+    """
+
+    def add(mine: MyDigits) -> MyDigits:
+        return mine.added(prepared, label, drawing[None])
+
+    try:
+        mine, problem = change_my_digits(token, add)
+    except CollectionFull as err:
+        say("warn", f"Not kept: {err}")
+        return None
+    if problem and problem.startswith("Not kept"):
+        say("warn", problem)
+        return None
+    return mine, problem
 
 
 def lost_since(mine: MyDigits) -> int:
