@@ -22,11 +22,12 @@ import time
 from collections.abc import Callable
 
 from model.runs.estimate import Pace
-from model.runs.manager import HEARTBEAT_TIMEOUT_S, MAX_WAITING, TAB_CLOSED, RunRefused
+from model.runs.manager import MAX_WAITING, RunRefused
 from model.runs.messages import FAILED, STOPPED, DataInfo, RunEnd, RunJob
 from model.runs.queue_worker import DATA_KEY, QUEUE_NAME, run_key, train_job
 from model.runs.record import RunRecord
 from model.runs.view import WAITING, RunView
+from model.runs.watchdog import HEARTBEAT_TIMEOUT_S, TAB_CLOSED
 
 POLL_S = 0.25
 # A run whose worker's "alive" mark has been gone this long has failed: the worker
