@@ -21,11 +21,12 @@ Built from fixed seeds: the same pictures on every run.
 (fonts-bwht, fonts-yozvox-yozfont), so training settings can be chosen without
 looking at the benchmark's own digits.
 
-Prints accuracy per set and per digit for each model, the default model's
-accuracy per font and per stroke design, and the confusions that cost most;
-the last line is one JSON object: {"fonts": ..., "strokes": ...} for the
-default model as the app reads, "one_reading" for it read once, and every
-model's figures.
+Prints accuracy per set, per digit and the other digits read as 1 for each
+model, the default model's accuracy per font and per stroke design, and the
+confusions that cost most; the last line is one JSON object: {"fonts": ...,
+"strokes": ...} for the default model as the app reads, "one_reading" for it
+read once, and for every model and reading "accuracy", "per_class" (digit ->
+accuracy) and "read_as_one" (digit -> how many read as 1).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.hands import fonts, strokes  # noqa: E402
+from benchmarks.hands import fonts, strokes, tables  # noqa: E402
 from benchmarks.hands.packages import ensure_installed  # noqa: E402
 from benchmarks.hands.validation import VALIDATION_FONTS, skeleton_strokes  # noqa: E402
 from model.preprocess import prepare_digit  # noqa: E402
@@ -211,20 +211,27 @@ def main() -> None:
             )
             predicted[label] = np.where(blank, -1, np.argmax(probabilities, axis=1))
 
-    accuracy = {
-        m: {s: float(np.mean(predicted[m][in_set[s]] == labels[in_set[s]])) for s in set_names}
-        for m in predicted
-    }
-    print("\n" + set_table(accuracy, set_names, {s: int(in_set[s].sum()) for s in set_names}))
-    print("\nPer digit:\n" + digit_table(predicted, labels, in_set, set_names))
+    def for_each(score) -> dict:
+        return {
+            m: {s: score(predicted[m], labels, in_set[s]) for s in set_names} for m in predicted
+        }
+
+    accuracy = for_each(lambda p, y, mask: float(np.mean(p[mask] == y[mask])))
+    per_class = for_each(tables.per_class)
+    ones = for_each(tables.read_as_one)
+    sizes = {s: int(in_set[s].sum()) for s in set_names}
+    print("\n" + tables.set_table(accuracy, set_names, sizes))
+    for s in set_names:
+        print(f"\n{s}, per digit:\n" + tables.digit_table(per_class, s))
+        print(f"\n{s}, other digits read as 1:\n" + tables.ones_table(ones, s))
     main_model = "default" if "default" in args.models else args.models[-1]
     for s in set_names:
         print(f"\n{main_model} on {s}, per source:")
-        print(source_table(predicted[main_model], labels, sources, in_set[s]))
+        print(tables.source_table(predicted[main_model], labels, sources, in_set[s]))
     print("\nConfusions that cost most (true → read as: count):")
     for m in predicted:
         for s in set_names:
-            print(f"  {m}, {s}: {confusions(predicted[m], labels, in_set[s])}")
+            print(f"  {m}, {s}: {tables.confusions(predicted[m], labels, in_set[s])}")
 
     print(
         json.dumps(
@@ -237,51 +244,12 @@ def main() -> None:
                 },
                 "validation": args.validation,
                 "accuracy": accuracy,
-                "pictures": {s: int(in_set[s].sum()) for s in set_names},
+                "per_class": per_class,
+                "read_as_one": ones,
+                "pictures": sizes,
             }
         )
     )
-
-
-def set_table(accuracy: dict, set_names: list[str], sizes: dict[str, int]) -> str:
-    lines = ["| Model | " + " | ".join(f"{s} ({sizes[s]:,})" for s in set_names) + " |"]
-    lines.append("|---|" + "---:|" * len(set_names))
-    for model, row in accuracy.items():
-        lines.append(f"| {model} | " + " | ".join(f"{row[s]:.2%}" for s in set_names) + " |")
-    return "\n".join(lines)
-
-
-def digit_table(predicted: dict, labels: np.ndarray, in_set: dict, set_names: list[str]) -> str:
-    columns = [(m, s) for s in set_names for m in predicted]
-    lines = ["| Digit | " + " | ".join(f"{m}, {s}" for m, s in columns) + " |"]
-    lines.append("|---|" + "---:|" * len(columns))
-    for digit in range(10):
-        cells = []
-        for m, s in columns:
-            mask = in_set[s] & (labels == digit)
-            cells.append(f"{np.mean(predicted[m][mask] == digit):.1%}")
-        lines.append(f"| {digit} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def source_table(predicted: np.ndarray, labels: np.ndarray, sources: np.ndarray, mask) -> str:
-    rows = []
-    for source in dict.fromkeys(sources[mask]):
-        picked = mask & (sources == source)
-        wrong = Counter(int(d) for d in labels[picked & (predicted != labels)])
-        worst = ", ".join(f"{d}×{n}" for d, n in sorted(wrong.items(), key=lambda x: -x[1])[:4])
-        rows.append((float(np.mean(predicted[picked] == labels[picked])), source, worst))
-    return "\n".join(
-        f"  {acc:7.2%}  {source:28s} {'wrong: ' + worst if worst else ''}"
-        for acc, source, worst in sorted(rows)
-    )
-
-
-def confusions(predicted: np.ndarray, labels: np.ndarray, mask: np.ndarray, top: int = 6) -> str:
-    wrong = mask & (predicted != labels)
-    pairs = Counter(zip(labels[wrong].tolist(), predicted[wrong].tolist(), strict=True))
-    text = ", ".join(f"{t}→{'blank' if p < 0 else p}: {n}" for (t, p), n in pairs.most_common(top))
-    return text or "none"
 
 
 def save_examples(pictures: list[Picture], path: Path) -> None:
