@@ -8,6 +8,7 @@ reported, so the tests hold for either source.
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -209,8 +210,11 @@ def test_a_mistake_opens_on_the_draw_page(trained):
     test_set = run_manager().data_info().test_description
     assert opened["origin"] == f"test digit #{index:,} of the {test_set}"
     assert at.session_state[draw_keys.DIGIT_SOURCE] == "sample"
-    # The draw page predicts it, next to its true label.
+    # The draw page predicts it, next to its true label, with the run's own model.
     assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
+    active = Path(at.session_state[common_keys.ACTIVE_MODEL])
+    assert active.parent == at.session_state[keys.SESSION_HANDLE].folder  # the run's model
+    assert any("Read by run 1's model" in c.value for c in at.caption)
 
 
 class _LoadedManager:
