@@ -266,3 +266,25 @@ def test_live_panel_reruns_the_app_once_the_digits_are_loaded_but_not_at_once(mo
     at.run()
     assert at.session_state.runs == 4, "the third tick reruns the whole app, once"
     assert "could not be loaded" in "\n".join(e.value for e in at.error)
+
+
+def _recipe_form_script() -> None:
+    from components.training.recipe_form import recipe_form
+    from model.runs.messages import DataInfo
+
+    recipe_form(DataInfo("MNIST from MNIST_PATH", 24_345, 10_000, "official MNIST test set"))
+
+
+def test_a_quick_robust_run_is_warned_that_batch_norm_will_not_settle():
+    at = AppTest.from_function(_recipe_form_script, default_timeout=APP_TIMEOUT_S).run()
+
+    def warned(at: AppTest) -> str:
+        return " ".join(c.value for c in at.caption if "batch normalisation" in c.value)
+
+    at.button(key=f"{keys.CLASS_RECIPE_BUTTON}_quick").click().run()
+    assert not warned(at), "the seed network has no batch normalisation"
+    at.selectbox(key=keys.TRAIN_PRESET).set_value("robust").run()
+    assert not warned(at), "the robust recipe takes thousands of steps"
+    at.button(key=f"{keys.CLASS_RECIPE_BUTTON}_quick").click().run()
+    assert "This run takes 8 training steps" in warned(at)
+    assert not at.exception
