@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from model.runs.estimate import Pace
 from model.runs.messages import FAILED, STOPPED, DataInfo, RunEnd, RunJob
-from model.runs.record import RunRecord
+from model.runs.record import RunRecord, hand_over
 from model.runs.view import STARTING, WAITING, RunView
 from model.runs.watchdog import HEARTBEAT_TIMEOUT_S, STOP_GRACE_S, WATCH_EVERY_S, Watchdog
 from model.runs.worker import execute, load_data
@@ -167,6 +167,11 @@ class RunManager(Watchdog):
         """A sign of life from an owner's open tab; its run goes on while these come."""
         with self._lock:
             self._beats[owner] = self._clock()
+
+    def hand_over(self, old: str, new: str) -> None:
+        """`old`'s runs become `new`'s (a session's, once its browser is known)."""
+        with self._lock:
+            hand_over([*self._active(), *self._ended.values()], self._beats, old, new)
 
     def spare_ready(self) -> bool:
         """Whether a warm worker waits for the next job (process mode)."""

@@ -288,3 +288,52 @@ def test_a_quick_robust_run_is_warned_that_batch_norm_will_not_settle():
     at.button(key=f"{keys.CLASS_RECIPE_BUTTON}_quick").click().run()
     assert "This run takes 8 training steps" in warned(at)
     assert not at.exception
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("own_manager")
+def test_a_run_started_before_the_browser_was_known_is_the_browser_s_once_it_is(tmp_path):
+    # Train pressed in a new browser's first moment, before its token arrived (AppTest
+    # sends none: it is handed to the session below as the component would).
+    from components.common.browser import WIDGET_KEY
+
+    token = {"token": "5e" * 16}
+    at = open_app()
+    at.number_input(key=keys.TRAIN_EPOCHS).set_value(50)
+    at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
+    at.number_input(key=keys.TRAIN_BATCH_SIZE).set_value(8)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    assert at.session_state[keys.ACTIVE_RUN]
+    at.session_state[WIDGET_KEY] = token
+    at.run()
+    assert not at.exception
+    # A reload: a new session of the same browser, which knows the token at once.
+    reloaded = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    reloaded.switch_page("app_pages/training.py")
+    reloaded.session_state[WIDGET_KEY] = token
+    reloaded.run()
+    assert reloaded.session_state[keys.ACTIVE_RUN] == at.session_state[keys.ACTIVE_RUN]
+    reloaded.button(key=keys.STOP_BUTTON).click().run()
+    wait_until(reloaded, lambda at: "stopped" in sidebar_text(at))
+    assert not reloaded.exception
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("own_manager")
+def test_a_handed_over_run_s_model_is_kept_in_the_browser_s_folder():
+    from components.common.browser import WIDGET_KEY
+    from components.training.run_store import browser_store
+
+    token = {"token": "7a" * 16}
+    at = open_app()
+    at.number_input(key=keys.TRAIN_EPOCHS).set_value(1)
+    at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    at.session_state[WIDGET_KEY] = token  # the token arrives while the run trains
+    wait_until(at, lambda at: "Test accuracy:" in sidebar_text(at))
+    folder = browser_store().folder(token["token"])
+    kept = [str(p) for p in folder.glob("*.keras")]
+    assert len(kept) == 1, "the run's model moved from the session's folder to the browser's"
+    options = at.selectbox(key=keys.MODEL_PICKER).options
+    assert any(o.startswith("run 1: seed") and "this browser" in o for o in options), options
+    assert not at.exception
