@@ -130,10 +130,16 @@ def _package_script() -> tuple[str, str]:
 
 
 def light_strokes_js(script: str) -> str:
-    """The wrapping script, given the package's script's URL path on this server."""
+    """The wrapping script, given the package's script's URL path on this server.
+
+    Inline content travels with the canvas on every rerun, so its comment lines
+    stay behind.
+    """
     base = st.get_option("server.baseUrlPath").strip("/")
     url = f"{'/' + base if base else ''}/_stcore/bidi-components/{CANVAS_COMPONENT}/{script}"
-    return LIGHT_STROKES_JS.read_text().replace("__PACKAGE_SCRIPT__", url)
+    lines = LIGHT_STROKES_JS.read_text().splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("//"))
+    return code.replace("__PACKAGE_SCRIPT__", url)
 
 
 @functools.cache

@@ -80,3 +80,22 @@ def test_a_new_tab_and_a_reload_draw_from_scratch(sent_page, app_url):
     draw(page, FOUR)
     expect_prediction(page, "Prediction: 4")
     assert all(v["canvas"] != first for v in canvas_values(sent))
+
+
+@pytest.mark.browser
+def test_a_browser_without_compression_sends_its_whole_picture(page, app_url):
+    # Browsers before 2023 (Safari 16.3 and older) have no CompressionStream: the
+    # canvas sends its PNG, as it always did, and the drawing is read the same.
+    page.add_init_script("delete window.CompressionStream;")
+    sent: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda p: sent.append(p) if isinstance(p, bytes) else None),
+    )
+    page.goto(f"{app_url}/draw")
+    expect(page.locator(CANVAS)).to_be_visible(timeout=APP_TIMEOUT_S * 1000)
+    expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
+    draw(page, FOUR)
+    expect_prediction(page, "Prediction: 4")
+    assert canvas_values(sent)[-1]["picture"]["png"].startswith("data:image/png;base64,")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
