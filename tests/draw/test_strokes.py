@@ -8,6 +8,7 @@ Chromium sent.
 from __future__ import annotations
 
 import base64
+import io
 import zlib
 
 import numpy as np
@@ -63,6 +64,13 @@ def change(after: np.ndarray, before: np.ndarray | None, **value) -> dict:
     }
 
 
+def _png(image: Image.Image) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+HUGE_PNG = _png(Image.new("L", (5000, 10)))
 ONE = picture((140, 40, 142, 240))
 SEVEN = picture((70, 50, 210, 50), (210, 50, 120, 240))
 SEVEN_CROSSED = picture((70, 50, 210, 50), (210, 50, 120, 240), (110, 150, 200, 150))
@@ -154,6 +162,17 @@ def test_only_the_drawings_still_needed_are_kept():
     assert sorted(copy.kept)[-1] == 9
 
 
+def test_a_whole_png_is_the_picture_as_it_decodes():
+    # What a browser without CompressionStream sends.
+    value = {
+        **change(ONE, None, seq=1),
+        "picture": {"png": "data:image/png;base64," + _png(Image.fromarray(SEVEN))},
+    }
+    drawing = CanvasCopy().receive(value)
+    assert drawing.pixels.tobytes() == SEVEN.tobytes()
+    assert drawing.stored.ndim == 2  # kept as one band: it is gray and opaque
+
+
 def test_an_empty_change_keeps_the_picture():
     copy = CanvasCopy()
     copy.receive(change(ONE, None, seq=1))
@@ -181,6 +200,8 @@ def test_an_empty_change_keeps_the_picture():
         {**change(ONE, None, seq=1), "size": [0, 0]},
         {**change(ONE, None, seq=1), "size": [100000, 100000]},
         {**change(ONE, None, seq=1), "objects": None},
+        {**change(ONE, None, seq=1), "picture": {"png": "data:image/png;base64,AAAA"}},
+        {**change(ONE, None, seq=1), "picture": {"png": "data:image/png;base64," + HUGE_PNG}},
     ],
 )
 def test_a_broken_value_is_refused_not_raised(broken):
