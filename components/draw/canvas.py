@@ -35,6 +35,34 @@ DEFAULT_STROKE = 20
 STROKE_RANGE = (6, 40)
 
 
+def light_drawing(
+    key: str, copy_key: str, *, stroke_width: int, initial_drawing: dict
+) -> Drawing | None:
+    """Draw the canvas with this key; the drawing its value brings, or None.
+
+    None before its first stroke, and when its value cannot be added to the copy
+    kept under `copy_key` (the canvas is then asked for its whole drawing, and
+    sends it at once). The value is read before the canvas is drawn, so that the
+    canvas hears in this very run which drawing the server now holds, and sends
+    the next change from it.
+    """
+    state = st.session_state
+    copy = state.setdefault(copy_key, CanvasCopy())
+    value = (state.get(key) or {}).get("drawing")
+    drawing = None
+    if value is not None:
+        with contextlib.suppress(UnusableChange):
+            drawing = copy.receive(value)
+    light_canvas(
+        key=key,
+        stroke_width=stroke_width,
+        side=CANVAS_SIDE,
+        initial_drawing=initial_drawing,
+        ack=copy.ack(),
+    )
+    return drawing
+
+
 def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
     """The canvas widget itself; returns its RGBA picture, or None while it is empty.
 
@@ -44,27 +72,18 @@ def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
     kept: Drawing | None = state.get(keys.KEPT_DRAWING)
     if keys.DIGIT_CANVAS not in state:  # a new canvas: it starts from the kept drawing
         state[keys.CANVAS_START] = kept.objects if kept else []
-    copy = state.setdefault(keys.CANVAS_COPY, CanvasCopy())
-    # The canvas's value is read before the canvas is drawn, so that the canvas hears
-    # in this very run which drawing the server now holds, and sends the next change
-    # from it.
-    value = (state.get(keys.DIGIT_CANVAS) or {}).get("drawing")
-    # A change that cannot be added leaves the last drawing shown; the canvas is then
-    # asked for its whole drawing (copy.ack()), and sends it at once.
-    if value is not None:
-        with contextlib.suppress(UnusableChange):
-            kept = copy.receive(value)
-    light_canvas(
-        key=keys.DIGIT_CANVAS,
+    sent = light_drawing(
+        keys.DIGIT_CANVAS,
+        keys.CANVAS_COPY,
         stroke_width=stroke_width,
-        side=CANVAS_SIDE,
         # The canvas reloads `initial_drawing` whenever it differs from the last
         # one it was given, and so clears without being remounted. Fabric keeps
         # the extra "clears" field on its canvas object and never sends it back.
         # The strokes are only ever the kept ones, given once to a new canvas.
         initial_drawing={"objects": state.get(keys.CANVAS_START, []), "clears": clears},
-        ack=copy.ack(),
     )
+    # A new canvas given the kept strokes sends nothing until its next stroke.
+    kept = sent if sent is not None else kept
     if kept is None or not kept.objects:
         state.pop(keys.KEPT_DRAWING, None)
         return None

@@ -13,9 +13,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from tests.canvas_driver import CANVAS, PREDICTION, wait_until_run_over
+from components.common.keys import css
+from components.digits import keys as digits_keys
+from tests.canvas_driver import CANVAS, PREDICTION, drag_stroke, wait_until_run_over
 from tests.conftest import APP_TIMEOUT_S
-from tests.draw.test_draw_browser import FOUR, RERUN_TIMEOUT_MS, SEVEN, draw, expect_prediction
+from tests.draw.test_draw_browser import (
+    FOUR,
+    LOOP_ZERO,
+    RERUN_TIMEOUT_MS,
+    SEVEN,
+    draw,
+    expect_prediction,
+)
 
 
 def canvas_values(frames: list[bytes]) -> list[dict]:
@@ -98,4 +107,27 @@ def test_a_browser_without_compression_sends_its_whole_picture(page, app_url):
     draw(page, FOUR)
     expect_prediction(page, "Prediction: 4")
     assert canvas_values(sent)[-1]["picture"]["png"].startswith("data:image/png;base64,")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_the_prompted_canvas_of_my_digits_sends_light_strokes_too(page, app_url):
+    # My digits' "Draw a 0" canvas is the same component, read the same way.
+    page.goto(f"{app_url}/digits")
+    prompt = page.locator(css(digits_keys.PROMPT_BOX))
+    canvas = prompt.locator("canvas.upper-canvas")
+    expect(canvas).to_be_visible(timeout=APP_TIMEOUT_S * 1000)
+    expect(prompt).to_contain_text("Draw a 0")
+    wait_until_run_over(page, RERUN_TIMEOUT_MS)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    scale = box["width"] / 280
+    (zero,) = LOOP_ZERO
+    drag_stroke(page, box, [(x * scale, y * scale) for x, y in zero])
+    next_button = prompt.get_by_role("button", name="Next")
+    expect(next_button).to_be_enabled(timeout=RERUN_TIMEOUT_MS)
+    wait_until_run_over(page, RERUN_TIMEOUT_MS)
+    next_button.click()
+    expect(page.get_by_text("Kept a 0")).to_be_visible(timeout=RERUN_TIMEOUT_MS)
+    expect(prompt).to_contain_text("Draw a 1")
     expect(page.get_by_test_id("stException")).to_have_count(0)
