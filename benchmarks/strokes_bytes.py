@@ -6,8 +6,8 @@ strokes), one serving this working tree. Every frame the page sends on its
 websocket (CDP Network.webSocketFrameSent: the payload, before any
 permessage-deflate) is counted, from the press of each stroke to the end of the
 script run it causes. Beside the payload, its size once deflated (zlib level 6,
-one message at a time: what `server.enableWebsocketCompression` could save at
-most per message, without its shared window).
+one message at a time: what `server.enableWebsocketCompression` would send at
+most, as it keeps a window shared between messages that saves more).
 
     python benchmarks/strokes_bytes.py [--baseline REF] [--repeats 3]
     python benchmarks/strokes_bytes.py --record tests/draw/recorded_strokes.json.gz
