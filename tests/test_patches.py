@@ -4,12 +4,13 @@ it was written for: an upgrade fails here until someone has checked the patch.""
 from __future__ import annotations
 
 import platform
+import re
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
-from components.common.patches import WRITTEN_FOR
+from components.common.patches import CANVAS_COMPONENT, WRITTEN_FOR
 
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
@@ -53,3 +54,17 @@ def test_glibc_still_offers_the_call_the_memory_patch_makes():
     import ctypes
 
     assert ctypes.CDLL("libc.so.6").malloc_trim(0) in (0, 1)
+
+
+def test_the_canvas_script_still_sends_what_light_strokes_wrap():
+    # assets/canvas_light_strokes.js turns the package's send of the drawing, its
+    # Fabric JSON and its PNG as `{raw, data}` under "drawing", into a change.
+    from components.common.patches import _package_script, light_strokes_js, package_build
+
+    _, script = _package_script()
+    source = (package_build() / script).read_text()
+    assert re.search(r'setStateValue\("drawing",\s*\{\s*raw:\s*\w+,\s*data:\s*\w+\s*\}', source)
+    assert re.search(r"export\s*\{\s*\w+ as default\s*\}", source)
+    wrapper = light_strokes_js(script)
+    assert f"/_stcore/bidi-components/{CANVAS_COMPONENT}/{script}" in wrapper
+    assert "__PACKAGE_SCRIPT__" not in wrapper

@@ -14,15 +14,20 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import importlib.util
 import logging
-from importlib.resources import files
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
 WRITTEN_FOR: dict[str, dict[str, str]] = {
     "keep_keras_state": {"streamlit": "1.67.0", "keras": "3.15.1"},
     "canvas_toolbar_fix": {"streamlit": "1.67.0", "streamlit-drawable-canvas": "0.13.0"},
+    "canvas_light_strokes": {"streamlit": "1.67.0", "streamlit-drawable-canvas": "0.13.0"},
     "empty_canvas_value": {"streamlit": "1.67.0", "streamlit-drawable-canvas": "0.13.0"},
     "give_back_freed_memory": {"glibc": "2.36"},
 }
@@ -103,31 +108,110 @@ class _DropOverrideWarning(logging.Filter):
         return not record.getMessage().startswith(f"Component {CANVAS_COMPONENT} is already")
 
 
-@functools.cache
-def canvas_toolbar_fix() -> None:
-    """Register the canvas package's component again, its stylesheet amended with
-    TOOLBAR_FIX_CSS.
+# Light strokes: the script that wraps the package's own, and turns each of its sends
+# (every path and a PNG of the whole picture) into what changed; see its header.
+LIGHT_STROKES_JS = ASSETS / "canvas_light_strokes.js"
 
-    The stylesheet lives in the component's shadow root, out of reach of the
-    page's CSS, so the fix has to travel with the component's own definition.
-    Streamlit uses the last definition registered under a name. Once per process
-    is enough: a server has one runtime. (Each AppTest makes a runtime of its
-    own and gets the package's stylesheet; only a browser would notice.)
+
+def package_build() -> Path:
+    """The canvas package's asset folder, found without importing the package (which
+    registers its component, and so needs a running Streamlit)."""
+    spec = importlib.util.find_spec("streamlit_drawable_canvas")
+    assert spec is not None and spec.submodule_search_locations, "streamlit-drawable-canvas"
+    return Path(spec.submodule_search_locations[0]) / "frontend" / "build"
+
+
+def _package_script() -> tuple[str, str]:
+    """The package's stylesheet, and the name of its script in its asset folder."""
+    build = package_build()
+    (stylesheet,) = build.glob("*.css")
+    (script,) = build.glob("*.js")
+    return stylesheet.read_text(), script.name
+
+
+def light_strokes_js(script: str) -> str:
+    """The wrapping script, given the package's script's URL path on this server.
+
+    Inline content travels with the canvas on every rerun, so its comment lines
+    stay behind.
     """
-    import streamlit_drawable_canvas
+    base = st.get_option("server.baseUrlPath").strip("/")
+    url = f"{'/' + base if base else ''}/_stcore/bidi-components/{CANVAS_COMPONENT}/{script}"
+    lines = LIGHT_STROKES_JS.read_text().splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("//"))
+    return code.replace("__PACKAGE_SCRIPT__", url)
+
+
+@functools.cache
+def canvas_component() -> Callable[..., Any]:
+    """Register the canvas package's component again, amended; return its mount function.
+
+    Two amendments: its stylesheet gets TOOLBAR_FIX_CSS (canvas_toolbar_fix), and its
+    script is wrapped to send light strokes (canvas_light_strokes). The stylesheet
+    lives in the component's shadow root, out of reach of the page's CSS, so the fix
+    has to travel with the component's own definition. The package's script stays as
+    it is, served from its own folder; the wrapper, a few kilobytes, is inline.
+    Streamlit uses the last definition registered under a name. Once per process is
+    enough: a server has one runtime. (Each AppTest makes a runtime of its own and
+    gets the package's own definition; only a browser would notice.)
+    """
+    # Imported first: on import the package registers its own definition, which must
+    # not come after this one.
+    import streamlit_drawable_canvas  # noqa: F401
 
     logging.getLogger("streamlit.components.v2.component_registry").addFilter(
         _DropOverrideWarning()
     )
-    build = files(streamlit_drawable_canvas) / "frontend" / "build"
-    (stylesheet,) = [f for f in build.iterdir() if f.name.endswith(".css")]
-    st.components.v2.component(
+    stylesheet, script = _package_script()
+    return st.components.v2.component(
         CANVAS_COMPONENT,
         html='<div class="canvas-root"></div>',
-        css=stylesheet.read_text() + TOOLBAR_FIX_CSS,
-        js="index-*.js",  # the package's own script, served from its folder
+        css=stylesheet + TOOLBAR_FIX_CSS,
+        js=light_strokes_js(script),
         isolate_styles=True,
     )
+
+
+def light_canvas(
+    *, key: str, stroke_width: int, side: int, initial_drawing: dict, ack: dict | None
+) -> dict | None:
+    """The canvas in freedraw mode, white on black; its last light-strokes value, or None.
+
+    What `st_canvas` sends its script for these arguments, plus `ack`: the drawing
+    the server holds (see assets/canvas_light_strokes.js). The value is the one
+    the wrapper sends, not st_canvas's.
+    """
+    data = {
+        "fillColor": "#eee",
+        "strokeWidth": stroke_width,
+        "strokeColor": "#FFFFFF",
+        "backgroundColor": "#000000",
+        "backgroundImageURL": None,
+        "realtimeUpdateStreamlit": True,
+        "canvasWidth": side,
+        "canvasHeight": side,
+        "drawingMode": "freedraw",
+        "initialDrawing": {**initial_drawing, "background": "#000000"},
+        "displayRadius": 3,
+        # The wrapper reads the PNG the package makes to find what changed.
+        "returnImageData": True,
+        "disabled": False,
+        "backgroundImageFit": "stretch",
+        "maxDisplayHeight": None,
+        "fontSize": 20,
+        "label": "",
+        "ack": ack,
+    }
+    result = canvas_component()(
+        data=data,
+        key=key,
+        default={"drawing": None, "backgroundFit": None},
+        on_drawing_change=lambda: None,
+        on_backgroundFit_change=lambda: None,
+        width="content",
+        height="content",
+    )
+    return result.get("drawing")
 
 
 def empty_canvas_value(key: str) -> None:

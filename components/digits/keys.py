@@ -38,6 +38,8 @@ KEPT_INPUT = "keep_kept_input"  # hash of the draw page's input last kept: Keep 
 LABEL_FOR = "keep_label_for"  # hash of the input the label picker was preselected for
 PROMPT_DIGIT = "prompt_digit"  # int: the digit the prompted mode asks for next
 PROMPT_GENERATION = "prompt_generation"  # int; bumped to empty the prompted canvas
+# components.draw.strokes.CanvasCopy: the drawings the prompted canvas sends its changes from.
+PROMPT_CANVAS_COPY = "prompt_canvas_copy"
 UPLOADS_DONE = "my_digits_uploads_done"  # file ids of uploads already merged
 # In the sidebar's recipe, on every page.
 TRAIN_MY_DIGITS = "train_my_digits"  # st.toggle "Add my digits"

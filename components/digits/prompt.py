@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components.common.patches import canvas_toolbar_fix, empty_canvas_value
+from components.common.patches import empty_canvas_value
 from components.digits import keys
 from components.digits.store import keep_digit, say
+from components.draw.canvas import light_drawing
 from model.preprocess import prepare_for_ink
 
-CANVAS_SIDE = 280  # as the draw page's canvas: the same strokes give the same inputs
-STROKE = 20
+STROKE = 20  # the draw page's canvas and pen: the same strokes give the same inputs
 
 
 def prompted(token: str | None) -> None:
@@ -49,23 +49,15 @@ def prompted(token: str | None) -> None:
 
 def read_prompt_canvas(generation: int) -> np.ndarray | None:
     """The canvas's RGBA picture, or None while empty; tests replace this one call."""
-    from streamlit_drawable_canvas import st_canvas  # registers on import: a running app only
-
-    canvas_toolbar_fix()
-    result = st_canvas(
+    drawing = light_drawing(
+        keys.PROMPT_CANVAS,
+        keys.PROMPT_CANVAS_COPY,
         stroke_width=STROKE,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        height=CANVAS_SIDE,
-        width=CANVAS_SIDE,
-        drawing_mode="freedraw",
         initial_drawing={"objects": [], "clears": generation},  # a new value empties it
-        return_image_data=True,
-        key=keys.PROMPT_CANVAS,
     )
-    if not (result.json_data or {}).get("objects"):
+    if drawing is None or not drawing.objects:
         return None
-    return result.image_data
+    return drawing.pixels
 
 
 def _keep(token: str, drawing: np.ndarray, digit: int) -> None:

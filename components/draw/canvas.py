@@ -2,13 +2,16 @@
 
 `draw_digit()` draws the canvas with its Undo and Redo buttons, and a Clear
 button, and returns the drawing as an (H, W, 4) uint8 array, or None while
-nothing is drawn. The canvas sends its picture when the mouse (or finger) is
-released, and that rerun is the prediction: there is no "predict" button.
+nothing is drawn. The canvas sends its change when the mouse (or finger) is
+released, and that rerun is the prediction: there is no "predict" button. A
+change is the new stroke and the picture's bytes where they changed, a few
+kilobytes (assets/canvas_light_strokes.js); strokes.CanvasCopy adds it to the
+server's copy, which is the browser's PNG byte for byte.
 `pen_width_slider()` sets the pen for the next stroke, wherever the page puts it.
 
 The drawing outlives the canvas: a visit to another page (or another input tab)
 removes the canvas and its value, so the last drawing is kept in session state,
-its strokes and its PNG (a few kilobytes), and a new canvas starts from it.
+its strokes and its picture, and a new canvas starts from its strokes.
 
 Tests replace `read_canvas` (the one call into the widget) to hand the page a
 drawing without a browser.
@@ -16,14 +19,14 @@ drawing without a browser.
 
 from __future__ import annotations
 
-import io
+import contextlib
 
 import numpy as np
 import streamlit as st
-from PIL import Image
 
-from components.common.patches import canvas_toolbar_fix, empty_canvas_value
+from components.common.patches import empty_canvas_value, light_canvas
 from components.draw import keys
+from components.draw.strokes import CanvasCopy, Drawing, UnusableChange
 
 CANVAS_SIDE = 280  # 10 canvas pixels per MNIST pixel
 # MNIST strokes are 2 to 3 pixels wide in a 20-pixel digit: about 20 canvas
@@ -32,48 +35,60 @@ DEFAULT_STROKE = 20
 STROKE_RANGE = (6, 40)
 
 
+def light_drawing(
+    key: str, copy_key: str, *, stroke_width: int, initial_drawing: dict
+) -> Drawing | None:
+    """Draw the canvas with this key; the drawing its value brings, or None.
+
+    None before its first stroke, and when its value cannot be added to the copy
+    kept under `copy_key` (the canvas is then asked for its whole drawing, and
+    sends it at once). The value is read before the canvas is drawn, so that the
+    canvas hears in this very run which drawing the server now holds, and sends
+    the next change from it.
+    """
+    state = st.session_state
+    copy = state.setdefault(copy_key, CanvasCopy())
+    value = (state.get(key) or {}).get("drawing")
+    drawing = None
+    if value is not None:
+        with contextlib.suppress(UnusableChange):
+            drawing = copy.receive(value)
+    light_canvas(
+        key=key,
+        stroke_width=stroke_width,
+        side=CANVAS_SIDE,
+        initial_drawing=initial_drawing,
+        ack=copy.ack(),
+    )
+    return drawing
+
+
 def read_canvas(clears: int, stroke_width: int) -> np.ndarray | None:
     """The canvas widget itself; returns its RGBA picture, or None while it is empty.
 
     `clears` counts the Clear clicks: when it changes, the canvas empties itself.
     """
-    # Imported on first use: the package registers its component on import, which
-    # needs a running Streamlit, so importing this module elsewhere stays harmless.
-    from streamlit_drawable_canvas import st_canvas
-
-    canvas_toolbar_fix()  # our stylesheet for its toolbar (components/common/patches.py)
     state = st.session_state
-    kept = state.get(keys.KEPT_DRAWING)
+    kept: Drawing | None = state.get(keys.KEPT_DRAWING)
     if keys.DIGIT_CANVAS not in state:  # a new canvas: it starts from the kept drawing
-        state[keys.CANVAS_START] = kept["objects"] if kept else []
-    result = st_canvas(
+        state[keys.CANVAS_START] = kept.objects if kept else []
+    sent = light_drawing(
+        keys.DIGIT_CANVAS,
+        keys.CANVAS_COPY,
         stroke_width=stroke_width,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        height=CANVAS_SIDE,
-        width=CANVAS_SIDE,
-        drawing_mode="freedraw",
         # The canvas reloads `initial_drawing` whenever it differs from the last
         # one it was given, and so clears without being remounted. Fabric keeps
         # the extra "clears" field on its canvas object and never sends it back.
         # The strokes are only ever the kept ones, given once to a new canvas.
         initial_drawing={"objects": state.get(keys.CANVAS_START, []), "clears": clears},
-        # The PNG the browser renders, anti-aliased like MNIST's scanned strokes.
-        return_image_data=True,
-        key=keys.DIGIT_CANVAS,
     )
-    # Checking the strokes first skips decoding a PNG of an empty canvas.
-    objects = (result.json_data or {}).get("objects")
-    if not objects:
+    # A new canvas given the kept strokes sends nothing until its next stroke.
+    kept = sent if sent is not None else kept
+    if kept is None or not kept.objects:
         state.pop(keys.KEPT_DRAWING, None)
         return None
-    png = result.image_bytes
-    if png is None:  # a new canvas given the kept strokes sends nothing until the next one
-        if kept is None or kept["objects"] != objects:
-            return None
-        png = kept["png"]
-    state[keys.KEPT_DRAWING] = {"objects": objects, "png": png}
-    return np.asarray(Image.open(io.BytesIO(png)))
+    state[keys.KEPT_DRAWING] = kept
+    return kept.pixels
 
 
 def _clear() -> None:

@@ -23,8 +23,10 @@ SALIENCY_METHOD = "saliency_method"  # st.segmented_control: Grad-CAM or gradien
 SALIENCY_CLASS = "saliency_class"  # st.selectbox: explain the prediction or a chosen digit
 # State (not widgets).
 CANVAS_GENERATION = "canvas_generation"  # int; Clear bumps it, and the canvas empties itself
-# The last drawing, kept for a new canvas after a visit elsewhere: dict with its Fabric
-# "objects" (the strokes) and "png" (its picture, a few kB). Absent while nothing is drawn.
+# The last drawing, kept for a new canvas after a visit elsewhere: a strokes.Drawing, its
+# Fabric objects (the strokes) and its picture. Absent while nothing is drawn.
 KEPT_DRAWING = "kept_drawing"
+# strokes.CanvasCopy: the drawings the canvas on the page sends its changes from.
+CANVAS_COPY = "canvas_copy"
 CANVAS_START = "canvas_start"  # list: the strokes the canvas now on the page started from
 SAMPLE_INDEX = "sample_index"  # int: which bundled MNIST test digit is shown
