@@ -135,13 +135,16 @@ async def open_all(students: list[Student]) -> list[float | None]:
     return await asyncio.gather(*(s.timed(s.opening, None) for s in students))
 
 
-async def draw_every(students: list[Student], every: float, stop) -> list[float | None]:
-    """Each draws every `every` s, the students spread over that period, until `stop()`."""
+async def draw_every(
+    students: list[Student], every: float, rounds: int | None = None, stop=lambda: False
+) -> list[float | None]:
+    """Each draws every `every` s, the students spread over that period: `rounds` drawings
+    each, or until `stop()`."""
 
     async def one(i: int, student: Student) -> list[float | None]:
         await asyncio.sleep(every * i / len(students))
         times = []
-        while not stop():
+        while not stop() and (rounds is None or len(times) < rounds):
             start = time.perf_counter()
             times.append(await student.timed(student.drawing, EXPECTED))
             await asyncio.sleep(max(0.0, every - (time.perf_counter() - start)))
@@ -177,8 +180,7 @@ async def one_class(
     for _ in range(beats):
         await asyncio.sleep(1.0)
         same_beat += await asyncio.gather(*(s.timed(s.drawing, EXPECTED) for s in students))
-    deadline = time.perf_counter() + rounds * every
-    spread_out = await draw_every(students, every, lambda: time.perf_counter() >= deadline)
+    spread_out = await draw_every(students, every, rounds)
     await asyncio.gather(*(s.close() for s in students))
     return {
         "open": ok(opened),

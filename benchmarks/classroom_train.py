@@ -262,7 +262,7 @@ async def train_class(
     students = [Student(url, drawing) for _ in range(n)]
     opened = await open_all(students)
     all_done = asyncio.Event()
-    drawing_on = asyncio.create_task(draw_every(students, every, all_done.is_set))
+    drawing_on = asyncio.create_task(draw_every(students, every, stop=all_done.is_set))
     trainees = await press_train(url, training, m)
     all_done.set()
     drawn = await drawing_on
@@ -271,8 +271,8 @@ async def train_class(
         "alone": alone,
         "trainees": trainees,
         "draw": ok(drawn),
-        "errors": sum(s.errors for s in students) + sum(bool(t.error) for t in trainees),
-        "requests": len(opened) + len(drawn) + m,
+        "errors": sum(s.errors for s in students) + sum(bool(t.error) for t in [alone, *trainees]),
+        "requests": len(opened) + len(drawn) + 1 + m,
     }
 
 
@@ -288,14 +288,14 @@ def train_summary(train: dict, m: int, n: int) -> dict:
         "train": {
             "students": m,
             "drawing": n,
-            "alone_first_update_s": train["alone"].first_update_s,
-            "alone_result_s": train["alone"].result_s,
+            "alone_first_update_s": r2(train["alone"].first_update_s or float("nan")),
+            "alone_result_s": r2(train["alone"].result_s or float("nan")),
             "first_update_p50_s": r2(pct(first, 50)),
             "first_update_p95_s": r2(pct(first, 95)),
             "result_p50_s": r2(pct(results, 50)),
             "result_p95_s": r2(pct(results, 95)),
             "draw_p95_s": r2(pct(train["draw"], 95)),
-            "errors": [t.error for t in trainees if t.error],
+            "errors": [t.error for t in [train["alone"], *trainees] if t.error],
             "refusals": [t.refused for t in trainees if t.refused],
             "rss_mb": round(train["rss_mb"]),
         },
