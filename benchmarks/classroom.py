@@ -12,10 +12,10 @@ session of its own, each checked to receive "Prediction: 7" for every drawing
   request -> prediction is until the run that shows "Prediction: 7" ends;
 - spread out: each draws every `--every` s, the N students spread over that period;
 - Train (benchmarks/classroom_train.py): on a fresh server, one student presses
-  Train alone with the Quick class recipe; then `--train-drawing` students draw
-  every `--every` s while `--train` others press Train at once: Train -> first
-  progress update and -> result (p50 / p95), finished and refused runs, the
-  last result, and drawing p95 meanwhile.
+  Train alone with a class recipe (`--recipe`, Quick unless said); then
+  `--train-drawing` students draw every `--every` s while `--train` others
+  press Train at once: Train -> first progress update and -> result (p50 / p95),
+  finished and refused runs, the last result, and drawing p95 meanwhile.
 
 Each student is a browser of its own: the recorded browser token is replaced by
 a random one, and no cookie is sent. Memory is the peak RSS of the app servers
@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.classroom_draw import one_class, pct, record  # noqa: E402
 from benchmarks.classroom_train import (  # noqa: E402
+    RECIPES,
     print_train,
     record_training,
     train_class,
@@ -134,6 +135,9 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=10, help="students pressing Train (0: none)")
     parser.add_argument("--train-drawing", type=int, default=30, help="students drawing meanwhile")
     parser.add_argument(
+        "--recipe", default="Quick", choices=list(RECIPES), help="the class recipe they train"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="a smoke run: 1 and 3 students, 2 train"
     )
     args = parser.parse_args()
@@ -163,7 +167,7 @@ def main() -> None:
     if args.train:
         started = time.perf_counter()
         with servers(1) as (url,):
-            training = record_training(url)
+            training = record_training(url, args.recipe)
             work = train_class(url, recorded, training, args.train_drawing, args.train, args.every)
             train, train["rss_mb"] = asyncio.run(with_peak_rss(work))
         took["train"] = time.perf_counter() - started

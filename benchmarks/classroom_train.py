@@ -36,7 +36,7 @@ from components.training import keys
 from model.training.recipes import CLASS_RECIPES
 from tests.live_server import CHROMIUM, CHROMIUM_FLAGS
 
-QUICK = CLASS_RECIPES[0]  # "Quick: 1,000 digits, 1 epoch, about 10 s"
+RECIPES = {recipe.name: recipe for recipe in CLASS_RECIPES}  # "Quick", "Short"
 # The live panel's status of the student's own run (another's shows in other words).
 PROGRESS = re.compile(rb"\*\*Run \d+\*\* \(\w+\): epoch \d+ of \d+, batch \d+ of \d+")
 RESULT = re.compile(rb"\*\*Run \d+\*\* \(\w+\) finished\.")  # the sidebar's result card
@@ -52,8 +52,8 @@ class TrainRecording:
     token: bytes  # the recorded browser's token, replaced per student
 
 
-def record_training(url: str) -> TrainRecording:
-    """A real browser on /training: choose Quick, press Train, wait for the result."""
+def record_training(url: str, recipe: str = "Quick") -> TrainRecording:
+    """A real browser on /training: choose a class recipe, press Train, wait for the result."""
     from playwright.sync_api import expect, sync_playwright
 
     sent: list[bytes] = []
@@ -72,8 +72,9 @@ def record_training(url: str) -> TrainRecording:
         expect(sidebar).to_contain_text("digits to train on", timeout=SETUP_TIMEOUT_S * 1000)
         expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
         sidebar.get_by_text("Recipe", exact=True).click()
-        sidebar.get_by_role("button", name=QUICK.label).click()
-        expect(page.locator(f"{css(keys.TRAIN_EPOCHS)} input")).to_have_value(str(QUICK.epochs))
+        sidebar.get_by_role("button", name=RECIPES[recipe].label).click()
+        epochs = page.locator(f"{css(keys.TRAIN_EPOCHS)} input")
+        expect(epochs).to_have_value(str(RECIPES[recipe].epochs))
         expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
         page.locator(f"{css(keys.TRAIN_BUTTON)} button").click()
         result = page.locator(css(keys.TRAIN_RESULT_BOX))
