@@ -227,7 +227,8 @@ class QueueRunManager:
             waiting = any(run.status == WAITING for run in self._runs.values())
         self._share_pace()
         if waiting:
-            waits = self._estimate_waits(line)
+            # With no worker at all, nobody knows when one comes: no estimate is said.
+            waits = self._estimate_waits(line) if workers else {}
             with self._lock:
                 self._waits = waits
 

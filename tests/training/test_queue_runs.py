@@ -208,17 +208,25 @@ def test_a_restarted_redis_is_said_in_words_and_its_lost_runs_queued_again(
 
 
 def test_a_waiting_run_is_told_its_wait_from_every_servers_runs_ahead(redis, tmp_path):
+    from rq import Queue, Worker
+
     from model.runs.estimate import Pace
     from model.runs.queue_manager import PACE_KEY, QueueRunManager
+    from model.runs.queue_worker import QUEUE_NAME
 
-    # Two app servers on database 1: a line of their own, that no worker takes runs from.
+    # Two app servers on database 1: a line of their own, with one worker that is
+    # registered but takes no run (with no worker at all, no wait is estimated).
     url = f"redis://127.0.0.1:{redis.port}/1"
     first, second = (QueueRunManager(url, heartbeat_timeout_s=3600) for _ in range(2))
     first.redis.flushdb()
+    idle = Worker([Queue(QUEUE_NAME, connection=first.redis)], connection=first.redis)
+    ahead = make_job(tmp_path, epochs=5, train_size=1000)
+    behind = [make_job(tmp_path, epochs=1, train_size=1000) for _ in range(2)]
     try:
-        ahead = make_job(tmp_path, epochs=5, train_size=1000)
         first.submit("ann", ahead)
-        behind = [make_job(tmp_path, epochs=1, train_size=1000) for _ in range(2)]
+        first.poll_once()
+        assert first.view(ahead.run_id).wait_s is None, "no worker: no estimate"
+        idle.register_birth()
         second.submit("bob", behind[0])
         second.submit("cat", behind[1])
         # The second server knows the first one's run only from Redis.
@@ -239,6 +247,7 @@ def test_a_waiting_run_is_told_its_wait_from_every_servers_runs_ahead(redis, tmp
         for manager, owner, job in [(first, "ann", ahead), (second, "bob", behind[0])]:
             manager.stop(owner, job.run_id)
         second.stop("cat", behind[1].run_id)
+        idle.register_death()
         first.close()
         second.close()
         first.redis.flushdb()
