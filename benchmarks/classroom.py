@@ -11,7 +11,7 @@ session of its own, each checked to receive "Prediction: 7" for every drawing
 - same beat: all N send their drawing at the same instant, `--beats` times;
   request -> prediction is until the run that shows "Prediction: 7" ends;
 - spread out: each draws every `--every` s, the N students spread over that period;
-- Train (benchmarks/classroom_train.py): on a fresh server, one student presses
+- Train (benchmarks/students/train.py): on a fresh server, one student presses
   Train alone with a class recipe (`--recipe`, Quick unless said); then
   `--train-drawing` students draw every `--every` s while `--train` others
   press Train at once: Train -> first progress update and -> result (p50 / p95),
@@ -51,8 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.classroom_draw import one_class, pct, record  # noqa: E402
-from benchmarks.classroom_train import (  # noqa: E402
+from benchmarks.students.draw import one_class, pct, record  # noqa: E402
+from benchmarks.students.train import (  # noqa: E402
     RECIPES,
     print_train,
     record_training,

@@ -1,9 +1,9 @@
-"""The classroom benchmark's Train part: M students press Train with the Quick class recipe.
+"""The classroom benchmark's Train part: M students press Train with a class recipe.
 
 One real Chromium session is recorded on /training: the page opens, the
 browser sends its token (components/common/browser.py), Recipe -> "Quick: ..."
-and Train, then it waits for the result. That also warms the pool: the
-teacher tried it before class. Each student replays the recording over
+(or another class recipe) and Train, then it waits for the result. That also
+warms the pool: the teacher tried it before class. Each student replays the recording over
 Streamlit's websocket protocol as a browser of its own: the recorded token is
 replaced by a random one in every message and no cookie is sent, since the app
 allows one run per browser. Like the browser, a student answers the server's
@@ -29,7 +29,7 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.classroom_draw import DrawRecording, Student, draw_every, ok, open_all, pct, warm_up
+from benchmarks.students.draw import DrawRecording, Student, draw_every, ok, open_all, pct, warm_up
 from components.common.browser import STORAGE_KEY
 from components.common.keys import css
 from components.training import keys
