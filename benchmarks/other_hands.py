@@ -1,12 +1,16 @@
 """How well the models read digits from other hands than MNIST's writers.
 
-Two public sets, built from Debian packages (installed with apt-get when run as
-root, or the command to do so is printed):
+Sets built from Debian packages (installed with apt-get when run as root, or
+the command to do so is printed), each a family with one use
+(benchmarks/hands/families.py):
 
-- fonts: the digits of handwriting fonts, each drawn once clean and several
-  times jittered (size, place, rotation, slant, pen weight);
-- strokes: the Hershey fonts' pen strokes redrawn with a random hand (slant,
-  rotation, aspect, wobble) and a round pen 8 to 26 px wide.
+- choose: "fonts" (handwriting fonts, clean and jittered in size, place,
+  rotation, slant and pen weight), "strokes" (the Hershey fonts' pen strokes
+  redrawn with a random hand and a round pen 8 to 26 px wide), and their
+  "validation" twins from other fonts. Look at these to choose recipes,
+  readings and settings.
+- report: "reported fonts" and "reported strokes", from a font group nothing
+  else uses. Read them once, at the end, for the published figure.
 
 Every picture is white ink on a black 280 × 280 canvas, as the draw page
 receives it, and goes through the draw page's `prepare_digit` into each model,
@@ -15,17 +19,15 @@ averaged. Each model is also scored on one reading of the input, for comparison.
 Built from fixed seeds: the same pictures on every run.
 
     python benchmarks/other_hands.py [--models seed default PATH.keras ...]
-    python benchmarks/other_hands.py --validation   # held-out fonts, for choosing settings
+    python benchmarks/other_hands.py --families report   # once, at the end
+    python benchmarks/other_hands.py --sets fonts strokes  # some choosing sets only
 
-`--validation` builds different sets from fonts that are not in the benchmark
-(fonts-bwht, fonts-yozvox-yozfont), so training settings can be chosen without
-looking at the benchmark's own digits.
-
-Prints accuracy per set and per digit for each model, the default model's
-accuracy per font and per stroke design, and the confusions that cost most;
-the last line is one JSON object: {"fonts": ..., "strokes": ...} for the
-default model as the app reads, "one_reading" for it read once, and every
-model's figures.
+Prints accuracy per set, per digit and the other digits read as 1 for each
+model, the main model's accuracy per source, and the confusions that cost
+most. The last line is one JSON object: each set's accuracy for the main
+model (the default if named, else the last) as the app reads, "one_reading"
+for it read once, and for every model and reading "accuracy", "per_class"
+(digit -> accuracy) and "read_as_one" (digit -> how many read as 1).
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,16 +45,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.hands import fonts, strokes  # noqa: E402
+from benchmarks.hands import fonts, strokes, tables  # noqa: E402
+from benchmarks.hands.families import FAMILIES, USES, Family, families, family  # noqa: E402
 from benchmarks.hands.packages import ensure_installed  # noqa: E402
-from benchmarks.hands.validation import VALIDATION_FONTS, skeleton_strokes  # noqa: E402
 from model.preprocess import prepare_digit  # noqa: E402
 
-SEED = 10  # every picture's randomness derives from this and the picture's place in its set
-VALIDATION_SEED = 20_000  # ...and the validation sets' from this one
-JITTERED = 8  # jittered drawings per font and digit, besides the clean one
-DRAWINGS = 40  # drawings per stroke design and digit
-VALIDATION_DRAWINGS = 12  # per validation font and digit, as strokes
 CHUNK = 50  # pictures per worker task
 
 
@@ -61,74 +57,26 @@ CHUNK = 50  # pictures per worker task
 class Picture:
     """Where one picture comes from: enough to draw it again in any process."""
 
-    set: str  # "fonts" or "strokes" (or their validation twins)
+    set: str  # the family's name
     source: str  # the font or stroke design
     digit: int
     index: int  # which drawing of this source and digit; 0 is the clean one for fonts
 
 
-def benchmark_pictures() -> list[Picture]:
-    pictures = [
-        Picture("fonts", font.name, digit, k)
-        for font in fonts.FONTS
+def family_pictures(chosen: list[Family]) -> list[Picture]:
+    return [
+        Picture(fam.name, source, digit, k)
+        for fam in chosen
+        for source in fam.sources
         for digit in range(10)
-        for k in range(1 + JITTERED)
+        for k in range(fam.drawings)
     ]
-    pictures += [
-        Picture("strokes", design.name, digit, k)
-        for design in strokes.DESIGNS
-        for digit in range(10)
-        for k in range(DRAWINGS)
-    ]
-    return pictures
-
-
-def validation_pictures() -> list[Picture]:
-    pictures = [
-        Picture("validation fonts", font.name, digit, k)
-        for font in VALIDATION_FONTS
-        for digit in range(10)
-        for k in range(1 + JITTERED)
-    ]
-    pictures += [
-        Picture("validation strokes", font.name, digit, k)
-        for font in VALIDATION_FONTS
-        for digit in range(10)
-        for k in range(VALIDATION_DRAWINGS)
-    ]
-    return pictures
 
 
 def draw(picture: Picture) -> np.ndarray:
     """The (280, 280) uint8 canvas picture, white on black."""
-    validation = picture.set.startswith("validation")
-    kind = "fonts" if picture.set.endswith("fonts") else "strokes"
-    font_list = VALIDATION_FONTS if validation else fonts.FONTS
-    if kind == "fonts" or validation:  # validation strokes are traced from its fonts
-        number = [f.name for f in font_list].index(picture.source)
-    else:
-        number = [d.name for d in strokes.DESIGNS].index(picture.source)
-    # One generator per picture, seeded by its place: pictures do not depend on each other.
-    base = VALIDATION_SEED if validation else SEED
-    kind_number = ("fonts", "strokes").index(kind)
-    rng = np.random.default_rng([base, kind_number, number, picture.digit, picture.index])
-    if kind == "fonts":
-        jitter = fonts.Jitter() if picture.index == 0 else fonts.random_jitter(rng)
-        return fonts.draw_digit(font_list[number], picture.digit, jitter)
-    if validation:
-        lines = skeleton_strokes(font_list[number], picture.digit)
-    else:
-        lines = _design_strokes(number)[picture.digit]
-    return strokes.draw_strokes(lines, strokes.random_hand(rng))
-
-
-_DESIGN_CACHE: dict[int, list[list[np.ndarray]]] = {}
-
-
-def _design_strokes(number: int) -> list[list[np.ndarray]]:
-    if number not in _DESIGN_CACHE:
-        _DESIGN_CACHE[number] = strokes.digit_strokes(strokes.DESIGNS[number])
-    return _DESIGN_CACHE[number]
+    fam = family(picture.set)
+    return fam.draw(fam.sources.index(picture.source), picture.digit, picture.index)
 
 
 def prepared(chunk: list[Picture]) -> np.ndarray:
@@ -148,52 +96,72 @@ def build_inputs(pictures: list[Picture], workers: int) -> np.ndarray:
         return np.concatenate(pool.map(prepared, chunks))
 
 
-def required_files(validation: bool) -> list[tuple[str, Path]]:
-    if validation:
-        return [(font.package, font.path) for font in VALIDATION_FONTS]
-    files = [(font.package, font.path) for font in fonts.FONTS]
-    return files + [(strokes.PACKAGE, strokes.HERSHEY / d.file) for d in strokes.DESIGNS]
+def required_files(chosen: list[Family]) -> list[tuple[str, Path]]:
+    files = [(font.package, font.path) for fam in chosen for font in fam.fonts]
+    designs = [d for fam in chosen for d in fam.designs]
+    return files + [(strokes.PACKAGE, strokes.HERSHEY / d.file) for d in designs]
 
 
-# --- Reporting ---------------------------------------------------------------
+def chosen_families(use: str, names: list[str] | None) -> list[Family]:
+    """The families of one use, or those named (of any use)."""
+    if not names:
+        return families(use)
+    known = [f.name for f in FAMILIES]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        sys.exit(f"No such set: {', '.join(unknown)}. The sets are: {', '.join(known)}")
+    return [family(n) for n in names]
+
+
+def load_or_build(path: Path | None, pictures: list[Picture], workers: int) -> np.ndarray:
+    """The prepared inputs: from `path` if it holds these very pictures, else drawn (and saved)."""
+    key = np.array([f"{p.set}|{p.source}|{p.digit}|{p.index}" for p in pictures])
+    if path and path.exists():
+        saved = np.load(path)
+        if "key" in saved and np.array_equal(saved["key"], key):
+            return saved["inputs"]
+        print(f"{path} holds other pictures: drawing them again.")
+    start = time.perf_counter()
+    inputs = build_inputs(pictures, workers)
+    if path:
+        np.savez_compressed(path, inputs=inputs, key=key)
+    print(f"Drew and prepared {len(pictures):,} pictures in {time.perf_counter() - start:.0f} s.")
+    return inputs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["seed", "default"])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--validation", action="store_true", help="held-out fonts instead")
+    parser.add_argument(
+        "--families",
+        choices=USES,
+        default="choose",
+        help="choose: the sets to choose on (default); report: the reported sets, once at the end",
+    )
+    parser.add_argument("--sets", nargs="+", metavar="NAME", help="only these sets, by name")
     parser.add_argument("--inputs", type=Path, help="reuse (or save) the prepared inputs here")
     parser.add_argument("--save-examples", type=Path, help="write a contact sheet PNG here")
     args = parser.parse_args()
 
-    ensure_installed(required_files(args.validation))
-    pictures = validation_pictures() if args.validation else benchmark_pictures()
+    chosen = chosen_families(args.families, args.sets)
+    ensure_installed(required_files(chosen))
+    pictures = family_pictures(chosen)
     labels = np.array([p.digit for p in pictures])
     if args.save_examples:
         save_examples(pictures, args.save_examples)
+    inputs = load_or_build(args.inputs, pictures, args.workers)
 
-    start = time.perf_counter()
-    if args.inputs and args.inputs.exists():
-        inputs = np.load(args.inputs)["inputs"]
-        if len(inputs) != len(pictures):
-            sys.exit(f"{args.inputs} holds {len(inputs)} inputs, not {len(pictures)}")
-    else:
-        inputs = build_inputs(pictures, args.workers)
-        if args.inputs:
-            np.savez_compressed(args.inputs, inputs=inputs)
-        print(
-            f"Drew and prepared {len(pictures):,} pictures in {time.perf_counter() - start:.0f} s."
-        )
-    set_names = list(dict.fromkeys(p.set for p in pictures))
+    set_names = [f.name for f in chosen]
     in_set = {name: np.array([p.set == name for p in pictures]) for name in set_names}
+    sizes = {s: int(in_set[s].sum()) for s in set_names}
     sources = np.array([p.source for p in pictures])
     blank = ~inputs.reshape(len(inputs), -1).any(axis=1)
-    for name in set_names:
-        sources_in = dict.fromkeys(sources[in_set[name]])
+    for fam in chosen:
         print(
-            f"{name}: {in_set[name].sum():,} pictures from {len(sources_in)} sources "
-            f"({blank[in_set[name]].sum()} came out blank and count as wrong)"
+            f"{fam.name} ({fam.use}): {sizes[fam.name]:,} pictures from {len(fam.sources)} "
+            f"sources, {', '.join(fam.packages)} "
+            f"({blank[in_set[fam.name]].sum()} came out blank and count as wrong)"
         )
 
     from model.files.persistence import load_model
@@ -211,77 +179,41 @@ def main() -> None:
             )
             predicted[label] = np.where(blank, -1, np.argmax(probabilities, axis=1))
 
-    accuracy = {
-        m: {s: float(np.mean(predicted[m][in_set[s]] == labels[in_set[s]])) for s in set_names}
-        for m in predicted
-    }
-    print("\n" + set_table(accuracy, set_names, {s: int(in_set[s].sum()) for s in set_names}))
-    print("\nPer digit:\n" + digit_table(predicted, labels, in_set, set_names))
+    def for_each(score) -> dict:
+        return {
+            m: {s: score(predicted[m], labels, in_set[s]) for s in set_names} for m in predicted
+        }
+
+    accuracy = for_each(lambda p, y, mask: float(np.mean(p[mask] == y[mask])))
+    per_class = for_each(tables.per_class)
+    ones = for_each(tables.read_as_one)
+    print("\n" + tables.set_table(accuracy, set_names, sizes))
+    for s in set_names:
+        print(f"\n{s}, per digit:\n" + tables.digit_table(per_class, s))
+        print(f"\n{s}, other digits read as 1:\n" + tables.ones_table(ones, s))
     main_model = "default" if "default" in args.models else args.models[-1]
     for s in set_names:
         print(f"\n{main_model} on {s}, per source:")
-        print(source_table(predicted[main_model], labels, sources, in_set[s]))
+        print(tables.source_table(predicted[main_model], labels, sources, in_set[s]))
     print("\nConfusions that cost most (true → read as: count):")
     for m in predicted:
         for s in set_names:
-            print(f"  {m}, {s}: {confusions(predicted[m], labels, in_set[s])}")
+            print(f"  {m}, {s}: {tables.confusions(predicted[m], labels, in_set[s])}")
 
     print(
         json.dumps(
             {
-                **{s.removeprefix("validation "): accuracy[main_model][s] for s in set_names},
+                **accuracy[main_model],
                 "model": main_model,
-                "one_reading": {
-                    s.removeprefix("validation "): accuracy[f"{main_model}, one reading"][s]
-                    for s in set_names
-                },
-                "validation": args.validation,
+                "one_reading": accuracy[f"{main_model}, one reading"],
+                "families": {f.name: f.use for f in chosen},
                 "accuracy": accuracy,
-                "pictures": {s: int(in_set[s].sum()) for s in set_names},
+                "per_class": per_class,
+                "read_as_one": ones,
+                "pictures": sizes,
             }
         )
     )
-
-
-def set_table(accuracy: dict, set_names: list[str], sizes: dict[str, int]) -> str:
-    lines = ["| Model | " + " | ".join(f"{s} ({sizes[s]:,})" for s in set_names) + " |"]
-    lines.append("|---|" + "---:|" * len(set_names))
-    for model, row in accuracy.items():
-        lines.append(f"| {model} | " + " | ".join(f"{row[s]:.2%}" for s in set_names) + " |")
-    return "\n".join(lines)
-
-
-def digit_table(predicted: dict, labels: np.ndarray, in_set: dict, set_names: list[str]) -> str:
-    columns = [(m, s) for s in set_names for m in predicted]
-    lines = ["| Digit | " + " | ".join(f"{m}, {s}" for m, s in columns) + " |"]
-    lines.append("|---|" + "---:|" * len(columns))
-    for digit in range(10):
-        cells = []
-        for m, s in columns:
-            mask = in_set[s] & (labels == digit)
-            cells.append(f"{np.mean(predicted[m][mask] == digit):.1%}")
-        lines.append(f"| {digit} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def source_table(predicted: np.ndarray, labels: np.ndarray, sources: np.ndarray, mask) -> str:
-    rows = []
-    for source in dict.fromkeys(sources[mask]):
-        picked = mask & (sources == source)
-        wrong = Counter(int(d) for d in labels[picked & (predicted != labels)])
-        worst = ", ".join(f"{d}×{n}" for d, n in sorted(wrong.items(), key=lambda x: -x[1])[:4])
-        rows.append((float(np.mean(predicted[picked] == labels[picked])), source, worst))
-    return "\n".join(
-        f"  {acc:7.2%}  {source:28s} {'wrong: ' + worst if worst else ''}"
-        for acc, source, worst in sorted(rows)
-    )
-
-
-def confusions(predicted: np.ndarray, labels: np.ndarray, mask: np.ndarray, top: int = 6) -> str:
-    wrong = mask & (predicted != labels)
-    pairs = Counter(zip(labels[wrong].tolist(), predicted[wrong].tolist(), strict=True))
-    text = ", ".join(f"{t}→{'blank' if p < 0 else p}: {n}" for (t, p), n in pairs.most_common(top))
-    return text or "none"
 
 
 def save_examples(pictures: list[Picture], path: Path) -> None:

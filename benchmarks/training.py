@@ -37,22 +37,17 @@ def plain_fit_seconds(preset: str, recipe: Recipe, data: MnistData) -> float:
     import keras
 
     from model.digits.data import as_model_input
-    from model.digits.mnist import NUM_CLASSES
     from model.network.architectures import build
-    from model.training.setup import make_optimizer
+    from model.training.setup import compile_for
     from model.training.trainer import schedule_callbacks, split_for_training
 
     keras.utils.set_random_seed(recipe.seed)
     x_train, y_train, x_val, y_val = split_for_training(data, recipe)
-    x, y = as_model_input(x_train), keras.utils.to_categorical(y_train, NUM_CLASSES)
-    validation = (as_model_input(x_val), keras.utils.to_categorical(y_val, NUM_CLASSES))
+    x, y = as_model_input(x_train), y_train
+    validation = (as_model_input(x_val), y_val)
     model = build(preset)
     steps = -(-len(x) // recipe.batch_size) * recipe.epochs
-    model.compile(
-        optimizer=make_optimizer(recipe),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    compile_for(model, recipe)
     start = time.perf_counter()
     model.fit(
         x,

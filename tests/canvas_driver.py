@@ -52,6 +52,21 @@ def wait_until_run_over(page, timeout_ms: float) -> None:
     page.locator(RUN_OVER).wait_for(state="attached", timeout=timeout_ms)
 
 
+def read_while_still(page, read: Callable[[], object], timeout_ms: float, tries: int = 5):
+    """`read()` of a page no script run changed while it was read, as a person reads it.
+
+    A run that starts during the read fades the page's elements (and may redraw
+    them): the read is repeated once that run is over.
+    """
+    for _ in range(tries):
+        wait_until_run_over(page, timeout_ms)
+        page.evaluate(_WATCH_RUNS)
+        found = read()
+        if not page.evaluate("() => window.__cnnLensRan"):
+            return found
+    raise AssertionError(f"the page kept rerunning through {tries} reads")
+
+
 def act_and_wait_for_rerun(page, act: Callable[[], None], timeout_ms: float) -> None:
     """Do `act` (a click), then return on the first frame after the rerun it started is over.
 

@@ -59,10 +59,12 @@ def preprocessing_steps(
         "**A second reading, upright.** Measured over all its ink (the slope of a line "
         f"fitted through it), your digit {lean_words(upright.lean_degrees)}. "
         "Most people slant their digits more than MNIST's writers did, so the model also "
-        "reads a copy sheared until it leans neither way: each row slides sideways, in "
-        "proportion to its distance from the centre of mass, by "
-        f"{abs(upright.shear):.2f} pixels per row. The prediction is the average of the "
-        "two readings' probabilities; the sections below follow the first input."
+        "reads a copy sheared until its ink, taken as a whole, leans neither way: each row "
+        "slides sideways, in proportion to its distance from the centre of mass, by "
+        f"{abs(upright.shear):.2f} pixels per row. A loop counts as much as a stem, so a 9 "
+        "whose loop sits to one side can come out with its stem tilted the other way. The "
+        "prediction is the average of the two readings' probabilities; the sections below "
+        "follow the first input."
     )
 
 

@@ -14,6 +14,7 @@ TRAIN_OPTIMIZER = "train_optimizer"  # st.selectbox: rmsprop, adam, sgd
 TRAIN_LEARNING_RATE = "train_learning_rate"  # st.number_input
 TRAIN_AUGMENT = "train_augment"  # st.toggle
 TRAIN_DIGITS = "train_digits"  # st.number_input; empty = all training digits
+FEW_STEPS_NOTE = "train_few_steps"  # st.container: a warning when batch norm would not settle
 TRAIN_SEED = "train_seed"  # st.number_input: the random seed
 # st.button per class recipe (model/training/recipes.py CLASS_RECIPES): "class_recipe_quick", …
 CLASS_RECIPE_BUTTON = "class_recipe"

@@ -15,6 +15,7 @@ from model.training.recipes import (
     ClassRecipe,
     Recipe,
     RecipeError,
+    too_few_steps,
 )
 
 # The recipe is kept for the session whatever happens: Streamlit drops the widget
@@ -150,7 +151,13 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
     schedule = PRESETS[preset].recipe.schedule
     if schedule != "constant":
         st.caption(f"Learning-rate schedule: {schedule} (from the preset).")
-    return current_recipe_values()
+    preset, values = current_recipe_values()
+    recipe = checked_recipe(values, data)
+    if data is not None and isinstance(recipe, Recipe):
+        warning = too_few_steps(preset, recipe, data.trainable_digits)
+        if warning:
+            st.container(key=keys.FEW_STEPS_NOTE).caption(f":material/warning: {warning}")
+    return preset, values
 
 
 def current_recipe_values() -> tuple[str, dict]:

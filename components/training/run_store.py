@@ -23,6 +23,7 @@ every page.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -100,6 +101,14 @@ class SessionRuns:
                 self._runs.popitem(last=False)
             return dropped
 
+    def hand_over(self, old: str, new: str) -> None:
+        """`old`'s runs go after `new`'s, as its newest."""
+        with self._lock:
+            runs = self._runs.pop(old, [])
+            if runs:
+                self._runs.setdefault(new, []).extend(runs)
+                self._runs.move_to_end(new)
+
     def forget(self, token: str) -> None:
         with self._lock:
             self._runs.pop(token, None)
@@ -135,7 +144,15 @@ class SessionHandle:
         self.token = uuid.uuid4().hex[:12]
         self.folder = root / self.token
         self.folder.mkdir(parents=True)
-        weakref.finalize(self, _forget_session, store, f"session-{self.token}", self.folder)
+        self._forget = weakref.finalize(
+            self, _forget_session, store, f"session-{self.token}", self.folder
+        )
+
+    def hand_over(self) -> None:
+        """The session's runs went to its browser: its folder outlives it (a run may still
+        write its model there, to be moved to the browser's folder when collected; the
+        server's runs folder is removed when the server stops)."""
+        self._forget.detach()
 
 
 def _forget_session(store: SessionRuns, owner: str, folder: Path) -> None:
@@ -155,20 +172,24 @@ def owner() -> str:
     """Whose runs these are: this browser's token's hash, or this session when it is unknown.
 
     A run started before the browser's token arrived (Train pressed within a new
-    browser's first second) stays this session's until it has been collected: the
-    owner must not change under a run, or its session would lose sight of it.
+    browser's first second) is the session's until the token arrives; then the
+    session hands its runs over to the browser, so a reload finds them.
     """
     pinned = st.session_state.get(keys.RUN_OWNER)
-    if pinned:
-        return pinned
     token = browser_token()
     if token:
-        return "browser-" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    return session_owner(_handle())
+        browser = "browser-" + hashlib.sha256(token.encode()).hexdigest()[:32]
+        if pinned:  # its browser is known now: its runs are the browser's, reload or not
+            run_manager().hand_over(pinned, browser)
+            session_runs().hand_over(pinned, browser)
+            _handle().hand_over()
+            del st.session_state[keys.RUN_OWNER]
+        return browser
+    return pinned or session_owner(_handle())
 
 
 def pin_owner_for_a_run() -> str:
-    """The owner to submit a run under; kept for this session while the token is unknown."""
+    """The owner to submit a run under; noted in the session while the token is unknown."""
     who = owner()
     if browser_token() is None:
         st.session_state[keys.RUN_OWNER] = who
@@ -204,8 +225,6 @@ def collect_ended_run() -> bool:
         _keep_run(view)
     mine = manager.active_of(owner())
     st.session_state[keys.ACTIVE_RUN] = mine.job.run_id if mine else None
-    if mine is None and keys.RUN_OWNER in st.session_state and browser_token() is not None:
-        del st.session_state[keys.RUN_OWNER]  # its run is over and collected: the browser owns
     return bool(ended)
 
 
@@ -220,6 +239,7 @@ def runs() -> list[RunView]:
 
 
 def _keep_run(view: RunView) -> None:
+    view = _in_browser_folder(view)
     active = st.session_state.get(common_keys.ACTIVE_MODEL)
     for dropped in session_runs().add(owner(), view):
         path = dropped.end.model_path if dropped.end else None
@@ -231,6 +251,21 @@ def _keep_run(view: RunView) -> None:
         # The worker wrote the file: the store counts it, and makes room if all
         # browsers' files together are past the budget (least recently used first).
         browser_store().make_room(token)
+
+
+def _in_browser_folder(view: RunView) -> RunView:
+    """A run handed over by its session wrote its model to the session's folder: move it."""
+    path = Path(view.end.model_path) if view.end and view.end.model_path else None
+    if browser_token() is None or path is None or not path.exists():
+        return view
+    folder = model_folder()
+    if path.parent == folder:
+        return view
+    moved = folder / path.name
+    shutil.move(path, moved)
+    if path.with_suffix(".json").exists():
+        shutil.move(path.with_suffix(".json"), moved.with_suffix(".json"))
+    return dataclasses.replace(view, end=dataclasses.replace(view.end, model_path=str(moved)))
 
 
 def run_label(view: RunView) -> str:

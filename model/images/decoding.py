@@ -102,7 +102,7 @@ def decode_image(data: bytes, name: str = "image") -> DecodedImage:
             notes.append(
                 f"This {file_format} has {frames} frames; showing the first frame of {frames}."
             )
-        _note_bits_dropped(img, notes)  # the tiles say how the file stores its pixels
+        _note_bits_dropped(img, data, notes)
         try:
             img.load()
         except Exception as err:
@@ -191,10 +191,25 @@ def _unreadable(name: str, data: bytes, err: Exception) -> ImageDecodeError:
     )
 
 
-def _note_bits_dropped(img: Image.Image, notes: list[str]) -> None:
+def _bits_per_channel(img: Image.Image, data: bytes) -> int:
+    """How many bits the file stores per channel, from the format's own header.
+
+    Pillow converts 16-bit colour to 8 bits as it opens the file and keeps no
+    record of the depth it read, so the header says it: a PNG's IHDR (always the
+    first chunk: depth at byte 24), a TIFF's BitsPerSample tag. The other
+    formats this app opens hold 8 bits per channel at most.
+    """
+    if img.format == "PNG" and len(data) > 24:
+        return data[24]
+    if img.format == "TIFF":
+        bits = img.tag_v2.get(258, 8)  # BitsPerSample, one per channel
+        return max(bits) if isinstance(bits, tuple) else int(bits)
+    return 8
+
+
+def _note_bits_dropped(img: Image.Image, data: bytes, notes: list[str]) -> None:
     """Pillow reads 16-bit colour (and 16-bit gray + alpha) at 8 bits: say so."""
-    rawmodes = [str(t.args if isinstance(t.args, str) else (t.args or ("",))[0]) for t in img.tile]
-    if any(";16" in rawmode for rawmode in rawmodes) and not img.mode.startswith("I"):
+    if _bits_per_channel(img, data) == 16 and not img.mode.startswith("I"):
         notes.append(
             f"This {img.format} stores 16 bits per channel (0 to 65,535), but Pillow reads "
             f"it as mode {img.mode}, 8 bits per channel: numpy sees uint8 values from 0 to "

@@ -13,7 +13,7 @@ Threads in the server (this module never imports TensorFlow or streamlit):
 - one reader thread per worker turns its messages into the run's record;
 - a watchdog, once a second, stops the runs of sessions that stopped sending
   heartbeats (their tab closed), kills a worker that ignores Stop, and keeps
-  the pool full.
+  the pool full (watchdog.py).
 All shared state is behind one lock; views handed out are immutable copies.
 """
 
@@ -27,32 +27,22 @@ from collections.abc import Callable
 
 from model.runs.estimate import Pace
 from model.runs.messages import FAILED, STOPPED, DataInfo, RunEnd, RunJob
-from model.runs.record import RunRecord
-from model.runs.view import EVALUATING, STARTING, WAITING, RunView
+from model.runs.record import RunRecord, hand_over
+from model.runs.view import STARTING, WAITING, RunView
+from model.runs.watchdog import HEARTBEAT_TIMEOUT_S, STOP_GRACE_S, WATCH_EVERY_S, Watchdog
 from model.runs.worker import execute, load_data
 from model.runs.worker_process import WorkerProcess, exit_words, pool_size
 
 # Runs waiting for a worker: a whole class pressing Train at once fits; more are
 # refused with the reason.
 MAX_WAITING = 80
-# The sidebar sends a heartbeat every second while a run is on. A session silent
-# this long has closed its tab: its run is stopped (within 60 s of the closing, with
-# the watchdog's second and the worker's last batch). A reloaded tab beats again
-# under the same browser, so a reload never stops its run.
-HEARTBEAT_TIMEOUT_S = 45.0
-WATCH_EVERY_S = 1.0  # how often the watchdog looks
-STOP_GRACE_S = 10.0  # a worker that has not stopped this long after Stop is killed
-# ... unless it stopped training and is measuring the model it keeps on the test set.
-EVALUATING_GRACE_S = 180.0
-UNCOLLECTED_TTL_S = 600.0  # an ended run nobody collected is dropped after this
-TAB_CLOSED = "this browser tab stopped answering, as when it is closed"
 
 
 class RunRefused(Exception):
     """Train was pressed but no run was queued; the message says why, for people."""
 
 
-class RunManager:
+class RunManager(Watchdog):
     def __init__(
         self,
         *,
@@ -177,6 +167,11 @@ class RunManager:
         """A sign of life from an owner's open tab; its run goes on while these come."""
         with self._lock:
             self._beats[owner] = self._clock()
+
+    def hand_over(self, old: str, new: str) -> None:
+        """`old`'s runs become `new`'s (a session's, once its browser is known)."""
+        with self._lock:
+            hand_over([*self._active(), *self._ended.values()], self._beats, old, new)
 
     def spare_ready(self) -> bool:
         """Whether a warm worker waits for the next job (process mode)."""
@@ -352,46 +347,3 @@ class RunManager:
                 self._on_message(run, *message)
 
         execute(run.job, self._thread_data, emit, run.cancel)
-
-    # --- the watchdog ---------------------------------------------------------------
-    def _watch(self, every_s: float) -> None:
-        while not self._closed.wait(every_s):
-            self.watch_once()
-
-    def watch_once(self) -> None:
-        """What the watchdog does each time it looks: closed tabs, ignored Stops, the pool."""
-        with self._lock:
-            self._check_owners()
-            self._check_stops()
-            if self.mode != "process" or self._closed.is_set():
-                return
-            if self._spawn_failures < 3:
-                self._fill_pool()
-                self._dispatch()
-            elif not self._pool and self._waiting:
-                for run in list(self._waiting):
-                    self._waiting.remove(run)
-                    self._finish(run, RunEnd(FAILED, reason=self._data_error or ""))
-
-    def _check_owners(self) -> None:
-        now = self._clock()
-        for run in self._active():
-            if now - self._beats.get(run.session_id, now) > self.heartbeat_timeout_s:
-                self._request_stop(run, TAB_CLOSED)
-        for run_id, run in list(self._ended.items()):
-            if run.ended_at and time.time() - run.ended_at > UNCOLLECTED_TTL_S:
-                del self._ended[run_id]
-        # Owners with no run are forgotten once silent: the dict stays small.
-        busy = {run.session_id for run in self._active()}
-        for owner, beat in list(self._beats.items()):
-            if owner not in busy and now - beat > self.heartbeat_timeout_s:
-                del self._beats[owner]
-
-    def _check_stops(self) -> None:
-        for worker in list(self._pool):
-            run = worker.run
-            if run is None or run.stop_requested is None:
-                continue
-            grace = EVALUATING_GRACE_S if run.status == EVALUATING else self._stop_grace_s
-            if self._clock() - run.stop_requested > grace:
-                worker.kill()  # the reader thread then ends the run as stopped

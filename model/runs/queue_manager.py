@@ -29,11 +29,12 @@ import time
 from collections.abc import Callable
 
 from model.runs.estimate import Pace, line_waits, recipe_digit_epochs
-from model.runs.manager import HEARTBEAT_TIMEOUT_S, MAX_WAITING, TAB_CLOSED, RunRefused
+from model.runs.manager import MAX_WAITING, RunRefused
 from model.runs.messages import FAILED, FINISHED, STOPPED, DataInfo, Progress, RunEnd, RunJob
 from model.runs.queue_worker import DATA_KEY, QUEUE_NAME, run_key, train_job
-from model.runs.record import RunRecord
+from model.runs.record import RunRecord, hand_over
 from model.runs.view import WAITING, RunView
+from model.runs.watchdog import HEARTBEAT_TIMEOUT_S, TAB_CLOSED
 
 POLL_S = 0.25
 # A run whose worker's "alive" mark has been gone this long has failed: the worker
@@ -154,6 +155,11 @@ class QueueRunManager:
     def heartbeat(self, owner: str) -> None:
         with self._lock:
             self._beats[owner] = self._clock()
+
+    def hand_over(self, old: str, new: str) -> None:
+        """`old`'s runs become `new`'s (a session's, once its browser is known)."""
+        with self._lock:
+            hand_over([*self._runs.values(), *self._ended.values()], self._beats, old, new)
 
     def close(self) -> None:
         self._closed.set()

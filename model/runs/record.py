@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,3 +89,16 @@ class RunRecord:
             test_description=test_description,
             wait_s=wait_s,
         )
+
+
+def hand_over(records: Iterable[RunRecord], beats: dict[str, float], old: str, new: str) -> None:
+    """`old`'s runs (waiting, training or ended) become `new`'s, with its last sign of life.
+
+    For a run started before its browser was known: the session that pressed Train
+    hands it to the browser once the browser's token arrives, so that a reload finds it.
+    """
+    for run in records:
+        if run.session_id == old:
+            run.session_id = new
+    if old in beats:
+        beats[new] = max(beats.pop(old), beats.get(new, float("-inf")))

@@ -11,7 +11,6 @@ import numpy as np
 import tensorflow as tf
 
 from model.digits.data import as_model_input
-from model.digits.mnist import NUM_CLASSES
 from model.training.augment import augment_batch
 from model.training.recipes import Recipe
 
@@ -28,24 +27,24 @@ def make_optimizer(recipe: Recipe) -> keras.optimizers.Optimizer:
 
 def compile_for(model: keras.Model, recipe: Recipe) -> None:
     """Compile `model` to train with the recipe's optimizer, as every run does."""
+    # Integer labels: the loss picks each digit's probability by its label.
     model.compile(
-        optimizer=make_optimizer(recipe), loss="categorical_crossentropy", metrics=["accuracy"]
+        optimizer=make_optimizer(recipe),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
     )
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe) -> tf.data.Dataset:
     """(N, 28, 28) uint8 digits and labels -> shuffled, batched, optionally augmented batches."""
     inputs = as_model_input(x)
-    targets = keras.utils.to_categorical(y, NUM_CLASSES).astype(np.float32)
-    ds = tf.data.Dataset.from_tensor_slices((inputs, targets))
+    labels = np.asarray(y, dtype=np.int32)
+    ds = tf.data.Dataset.from_tensor_slices((inputs, labels))
     ds = ds.shuffle(len(inputs), seed=recipe.seed, reshuffle_each_iteration=True)
     ds = ds.batch(recipe.batch_size)
     if recipe.augment:
         ds = ds.map(
-            lambda images, targets: (
-                augment_batch(images, recipe.seed, digits=tf.argmax(targets, axis=-1)),
-                targets,
-            ),
+            lambda images, labels: (augment_batch(images, recipe.seed, digits=labels), labels),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     return ds.prefetch(tf.data.AUTOTUNE)

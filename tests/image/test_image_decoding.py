@@ -107,6 +107,56 @@ def test_16_bit_colour_png_says_the_low_bits_are_dropped():
     assert any("16 bits per channel" in note and "uint8" in note for note in decoded.notes)
 
 
+def raw_rgb_tiff(values: np.ndarray) -> bytes:
+    """An uncompressed little-endian RGB TIFF of uint16 `values` (H, W, 3), made by hand."""
+    height, width, _ = values.shape
+    pixels = values.astype("<u2").tobytes()
+    short, long = 3, 4
+    tags = [  # (tag, type, value); 258 and 273 point past the directory
+        (256, short, width),
+        (257, short, height),
+        (258, short, None),
+        (259, short, 1),
+        (262, short, 2),
+        (273, long, None),
+        (277, short, 3),
+        (278, short, height),
+        (279, long, len(pixels)),
+    ]
+    bits_at = 8 + 2 + 12 * len(tags) + 4
+    pixels_at = bits_at + 6
+    directory = struct.pack("<H", len(tags))
+    for tag, kind, value in tags:
+        if tag == 258:
+            directory += struct.pack("<HHII", tag, kind, 3, bits_at)
+        elif tag == 273:
+            directory += struct.pack("<HHII", tag, kind, 1, pixels_at)
+        elif kind == short:
+            directory += struct.pack("<HHIHH", tag, kind, 1, value, 0)
+        else:
+            directory += struct.pack("<HHII", tag, kind, 1, value)
+    header = b"II*\x00" + struct.pack("<I", 8)
+    return header + directory + struct.pack("<I", 0) + struct.pack("<3H", 16, 16, 16) + pixels
+
+
+def test_16_bit_colour_tiff_says_the_low_bits_are_dropped():
+    values = np.array([[[1000, 2000, 65535]] * 3] * 2, dtype=np.uint16)
+    decoded = decode_image(raw_rgb_tiff(values), "deep-colour.tif")
+    assert decoded.array[0, 0].tolist() == [1000 // 256, 2000 // 256, 255]
+    assert any("TIFF stores 16 bits per channel" in note for note in decoded.notes)
+
+
+def test_8_bit_tiff_and_32_bit_float_tiff_have_no_such_note(tmp_path):
+    for mode, array in (
+        ("RGB", np.zeros((4, 5, 3), np.uint8)),
+        ("F", np.zeros((4, 5), np.float32)),
+    ):
+        path = tmp_path / f"{mode}.tif"
+        Image.fromarray(array, mode=mode).save(path)
+        decoded = decode_image(path.read_bytes(), path.name)
+        assert not any("16 bits" in note for note in decoded.notes)
+
+
 def test_8_bit_png_has_no_such_note():
     assert decode_image(encode(Image.new("RGB", (4, 4))), "plain.png").notes == ()
 

@@ -79,3 +79,24 @@ def test_validation_is_a_tenth_of_the_training_digits_at_most_1000():
     assert validation_size(4000) == 400
     assert validation_size(60_000) == 1000
     assert validation_size(9) == 0
+
+
+def test_training_steps_count_the_last_partial_batch_and_every_epoch():
+    from model.training.recipes import training_steps
+
+    assert training_steps(Recipe(train_size=1000, batch_size=128, epochs=1), 23_345) == 8
+    assert training_steps(Recipe(train_size=None, batch_size=128, epochs=3), 23_345) == 3 * 183
+    # Asking for more digits than there are trains on all of them.
+    assert training_steps(Recipe(train_size=50_000, batch_size=64, epochs=1), 1000) == 16
+
+
+def test_a_robust_run_too_short_for_batch_norm_is_warned_and_a_seed_run_is_not():
+    from model.training.recipes import PRESETS, too_few_steps
+
+    quick = Recipe.for_preset("robust", train_size=1000, epochs=1)
+    words = too_few_steps("robust", quick, 23_345)
+    assert words is not None and "8 training steps" in words and "near chance" in words
+    assert too_few_steps("robust", PRESETS["robust"].recipe, 23_345) is None
+    assert (
+        too_few_steps("seed", Recipe.for_preset("seed", train_size=1000, epochs=1), 23_345) is None
+    )

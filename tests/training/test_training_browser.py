@@ -169,10 +169,6 @@ def test_progress_moves_by_itself_and_stop_leaves_the_previous_model_active(
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-@pytest.mark.skip(
-    reason="hangs in the full suite's order on a clean clone (its run never shows, the server "
-    "idle), though it passes alone and with its own file: open under issue 23"
-)
 @pytest.mark.browser
 def test_a_reload_mid_run_shows_the_run_again_and_only_to_this_browser(page: Page, app_url: str):
     page.goto(f"{app_url}/training")
@@ -208,3 +204,42 @@ def test_a_reload_mid_run_shows_the_run_again_and_only_to_this_browser(page: Pag
     finally:
         other.close()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_a_new_browser_s_run_survives_a_reload_while_another_browser_trains(
+    page: Page, app_url: str
+):
+    # A class: someone else's run ticks every open sidebar, and a student who has just
+    # opened the app presses Train at once, then reloads.
+    other = page.context.browser.new_context()
+    try:
+        classmate = other.new_page()
+        classmate.goto(f"{app_url}/training")
+        settled(classmate)
+        set_recipe(classmate, epochs=50, digits=1000, batch=8)
+        press(classmate, keys.TRAIN_BUTTON)
+        expect(classmate.locator(css(keys.TRAIN_PROGRESS_BOX))).to_contain_text(
+            re.compile(r"epoch \d+ of 50"), timeout=RUN_TIMEOUT_MS
+        )
+        page.goto(f"{app_url}/training")
+        settled(page)
+        set_recipe(page, epochs=40, digits=1000, batch=8)
+        press(page, keys.TRAIN_BUTTON)
+        mine = re.compile(r"epoch \d+ of 40|number \d+ in line")
+        progress = page.locator(css(keys.TRAIN_PROGRESS_BOX))
+        expect(progress).to_contain_text(mine, timeout=RUN_TIMEOUT_MS)
+        page.reload()
+        expect(progress).to_contain_text(mine, timeout=STEP_TIMEOUT_MS)
+        press(page, keys.STOP_BUTTON)
+        expect(page.locator(css(keys.TRAIN_RESULT_BOX))).to_contain_text(
+            "stopped", timeout=STEP_TIMEOUT_MS
+        )
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        press(classmate, keys.STOP_BUTTON)
+        expect(classmate.locator(css(keys.TRAIN_RESULT_BOX))).to_contain_text(
+            "stopped", timeout=STEP_TIMEOUT_MS
+        )
+        expect(classmate.get_by_test_id("stException")).to_have_count(0)
+    finally:
+        other.close()

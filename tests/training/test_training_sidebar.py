@@ -8,6 +8,7 @@ reported, so the tests hold for either source.
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -209,8 +210,11 @@ def test_a_mistake_opens_on_the_draw_page(trained):
     test_set = run_manager().data_info().test_description
     assert opened["origin"] == f"test digit #{index:,} of the {test_set}"
     assert at.session_state[draw_keys.DIGIT_SOURCE] == "sample"
-    # The draw page predicts it, next to its true label.
+    # The draw page predicts it, next to its true label, with the run's own model.
     assert any(f"true label **{opened['label']}**" in m.value for m in at.markdown)
+    active = Path(at.session_state[common_keys.ACTIVE_MODEL])
+    assert active.parent == at.session_state[keys.SESSION_HANDLE].folder  # the run's model
+    assert any("Read by run 1's model" in c.value for c in at.caption)
 
 
 class _LoadedManager:
@@ -262,3 +266,74 @@ def test_live_panel_reruns_the_app_once_the_digits_are_loaded_but_not_at_once(mo
     at.run()
     assert at.session_state.runs == 4, "the third tick reruns the whole app, once"
     assert "could not be loaded" in "\n".join(e.value for e in at.error)
+
+
+def _recipe_form_script() -> None:
+    from components.training.recipe_form import recipe_form
+    from model.runs.messages import DataInfo
+
+    recipe_form(DataInfo("MNIST from MNIST_PATH", 24_345, 10_000, "official MNIST test set"))
+
+
+def test_a_quick_robust_run_is_warned_that_batch_norm_will_not_settle():
+    at = AppTest.from_function(_recipe_form_script, default_timeout=APP_TIMEOUT_S).run()
+
+    def warned(at: AppTest) -> str:
+        return " ".join(c.value for c in at.caption if "batch normalisation" in c.value)
+
+    at.button(key=f"{keys.CLASS_RECIPE_BUTTON}_quick").click().run()
+    assert not warned(at), "the seed network has no batch normalisation"
+    at.selectbox(key=keys.TRAIN_PRESET).set_value("robust").run()
+    assert not warned(at), "the robust recipe takes thousands of steps"
+    at.button(key=f"{keys.CLASS_RECIPE_BUTTON}_quick").click().run()
+    assert "This run takes 8 training steps" in warned(at)
+    assert not at.exception
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("own_manager")
+def test_a_run_started_before_the_browser_was_known_is_the_browser_s_once_it_is(tmp_path):
+    # Train pressed in a new browser's first moment, before its token arrived (AppTest
+    # sends none: it is handed to the session below as the component would).
+    from components.common.browser import WIDGET_KEY
+
+    token = {"token": "5e" * 16}
+    at = open_app()
+    at.number_input(key=keys.TRAIN_EPOCHS).set_value(50)
+    at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
+    at.number_input(key=keys.TRAIN_BATCH_SIZE).set_value(8)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    assert at.session_state[keys.ACTIVE_RUN]
+    at.session_state[WIDGET_KEY] = token
+    at.run()
+    assert not at.exception
+    # A reload: a new session of the same browser, which knows the token at once.
+    reloaded = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    reloaded.switch_page("app_pages/training.py")
+    reloaded.session_state[WIDGET_KEY] = token
+    reloaded.run()
+    assert reloaded.session_state[keys.ACTIVE_RUN] == at.session_state[keys.ACTIVE_RUN]
+    reloaded.button(key=keys.STOP_BUTTON).click().run()
+    wait_until(reloaded, lambda at: "stopped" in sidebar_text(at))
+    assert not reloaded.exception
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("own_manager")
+def test_a_handed_over_run_s_model_is_kept_in_the_browser_s_folder():
+    from components.common.browser import WIDGET_KEY
+    from components.training.run_store import browser_store
+
+    token = {"token": "7a" * 16}
+    at = open_app()
+    at.number_input(key=keys.TRAIN_EPOCHS).set_value(1)
+    at.number_input(key=keys.TRAIN_DIGITS).set_value(1000)
+    at.button(key=keys.TRAIN_BUTTON).click().run()
+    at.session_state[WIDGET_KEY] = token  # the token arrives while the run trains
+    wait_until(at, lambda at: "Test accuracy:" in sidebar_text(at))
+    folder = browser_store().folder(token["token"])
+    kept = [str(p) for p in folder.glob("*.keras")]
+    assert len(kept) == 1, "the run's model moved from the session's folder to the browser's"
+    options = at.selectbox(key=keys.MODEL_PICKER).options
+    assert any(o.startswith("run 1: seed") and "this browser" in o for o in options), options
+    assert not at.exception
