@@ -10,7 +10,16 @@ session of its own, each checked to receive "Prediction: 7" for every drawing
   end of the first script run (p50 / p95);
 - same beat: all N send their drawing at the same instant, `--beats` times;
   request -> prediction is until the run that shows "Prediction: 7" ends;
-- spread out: each draws every `--every` s, the N students spread over that period.
+- spread out: each draws every `--every` s, the N students spread over that period;
+- Train (benchmarks/students/train.py): on a fresh server, one student presses
+  Train alone with a class recipe (`--recipe`, Quick unless said); then
+  `--train-drawing` students draw every `--every` s while `--train` others
+  press Train at once: Train -> first progress update and -> result (p50 / p95),
+  finished and refused runs, the last result, and drawing p95 meanwhile.
+
+Each student is a browser of its own: the recorded browser token is replaced by
+a random one, and no cookie is sent. Memory is the peak RSS of the app servers
+with their training workers.
 
 Each N runs on a freshly started server that has served one drawing first (the
 teacher tried the app before class), printed beside N = 1, run the same way in
@@ -18,191 +27,102 @@ the same run.
 With `--servers 2`, two app processes serve the students, each student sticking
 to one (as a proxy with sticky sessions would); the proxy itself is not measured.
 
-    python benchmarks/classroom.py [--students 1 10 30 60] [--servers 1]
+    python benchmarks/classroom.py [--students 1 10 30 60] [--servers 1] [--train 10]
+    python benchmarks/classroom.py --quick   # a smoke run: 1 and 3 students, 2 train
 
-Prints a table, then one JSON object as the last line.
-Targets (2-core machine): 30 opening together p95 <= 3 s; 30 on the same beat
-p95 <= 1 s; 60 spread out p95 <= 1 s; 0 errors.
+Prints a line per part (with the seconds it took), then one JSON object as the
+last line. Targets (2-core machine): 30 opening together p95 <= 3 s; 30 on the
+same beat p95 <= 1 s; 60 spread out p95 <= 1 s; 0 errors; 10 pressing Train at
+once: all finish, none refused, the last result within 180 s, drawing p95 <= 1.5 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
+import os
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-
-import numpy as np
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.canvas_driver import CANVAS, PREDICTION, canvas_box, drag_stroke  # noqa: E402
-from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
+from benchmarks.students.draw import one_class, pct, record  # noqa: E402
+from benchmarks.students.train import (  # noqa: E402
+    RECIPES,
+    print_train,
+    record_training,
+    train_class,
+    train_summary,
+)
+from tests.live_server import streamlit_server  # noqa: E402
 
-SEVEN = [(70, 50), (210, 50), (120, 240)]
-EXPECTED = b"Prediction: 7"
-STEP_TIMEOUT_S = 60.0
-TARGETS = {"open_p95_s": 3.0, "draw_p95_s": 1.0, "spread_p95_s": 1.0}
-
-
-def record(url: str) -> tuple[bytes, bytes]:
-    """A real browser's messages: (open /draw, the drawing of a 7), as sent on the wire."""
-    from playwright.sync_api import expect, sync_playwright
-
-    sent: list[bytes] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.on(
-            "Network.webSocketFrameSent",
-            lambda e: sent.append(base64.b64decode(e["response"]["payloadData"])),
-        )
-        page.goto(f"{url}/draw")
-        expect(page.locator(CANVAS)).to_be_visible(timeout=START_TIMEOUT_S * 1000)
-        expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
-        page.wait_for_timeout(1000)  # a person looks before drawing
-        drag_stroke(page, canvas_box(page), SEVEN, steps=4)
-        expect(page.locator(PREDICTION)).to_contain_text("Prediction: 7")
-        browser.close()
-    reruns = []
-    for raw in sent:
-        msg = BackMsg()
-        msg.ParseFromString(raw)
-        if msg.WhichOneof("type") == "rerun_script":
-            # A new session has no cached messages: the server must send everything.
-            del msg.rerun_script.cached_message_hashes[:]
-            reruns.append(msg.SerializeToString())
-    opening = reruns[0]
-    (drawing,) = [m for m in reruns if b"data:image/png" in m][-1:]
-    return opening, drawing
+TARGETS = {"open_p95_s": 3.0, "draw_p95_s": 1.0, "spread_p95_s": 1.0, "last_result_s": 180.0}
 
 
-class Student:
-    def __init__(self, url: str, opening: bytes, drawing: bytes):
-        self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-        self.opening, self.drawing = opening, drawing
-        self.ws = None
-        self.errors = 0
-
-    async def connect(self) -> None:
-        self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60
-        )
-
-    async def _until_finished(self, needs: bytes | None) -> bool:
-        """Read messages until a script run ends; whether `needs` was seen (no error)."""
-        seen, failed = needs is None, False
-        while True:
-            raw = await asyncio.wait_for(self.ws.recv(), STEP_TIMEOUT_S)
-            if needs is not None and needs in raw:
-                seen = True
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "exception":
-                failed = True
-            if kind == "script_finished" and (seen or failed):
-                return seen and not failed
-
-    async def timed(self, message: bytes, needs: bytes | None) -> float | None:
-        """Seconds from sending `message` to the end of the run it causes; None on error."""
-        start = time.perf_counter()
+def tree_rss_mb(roots: list[int]) -> float:
+    """Resident memory of these processes and all their descendants (the training workers)."""
+    parent, rss = {}, {}
+    for proc in Path("/proc").iterdir():
         try:
-            await self.ws.send(message)
-            ok = await self._until_finished(needs)
-        except (TimeoutError, websockets.WebSocketException, OSError):
-            ok = False
-        if not ok:
-            self.errors += 1
-            return None
-        return time.perf_counter() - start
-
-    async def close(self) -> None:
-        if self.ws is not None:
-            await self.ws.close()
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
-
-
-async def one_class(
-    urls: list[str], opening: bytes, drawing: bytes, n: int, beats: int, every: float, rounds: int
-) -> dict:
-    # The teacher tried the app before class: each server has served one drawing.
-    for url in urls:
-        teacher = Student(url, opening, drawing)
-        await teacher.connect()
-        if (
-            await teacher.timed(opening, None) is None
-            or await teacher.timed(drawing, EXPECTED) is None
-        ):
-            raise RuntimeError(f"the warm-up drawing on {url} was not read as a 7")
-        await teacher.close()
-    students = [Student(urls[i % len(urls)], opening, drawing) for i in range(n)]
-    await asyncio.gather(*(s.connect() for s in students))
-    opened = await asyncio.gather(*(s.timed(s.opening, None) for s in students))
-    same_beat = []
-    for _ in range(beats):
-        await asyncio.sleep(1.0)
-        same_beat += await asyncio.gather(*(s.timed(s.drawing, EXPECTED) for s in students))
-
-    async def spread(i: int, student: Student) -> list[float | None]:
-        await asyncio.sleep(every * i / n)
-        times = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            times.append(await student.timed(student.drawing, EXPECTED))
-            await asyncio.sleep(max(0.0, every - (time.perf_counter() - start)))
-        return times
-
-    spread_out = [t for ts in await asyncio.gather(*map(spread, range(n), students)) for t in ts]
-    await asyncio.gather(*(s.close() for s in students))
-    ok = lambda xs: [x for x in xs if x is not None]  # noqa: E731
-    return {
-        "open": ok(opened),
-        "beat": ok(same_beat),
-        "spread": ok(spread_out),
-        "errors": sum(s.errors for s in students),
-        "requests": len(opened) + len(same_beat) + len(spread_out),
-    }
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
+            parent[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            status = (proc / "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue
+        rss[int(proc.name)] = next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+        )
+    tree, grew = set(roots), True
+    while grew:
+        more = {pid for pid, ppid in parent.items() if ppid in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(rss.get(pid, 0) for pid in tree) / 1024
 
 
 def server_pids() -> list[int]:
     """The app servers this script started (children of this process running streamlit)."""
-    import os
-
-    mine = str(os.getpid())
-    pids = []
+    mine, pids = str(os.getpid()), []
     for proc in Path("/proc").iterdir():
         try:
-            stat = (proc / "stat").read_text().split()
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             cmd = (proc / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue
-        if stat[3] == mine and b"streamlit" in cmd:
+        if stat[1] == mine and b"streamlit" in cmd:
             pids.append(int(proc.name))
     return pids
+
+
+async def with_peak_rss(work) -> tuple[dict, float]:
+    """Run `work`, sampling the servers' memory (with their workers) every second: its peak."""
+    peak, done = 0.0, asyncio.Event()
+
+    async def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_mb(server_pids()))
+            await asyncio.sleep(1.0)
+
+    sampler = asyncio.create_task(sample())
+    try:
+        return await work, peak
+    finally:
+        done.set()
+        await sampler
+
+
+@contextmanager
+def servers(count: int):
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        yield [
+            stack.enter_context(streamlit_server(ROOT / "app.py", Path(tmp) / f"s{i}.log"))
+            for i in range(count)
+        ]
 
 
 def main() -> None:
@@ -212,41 +132,61 @@ def main() -> None:
     parser.add_argument("--beats", type=int, default=3, help="drawings sent on the same beat")
     parser.add_argument("--every", type=float, default=5.0, help="seconds between drawings")
     parser.add_argument("--rounds", type=int, default=4, help="drawings each, spread out")
+    parser.add_argument("--train", type=int, default=10, help="students pressing Train (0: none)")
+    parser.add_argument("--train-drawing", type=int, default=30, help="students drawing meanwhile")
+    parser.add_argument(
+        "--recipe", default="Quick", choices=list(RECIPES), help="the class recipe they train"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: 1 and 3 students, 2 train"
+    )
     args = parser.parse_args()
-    if max(args.students) > 100:
+    if args.quick:
+        args.students, args.beats, args.rounds, args.train, args.train_drawing = [1, 3], 1, 2, 2, 3
+    if max(args.students + [args.train, args.train_drawing]) > 100:
         parser.error("at most 100 students: this is a bounded load test on 127.0.0.1")
 
-    results, recorded = {}, None
+    results, took, recorded = {}, {}, None
     for n in sorted({1, *args.students}):
-        with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-            urls = [
-                stack.enter_context(streamlit_server(ROOT / "app.py", Path(tmp) / f"s{i}.log"))
-                for i in range(args.servers)
-            ]
-            if recorded is None:
-                recorded = record(urls[0])
-            result = asyncio.run(one_class(urls, *recorded, n, args.beats, args.every, args.rounds))
-            result["rss_mb"] = rss_mb(server_pids())
-            results[n] = result
+        started = time.perf_counter()
+        with servers(args.servers) as urls:
+            recorded = recorded or record(urls[0])
+            work = one_class(urls, recorded, n, args.beats, args.every, args.rounds)
+            results[n], results[n]["rss_mb"] = asyncio.run(with_peak_rss(work))
+        took[f"draw {n}"] = time.perf_counter() - started
         r = results[n]
         print(
             f"N={n:>3}: open p50/p95 {pct(r['open'], 50):.2f}/{pct(r['open'], 95):.2f} s · "
             f"same beat {pct(r['beat'], 50):.2f}/{pct(r['beat'], 95):.2f} s · "
             f"spread {pct(r['spread'], 50):.2f}/{pct(r['spread'], 95):.2f} s · "
-            f"errors {r['errors']} of {r['requests']} · servers' RSS {r['rss_mb']:.0f} MB",
+            f"errors {r['errors']} of {r['requests']} · peak RSS {r['rss_mb']:.0f} MB "
+            f"· {took[f'draw {n}']:.0f} s",
             flush=True,
         )
+    train = None
+    if args.train:
+        started = time.perf_counter()
+        with servers(1) as (url,):
+            training = record_training(url, args.recipe)
+            work = train_class(url, recorded, training, args.train_drawing, args.train, args.every)
+            train, train["rss_mb"] = asyncio.run(with_peak_rss(work))
+        took["train"] = time.perf_counter() - started
+        print_train(train, args.train, args.train_drawing, took["train"])
+
     key = lambda name: {str(n): round(pct(r[name], 95), 3) for n, r in results.items()}  # noqa: E731
     summary = {
         "servers": args.servers,
-        "stroke_bytes": len(recorded[1]),
+        "stroke_bytes": recorded.stroke_bytes,
         "open_p50_s": {str(n): round(pct(r["open"], 50), 3) for n, r in results.items()},
         "open_p95_s": key("open"),
         "draw_p95_s": key("beat"),
         "spread_p95_s": key("spread"),
-        "errors": sum(r["errors"] for r in results.values()),
-        "requests": sum(r["requests"] for r in results.values()),
+        "errors": sum(r["errors"] for r in results.values()) + (train["errors"] if train else 0),
+        "requests": sum(r["requests"] for r in results.values())
+        + (train["requests"] if train else 0),
         "rss_mb": {str(n): round(r["rss_mb"]) for n, r in results.items()},
+        **(train_summary(train, args.train, args.train_drawing) if train else {}),
+        "seconds": {part: round(s) for part, s in took.items()},
         "targets": TARGETS,
     }
     print(f"stroke: {summary['stroke_bytes']:,} bytes from browser to server")

@@ -5,6 +5,9 @@ first term is building, evaluating on the test set and saving, the second the
 training itself. Both are learned from this server's ended runs (each preset
 its own pace, as robust is slower per digit than seed); until a run of a
 preset has ended, PRIOR_* from the 2-core development machine stand in.
+With several app servers on one Redis (queue_manager.py) the averages are
+shared through Redis as `state()`, so every server estimates from every
+server's runs.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import threading
 
 from model.runs.messages import FINISHED
 from model.runs.view import RunView
+from model.training.recipes import Recipe
 
 # Measured on the shared 2-core machine, one worker at a time, bundled sample.
 PRIOR_SECONDS_PER_DIGIT_EPOCH = {"seed": 0.0012, "robust": 0.004}
@@ -21,8 +25,28 @@ PRIOR_OVERHEAD_S = 4.0
 LEARN_RATE = 0.3  # weight of each new run in the running averages
 
 
+def line_waits(busy_for: list[float], run_seconds: list[float], workers: int) -> list[float]:
+    """Seconds until each run in line starts: `busy_for` the seconds left of the runs training,
+    `run_seconds` what each waiting run takes, in line order.
+
+    Each run ahead goes to the worker that frees up first, as the managers do.
+    """
+    free_at = list(busy_for) + [0.0] * max(0, workers - len(busy_for))
+    heapq.heapify(free_at)
+    waits = []
+    for seconds in run_seconds:
+        start = heapq.heappop(free_at) if free_at else 0.0
+        waits.append(start)
+        heapq.heappush(free_at, start + seconds)
+    return waits
+
+
 def digit_epochs(view: RunView, trainable_digits: int | None) -> int:
-    recipe = view.job.recipe
+    return recipe_digit_epochs(view.job.recipe, trainable_digits)
+
+
+def recipe_digit_epochs(recipe: Recipe, trainable_digits: int | None) -> int:
+    """Digits times epochs: what a run's training time grows with."""
     digits = recipe.train_size or trainable_digits or 50_000
     if trainable_digits:
         digits = min(digits, trainable_digits)
@@ -51,9 +75,35 @@ class Pace:
 
     def run_seconds(self, view: RunView, trainable_digits: int | None) -> float:
         """Seconds a run takes from start to result."""
+        return self.seconds_for(view.job.preset, digit_epochs(view, trainable_digits))
+
+    def seconds_for(self, preset: str, digit_epochs: int) -> float:
+        """Seconds a run of `preset` over this many digit-epochs takes, start to result."""
         with self._lock:
-            per = self._per_digit_epoch.get(view.job.preset, max(self._per_digit_epoch.values()))
-            return self._overhead + per * digit_epochs(view, trainable_digits)
+            per = self._per_digit_epoch.get(preset, max(self._per_digit_epoch.values()))
+            return self._overhead + per * digit_epochs
+
+    @property
+    def overhead_s(self) -> float:
+        """A run's seconds besides training: building, testing, saving."""
+        with self._lock:
+            return self._overhead
+
+    def state(self) -> dict:
+        """The averages as plain data (JSON), to share with other servers."""
+        with self._lock:
+            return {"per_digit_epoch": dict(self._per_digit_epoch), "overhead": self._overhead}
+
+    def adopt(self, state: dict) -> None:
+        """Take another server's averages (from `state()`); values that make no sense are left."""
+        per = state.get("per_digit_epoch", {})
+        overhead = state.get("overhead")
+        with self._lock:
+            for preset, seconds in per.items():
+                if isinstance(seconds, int | float) and seconds > 0:
+                    self._per_digit_epoch[str(preset)] = float(seconds)
+            if isinstance(overhead, int | float) and overhead >= 0:
+                self._overhead = float(overhead)
 
     def remaining_seconds(self, view: RunView, trainable_digits: int | None) -> float:
         """Seconds left of a run that is training: its own pace once known."""
@@ -69,12 +119,8 @@ class Pace:
 
         Each run ahead goes to the worker that frees up first, as the manager does.
         """
-        free_at = [self.remaining_seconds(view, trainable) for view in running]
-        free_at += [0.0] * max(0, workers - len(free_at))
-        heapq.heapify(free_at)
-        waits = []
-        for view in waiting:
-            start = heapq.heappop(free_at) if free_at else 0.0
-            waits.append(start)
-            heapq.heappush(free_at, start + self.run_seconds(view, trainable))
-        return waits
+        return line_waits(
+            [self.remaining_seconds(view, trainable) for view in running],
+            [self.run_seconds(view, trainable) for view in waiting],
+            workers,
+        )

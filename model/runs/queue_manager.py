@@ -9,6 +9,12 @@ run's messages, its stop flag and its worker's "alive" mark
 submitted (sticky sessions bring a browser back to the same server) and reads
 their messages four times a second.
 
+A waiting run's estimated wait comes from every server's runs ahead of it in
+the line (each run's "plan", its preset and digit-epochs, is a Redis key set
+when it is queued), the runs training now (this server's from their views,
+another server's from its last message) and the pace of runs so far, shared
+through Redis by every server (estimate.py).
+
 When Redis does not answer, the sidebar says so in words and Train is refused;
 when it is back, runs whose queued job was lost with it (a Redis restarted
 without persistence) are queued again, in their order.
@@ -16,14 +22,15 @@ without persistence) are queued again, in their order.
 
 from __future__ import annotations
 
+import json
 import pickle
 import threading
 import time
 from collections.abc import Callable
 
-from model.runs.estimate import Pace
+from model.runs.estimate import Pace, line_waits, recipe_digit_epochs
 from model.runs.manager import MAX_WAITING, RunRefused
-from model.runs.messages import FAILED, STOPPED, DataInfo, RunEnd, RunJob
+from model.runs.messages import FAILED, FINISHED, STOPPED, DataInfo, Progress, RunEnd, RunJob
 from model.runs.queue_worker import DATA_KEY, QUEUE_NAME, run_key, train_job
 from model.runs.record import RunRecord, hand_over
 from model.runs.view import WAITING, RunView
@@ -35,6 +42,10 @@ POLL_S = 0.25
 SILENT_WORKER_S = 8.0
 JOB_TIMEOUT_S = 4 * 3600
 DOWN = "The training queue (Redis) is not answering"
+PACE_KEY = "cnn-lens:pace"  # the shared averages of estimate.Pace, as JSON
+# A queued run whose plan is unknown (queued by an older server) counts as a run of
+# the seed preset's own recipe on all the digits.
+UNKNOWN_PLAN = ("seed", 5 * 50_000)
 
 
 class QueueRunManager:
@@ -63,6 +74,8 @@ class QueueRunManager:
         self._error: str | None = None
         self.workers = 1
         self._pace = Pace()
+        self._pace_learned = False  # this server learned from a run: share it
+        self._waits: dict[str, float] = {}  # this server's waiting runs: seconds until they start
         self._closed = threading.Event()
         threading.Thread(target=self._poll_forever, args=(poll_s,), daemon=True).start()
 
@@ -156,6 +169,9 @@ class QueueRunManager:
 
     # --- internals -------------------------------------------------------------------
     def _enqueue(self, job: RunJob) -> None:
+        trainable = self._data.trainable_digits if self._data else None
+        plan = {"preset": job.preset, "digit_epochs": recipe_digit_epochs(job.recipe, trainable)}
+        self.redis.set(run_key(job.run_id, "plan"), json.dumps(plan), ex=JOB_TIMEOUT_S)
         self._queue.enqueue(
             train_job,
             job,
@@ -170,14 +186,17 @@ class QueueRunManager:
         if run.status == WAITING and run.job.run_id in self._line:
             place = self._line.index(run.job.run_id) + 1
         description = self._data.test_description if self._data else None
-        return run.view(place, self._data is not None, description)
+        wait = self._waits.get(run.job.run_id) if place is not None else None
+        return run.view(place, self._data is not None, description, wait)
 
     def _finish(self, run: RunRecord, end: RunEnd) -> None:
         run.finish(end)
         self._runs.pop(run.job.run_id, None)
         self._seen.pop(run.job.run_id, None)
         self._ended[run.job.run_id] = run
+        self._waits.pop(run.job.run_id, None)
         self._pace.learn(self._view(run), self._data.trainable_digits if self._data else None)
+        self._pace_learned |= run.status == FINISHED
 
     def _poll_forever(self, every_s: float) -> None:
         while not self._closed.wait(every_s):
@@ -211,6 +230,55 @@ class QueueRunManager:
                         self._line.append(run_id)
                     continue
                 self._check_alive(run_id, run)
+            waiting = any(run.status == WAITING for run in self._runs.values())
+        self._share_pace()
+        if waiting:
+            # With no worker at all, nobody knows when one comes: no estimate is said.
+            waits = self._estimate_waits(line) if workers else {}
+            with self._lock:
+                self._waits = waits
+
+    def _share_pace(self) -> None:
+        """This server's newest pace goes to Redis; otherwise it takes the shared one."""
+        with self._lock:
+            learned, self._pace_learned = self._pace_learned, False
+        if learned:
+            self.redis.set(PACE_KEY, json.dumps(self._pace.state()))
+        elif raw := self.redis.get(PACE_KEY):
+            self._pace.adopt(json.loads(raw))
+
+    def _estimate_waits(self, line: list[str]) -> dict[str, float]:
+        """Seconds until each queued run starts, by run id: every server's runs ahead of it."""
+        from rq.registry import StartedJobRegistry
+
+        training = StartedJobRegistry(queue=self._queue).get_job_ids()
+        if not training + line:
+            return {}
+        plans = self.redis.mget([run_key(run_id, "plan") for run_id in training + line])
+        plans = [_plan(raw) for raw in plans]
+        busy = [
+            self._seconds_left(run_id, plan) for run_id, plan in zip(training, plans, strict=False)
+        ]
+        costs = [self._pace.seconds_for(*plan) for plan in plans[len(training) :]]
+        return dict(zip(line, line_waits(busy, costs, self.workers), strict=True))
+
+    def _seconds_left(self, run_id: str, plan: tuple[str, int]) -> float:
+        """Of a run training now: this server's from its view, another's from its last message."""
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is not None:
+                trainable = self._data.trainable_digits if self._data else None
+                return self._pace.remaining_seconds(self._view(run), trainable)
+        last = self.redis.lindex(run_key(run_id, "events"), -1)
+        kind, payload = pickle.loads(last) if last else ("status", "starting")
+        if kind == "end":
+            return 0.0
+        if kind == "progress" and isinstance(payload, Progress) and payload.fraction > 0:
+            rate = payload.elapsed_s / payload.fraction
+            return max(0.0, rate * (1 - payload.fraction)) + self._pace.overhead_s
+        if kind == "status" and payload == "evaluating":
+            return self._pace.overhead_s
+        return self._pace.seconds_for(*plan)
 
     def _read(self, run_id: str, run: RunRecord) -> None:
         start = self._seen.get(run_id, 0)
@@ -240,3 +308,12 @@ class QueueRunManager:
         for run in list(self._runs.values()):
             if now - self._beats.get(run.session_id, now) > self.heartbeat_timeout_s:
                 self.stop(run.session_id, run.job.run_id, TAB_CLOSED)
+
+
+def _plan(raw: bytes | None) -> tuple[str, int]:
+    """(preset, digit-epochs) of a queued run, from its Redis key."""
+    try:
+        plan = json.loads(raw)
+        return str(plan["preset"]), int(plan["digit_epochs"])
+    except (TypeError, ValueError, KeyError):
+        return UNKNOWN_PLAN

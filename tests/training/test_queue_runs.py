@@ -7,7 +7,9 @@ its pid.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -131,13 +133,13 @@ def manager(redis, workers):
     made.close()
 
 
-def make_job(tmp_path, epochs=1) -> RunJob:
+def make_job(tmp_path, epochs=1, train_size=None) -> RunJob:
     run_id = os.urandom(6).hex()
     return RunJob(
         run_id=run_id,
         number=1,
         preset="seed",
-        recipe=Recipe(epochs=epochs, batch_size=16),
+        recipe=Recipe(epochs=epochs, batch_size=16, train_size=train_size),
         out_path=str(tmp_path / f"{run_id}.keras"),  # a folder every server and worker shares
         previous_model="seed",
         previous_label="seed",
@@ -203,3 +205,54 @@ def test_a_restarted_redis_is_said_in_words_and_its_lost_runs_queued_again(
     workers.start()
     ended = wait_for(lambda: collected(manager, "cat", job.run_id))
     assert ended.status == FINISHED, ended.status_text()
+
+
+def test_a_waiting_run_is_told_its_wait_from_every_servers_runs_ahead(redis, tmp_path):
+    from rq import Queue, Worker
+
+    from model.runs.estimate import Pace
+    from model.runs.queue_manager import PACE_KEY, QueueRunManager
+    from model.runs.queue_worker import QUEUE_NAME
+
+    # Two app servers on database 1: a line of their own, with one worker that is
+    # registered but takes no run (with no worker at all, no wait is estimated).
+    url = f"redis://127.0.0.1:{redis.port}/1"
+    first, second = (QueueRunManager(url, heartbeat_timeout_s=3600) for _ in range(2))
+    first.redis.flushdb()
+    idle = Worker([Queue(QUEUE_NAME, connection=first.redis)], connection=first.redis)
+    ahead = make_job(tmp_path, epochs=5, train_size=1000)
+    behind = [make_job(tmp_path, epochs=1, train_size=1000) for _ in range(2)]
+    try:
+        first.submit("ann", ahead)
+        first.poll_once()
+        assert first.view(ahead.run_id).wait_s is None, "no worker: no estimate"
+        idle.register_birth()
+        second.submit("bob", behind[0])
+        second.submit("cat", behind[1])
+        # The second server knows the first one's run only from Redis.
+        pace = Pace()  # no run has ended yet: the prior pace
+        ahead_s = pace.seconds_for("seed", 5000)
+        waits = [ahead_s, ahead_s + pace.seconds_for("seed", 1000)]
+        views = wait_for(lambda: _waiting_views(second, behind), timeout=30)
+        assert [v.place for v in views] == [2, 3]
+        assert [v.wait_s for v in views] == pytest.approx(waits)
+        assert re.fullmatch(
+            r"waiting: number 2 in line \(starts in about 10 s\)", views[0].status_text()
+        )
+        # A pace measured on another server, shared through Redis, is used at once.
+        first.redis.set(PACE_KEY, json.dumps({"per_digit_epoch": {"seed": 0.01}, "overhead": 1.0}))
+        shared = 1.0 + 0.01 * 5000
+        wait_for(lambda: (_waiting_views(second, behind) or [views[0]])[0].wait_s == shared, 30)
+    finally:
+        for manager, owner, job in [(first, "ann", ahead), (second, "bob", behind[0])]:
+            manager.stop(owner, job.run_id)
+        second.stop("cat", behind[1].run_id)
+        idle.register_death()
+        first.close()
+        second.close()
+        first.redis.flushdb()
+
+
+def _waiting_views(manager, jobs):
+    views = [manager.view(job.run_id) for job in jobs]
+    return views if all(v.wait_s is not None for v in views) else None
