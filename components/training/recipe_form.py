@@ -42,9 +42,14 @@ def _load_preset() -> None:
         st.session_state[key] = recipe[field]
 
 
-def _load_class_recipe(recipe: ClassRecipe) -> None:
-    """A class recipe sets the digits and epochs; the preset's other settings stay."""
-    _set_fields({"train_size": recipe.train_size, "epochs": recipe.epochs})
+def _load_class_recipe(recipe: ClassRecipe, trainable: int | None) -> None:
+    """A class recipe sets the digits and epochs; the preset's other settings stay.
+
+    A data source with fewer digits than the recipe asks for (the bundled sample has
+    3,600 to train on) trains on all it has, not a refusal at Train.
+    """
+    digits = min(recipe.train_size, trainable) if trainable else recipe.train_size
+    _set_fields({"train_size": digits, "epochs": recipe.epochs})
 
 
 def _set_fields(values: dict) -> None:
@@ -80,7 +85,7 @@ def recipe_form(data: DataInfo | None) -> tuple[str, dict]:
             class_recipe.label,
             key=f"{keys.CLASS_RECIPE_BUTTON}_{class_recipe.name.lower()}",
             on_click=_load_class_recipe,
-            args=(class_recipe,),
+            args=(class_recipe, data.trainable_digits if data else None),
             width="stretch",
         )
     left, right = st.columns(2)

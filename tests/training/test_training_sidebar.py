@@ -337,3 +337,18 @@ def test_a_handed_over_run_s_model_is_kept_in_the_browser_s_folder():
     options = at.selectbox(key=keys.MODEL_PICKER).options
     assert any(o.startswith("run 1: seed") and "this browser" in o for o in options), options
     assert not at.exception
+
+
+def _small_data_recipe_form_script() -> None:
+    from components.training.recipe_form import recipe_form
+    from model.runs.messages import DataInfo
+
+    recipe_form(DataInfo("bundled sample (5,600 digits)", 4_000, 1_600, "the sample's test set"))
+
+
+def test_a_class_recipe_asking_for_more_digits_than_there_are_takes_them_all():
+    at = AppTest.from_function(_small_data_recipe_form_script, default_timeout=APP_TIMEOUT_S).run()
+    at.button(key=f"{keys.CLASS_RECIPE_BUTTON}_short").click().run()
+    assert at.number_input(key=keys.TRAIN_DIGITS).value == 3_600  # 4,000 less 400 held out
+    assert at.number_input(key=keys.TRAIN_EPOCHS).value == 2
+    assert not at.exception
