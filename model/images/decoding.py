@@ -192,13 +192,9 @@ def _unreadable(name: str, data: bytes, err: Exception) -> ImageDecodeError:
 
 
 def _bits_per_channel(img: Image.Image, data: bytes) -> int:
-    """How many bits the file stores per channel, from the format's own header.
-
-    Pillow converts 16-bit colour to 8 bits as it opens the file and keeps no
-    record of the depth it read, so the header says it: a PNG's IHDR (always the
-    first chunk: depth at byte 24), a TIFF's BitsPerSample tag. The other
-    formats this app opens hold 8 bits per channel at most.
-    """
+    """Bits per channel as the file stores them: Pillow reads 16-bit colour at 8 and keeps
+    no record of it. A PNG's IHDR is its first chunk (depth at byte 24); a TIFF has its
+    BitsPerSample tag; the other formats allowed hold 8 bits per channel at most."""
     if img.format == "PNG" and len(data) > 24:
         return data[24]
     if img.format == "TIFF":
