@@ -1,7 +1,7 @@
 """Drawing on the real canvas in Chromium, at a person's pace.
 
 Shared by the browser tests (tests/draw/test_draw_browser.py) and the latency
-benchmark (benchmarks/draw_latency.py). A person draws where they see the
+benchmark (benchmarks/pages/draw_latency.py). A person draws where they see the
 canvas, as soon as the page shows that its script run is over (the "Running…"
 indicator is gone); nothing here waits for anything a person cannot see, such
 as the canvas being ready for strokes. Points are in canvas pixels: the canvas

@@ -17,7 +17,7 @@ A server with TensorFlow and the digit model loaded holds about 800 MB. The
 worst upload (50 megapixels RGBA, 200 MB as an array) needs its array, Pillow's
 copy while decoding (200 MB) and blocks of the analysis (about 100 MB) on top
 of the budget. With a 320 MB budget the server peaked at 1,452 MB in
-benchmarks/upload_memory.py, too near 1.5 GB; 256 MB leaves room and still
+benchmarks/pages/upload_memory.py, too near 1.5 GB; 256 MB leaves room and still
 keeps one 50-megapixel image, or many ordinary photos.
 """
 

@@ -1,7 +1,7 @@
 """Light strokes give the model the same input as the whole picture did, byte for byte.
 
 recorded_strokes.json.gz holds drawings made by Chromium on the draw page
-(benchmarks/strokes_bytes.py --record): each stroke drawn once with the app as it
+(benchmarks/pages/strokes_bytes.py --record): each stroke drawn once with the app as it
 was (the canvas sent its whole PNG; kept here, for each stroke, the 28x28 input
 made of it and a hash of its pixels) and once with light strokes (kept here: the
 values the canvas sent). Replayed into the server's copy, the light values must

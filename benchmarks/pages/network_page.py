@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python benchmarks/network_page.py [--repeats 5] [--models seed default]
+    python benchmarks/pages/network_page.py [--repeats 5] [--models seed default]
 
 Every repeat is a fresh Python process, so that "first open" means first: no
 page module imported, no figure type used yet. Each one drives the real app
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 TIMEOUT_S = 300
 PANEL_RERUNS = 3

@@ -9,8 +9,8 @@ script run it causes. Beside the payload, its size once deflated (zlib level 6,
 one message at a time: what `server.enableWebsocketCompression` would send at
 most, as it keeps a window shared between messages that saves more).
 
-    python benchmarks/strokes_bytes.py [--baseline REF] [--repeats 3]
-    python benchmarks/strokes_bytes.py --record tests/draw/recorded_strokes.json.gz
+    python benchmarks/pages/strokes_bytes.py [--baseline REF] [--repeats 3]
+    python benchmarks/pages/strokes_bytes.py --record tests/draw/recorded_strokes.json.gz
 
 Prints a table, then one JSON object as the last line, with `stroke_bytes`: the
 largest mean bytes per stroke of this tree's way, over the drawings (and
@@ -41,7 +41,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.canvas_driver import (  # noqa: E402

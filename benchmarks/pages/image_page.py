@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python benchmarks/image_page.py [--repeats 3] [--typed 15] [--switches 12]
+    python benchmarks/pages/image_page.py [--repeats 3] [--typed 15] [--switches 12]
 
 Server side, with AppTest (app.py, then app_pages/image.py), median of the repeats,
 for a 400 × 400 sample (the baseline) and a 4000 × 3000 upload:
@@ -40,7 +40,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402

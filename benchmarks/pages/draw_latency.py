@@ -8,7 +8,7 @@ the mouse-up event to the first animation frame after "Prediction:" appears in
 the `prediction` box. The canvas waits 200 ms after a stroke before sending it;
 both apps pay that.
 
-    python benchmarks/draw_latency.py [--strokes 30]
+    python benchmarks/pages/draw_latency.py [--strokes 30]
 
 Every stroke starts as soon as the Clear rerun is over (the page shows no
 script running), where the canvas was seen before Clear: a person's pace. A
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.canvas_driver import (  # noqa: E402

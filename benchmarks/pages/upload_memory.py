@@ -17,7 +17,7 @@ file to the uploader to the page fully drawn (script finished, every chart
 drawn) or the error shown. A step whose page shows a traceback box is marked
 "exception" and counted in the JSON. The last line is one JSON object with every step.
 
-    python benchmarks/upload_memory.py
+    python benchmarks/pages/upload_memory.py
 
 The baseline is the first figure: the server with TensorFlow and the model
 loaded and no image uploaded. No thresholds here: the target in issue 11 is
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from components.common.keys import css  # noqa: E402
