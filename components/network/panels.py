@@ -34,6 +34,7 @@ from components.network.views import (
 )
 from model.inside.anatomy import (
     ROLES,
+    LayerRow,
     ShapeStep,
     arithmetic_view,
     layer_table,
@@ -179,7 +180,6 @@ def architecture(model: keras.Model) -> None:
             "Type": [row.kind for row in rows],
             "Output shape": [shape_text(row.output_shape) for row in rows],
             "Parameters": [_parameter_text(row.formula, row.params, row.trainable) for row in rows],
-            "What it does": [row.role for row in rows],
         }
     ).set_index("Layer")
     total = total_parameters(rows)
@@ -194,7 +194,22 @@ def architecture(model: keras.Model) -> None:
             )
         else:
             st.caption("Every one of them learned by training.")
-    st.table(table)
+    # What each layer does is said once per kind of layer, under the table: as a fifth
+    # column its sentences wrapped to a few words a line on a tablet (a 3,604 px table).
+    with st.container(key=keys.LAYER_TABLE_BOX):
+        st.table(table)
+    st.markdown(roles_text(rows))
+
+
+def roles_text(rows: tuple[LayerRow, ...]) -> str:
+    """'- **Conv2D** (`conv2d`, `conv2d_1`): Slides small filters…', one line per role."""
+    kinds: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if row.role:
+            kinds.setdefault((row.kind, row.role), []).append(f"`{row.name}`")
+    return "\n".join(
+        f"- **{kind}** ({', '.join(names)}): {role}" for (kind, role), names in kinds.items()
+    )
 
 
 def _parameter_text(formula: str, count: int, trainable: int) -> str:
