@@ -50,13 +50,20 @@ def largest_values_text(values: np.ndarray, count: int = TOP) -> str:
     return f"{values.size} values. Largest: {listed}."
 
 
-def largest_maps_text(maps: np.ndarray, count: int = TOP) -> str:
-    """A conv layer's output (h, w, n): its largest cells, by map, row and column."""
+def largest_maps_text(maps: np.ndarray, count: int = TOP, noun: str = "map") -> str:
+    """A conv layer's output (h, w, n): its largest cells, by map, row and column.
+
+    `noun` names the last axis: "map" for outputs, "input channel" for a filter's kernels.
+    """
     maps = np.asarray(maps, dtype=np.float64)
     height, width, number = maps.shape
     flat = np.argsort(-maps, axis=None, kind="stable")[:count]
     cells = [np.unravel_index(i, maps.shape) for i in flat]
-    listed = ", ".join(f"map {m}, row {r}, column {c} ({maps[r, c, m]:.3f})" for r, c, m in cells)
+    listed = ", ".join(
+        f"{noun} {m}, row {r}, column {c} ({maps[r, c, m]:.3f})" for r, c, m in cells
+    )
+    if noun != "map":
+        return f"{number} grids of {height}×{width}, one per {noun}. Largest: {listed}."
     return f"{number} maps of {height}×{width}. Largest activations: {listed}."
 
 
@@ -69,3 +76,43 @@ def largest_cells_text(values: np.ndarray, count: int = TOP, what: str = "values
     listed = ", ".join(f"row {r}, column {c} ({values[r, c]:.3f})" for r, c in cells)
     rows, cols = values.shape
     return f"{rows}×{cols} grid. Largest {what}: {listed}."
+
+
+def signed_cells_text(values: np.ndarray, what: str = "weights") -> str:
+    """A grid of signed values (a kernel, products): its most negative and most positive cells."""
+    values = np.asarray(values, dtype=np.float64)
+    low = np.unravel_index(int(np.nanargmin(values)), values.shape)
+    high = np.unravel_index(int(np.nanargmax(values)), values.shape)
+    rows, cols = values.shape
+    return (
+        f"{rows}×{cols} {what} from {values[low]:.3f} (row {low[0]}, column {low[1]}) "
+        f"to {values[high]:.3f} (row {high[0]}, column {high[1]})."
+    )
+
+
+def ranked_text(
+    labels: list[str], values: np.ndarray, count: int = TOP, lowest: bool = False, places: int = 3
+) -> str:
+    """Bars by size: 'input 7 (0.981), input 2 (0.512), …', largest first (or lowest first).
+
+    NaN bars (nothing to show) are left out.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    shown = np.flatnonzero(np.isfinite(values))
+    order = shown[np.argsort(values[shown] if lowest else -values[shown], kind="stable")][:count]
+    return ", ".join(f"{labels[i]} ({values[i]:.{places}f})" for i in order)
+
+
+def histogram_text(counts: np.ndarray, name: str) -> str:
+    """A histogram of 0…255 values: range, mean and the most common value."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return f"No {name} values."
+    present = np.flatnonzero(counts)
+    mean = float((np.arange(len(counts)) * counts).sum() / total)
+    common = int(np.argmax(counts))
+    return (
+        f"{name}: {total:,} values from {present[0]} to {present[-1]}, mean {mean:.1f}; "
+        f"the most common is {common} ({int(counts[common]):,} pixels)."
+    )

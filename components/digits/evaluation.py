@@ -10,10 +10,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary
 from components.common.pictures import thumbnail
 from components.digits import keys
-from components.training.charts import confusion_figure, per_class_figure
+from components.training.charts import (
+    confusion_figure,
+    confusion_text,
+    per_class_figure,
+    per_class_text,
+)
 from model.mine.collection import TOO_FEW, MyDigits
 from model.mine.mixing import MyScores
 from model.network.assessment import accuracy, confusion_matrix, per_class_accuracy
@@ -43,16 +48,23 @@ def my_evaluation(classifier: DigitClassifier, model_label: str, mine: MyDigits)
         )
         confusion = confusion_matrix(mine.y, predicted)
         matrix_col, class_col = st.columns(2, gap="large")
-        matrix_col.plotly_chart(
-            confusion_figure(confusion), key="my_confusion", config=CHART_CONFIG
-        )
+        with matrix_col:
+            chart_with_summary(
+                confusion_figure(confusion),
+                "your digits: true digit against predicted digit",
+                confusion_text(confusion),
+                key="my_confusion",
+            )
         class_accuracy = per_class_accuracy(confusion)
         counts = confusion.sum(axis=1)
-        class_col.plotly_chart(
-            per_class_figure(np.where(counts >= TOO_FEW, class_accuracy, np.nan), counts),
-            key="my_per_class",
-            config=CHART_CONFIG,
-        )
+        shown = np.where(counts >= TOO_FEW, class_accuracy, np.nan)
+        with class_col:
+            chart_with_summary(
+                per_class_figure(shown, counts),
+                "your digits: accuracy for each true digit",
+                per_class_text(shown, counts),
+                key="my_per_class",
+            )
         class_col.caption(
             f"Digits with fewer than {TOO_FEW} examples are left out: too few to say."
         )

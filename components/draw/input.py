@@ -207,24 +207,34 @@ def upright_toggle() -> bool:
     )
 
 
+def _announce(text: str) -> None:
+    """The prediction in the polite live region, first in the prediction box on every run.
+
+    Markdown, not st.html: on a rerun React updates the text of markdown's node in
+    place, while st.html replaces its whole inner HTML, and a live region made anew
+    is not announced by most screen readers.
+    """
+    st.markdown(live_prediction_html(text), unsafe_allow_html=True)
+
+
 def show_prediction(reading: Reading | None, picture: DigitPicture) -> None:
     """The prediction box: the digit, large, and all ten probabilities; or why there is none."""
     with st.container(key=keys.PREDICTION_BOX, border=True):
         if reading is None:
             heading, text = picture.waiting
-            st.html(live_prediction_html(heading))
+            _announce(heading)
             st.markdown(f"## {heading}")
             st.caption(text)
             return
         if reading.forward is None:
             heading = _no_digit_heading(reading, picture)
-            st.html(live_prediction_html(heading))
+            _announce(heading)
             st.markdown(f"## {heading}")
             st.caption(_no_digit_text(reading, picture))
             return
         probabilities = reading.probabilities
         digit, confidence = reading.digit, reading.confidence
-        st.html(live_prediction_html(f"Prediction: {digit}, {confidence:.0%} sure"))
+        _announce(f"Prediction: {digit}, {confidence:.0%} sure")
         st.markdown(f"## Prediction: {digit}")
         verdict = f"{confidence:.1%} sure"
         if picture.true_label is not None:

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary
 from components.common.literal_text import literal
 from components.image import keys
 from model.images.decoding import ALLOWED_FORMATS, MAX_MEGAPIXELS, UPLOAD_TYPES
@@ -195,10 +196,12 @@ def pixel_picks() -> int:
     return int(st.session_state.get(keys.PIXEL_PICKS, 0))
 
 
-def clickable_pixel_chart(figure: go.Figure, chart_key: str) -> None:
-    """Show a pixel chart; clicking a pixel moves the row and column inputs to it."""
-    st.plotly_chart(
+def clickable_pixel_chart(figure: go.Figure, chart_key: str, name: str, summary: str) -> None:
+    """Show a pixel chart and its text alternative; clicking a pixel moves the inputs to it."""
+    chart_with_summary(
         figure,
+        name,
+        summary,
         key=chart_key,
         on_select=lambda: _select_clicked_pixel(chart_key),
         selection_mode="points",

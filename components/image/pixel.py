@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary
 from components.image import keys, texts
 from components.image.charts import VECTOR_POINTS, flat_vector_figure, vector_note
 from components.image.input import (
@@ -83,10 +83,26 @@ def _one_pixel(analysis: ImageAnalysis, row: int, col: int) -> None:
             "printed. Click a neighbour to move to it."
         )
         figure = neighbourhood_figure(analysis.scale.apply(window), window, top, left, (row, col))
-        clickable_pixel_chart(figure, keys.NEIGHBOURHOOD_CHART)
+        clickable_pixel_chart(
+            figure,
+            keys.NEIGHBOURHOOD_CHART,
+            f"the pixels around row {row}, column {col}",
+            f"Rows {top} to {bottom - 1}, columns {left} to {right - 1}, each value written in; "
+            f"values from {window.min()} to {window.max()}. "
+            f"The chosen pixel, outlined: {np.atleast_1d(pixel).tolist()}.",
+        )
     with view_col:
         view = analysis.view(PIXEL_VIEW_CELLS)
-        clickable_pixel_chart(pixel_view_figure(view, pixel_picks()), keys.PIXEL_VIEW_CHART)
+        height, width = analysis.decoded.height, analysis.decoded.width
+        clickable_pixel_chart(
+            pixel_view_figure(view, pixel_picks()),
+            keys.PIXEL_VIEW_CHART,
+            "the whole picture, to click a pixel",
+            f"{height:,} rows by {width:,} columns, {len(names)} channel"
+            f"{'s' if len(names) > 1 else ''} ({', '.join(names)}), values from "
+            f"{analysis.value_min} to {analysis.value_max}. "
+            f"The chosen pixel, row {row}, column {col}, is outlined.",
+        )
         st.caption(display_note(view.height, view.width, PIXEL_VIEW_CELLS))
 
 
@@ -139,9 +155,11 @@ def _place_in_the_vector(analysis: ImageAnalysis, row: int, col: int, flat: Flat
     )
     with flat.vector:
         indices, values = analysis.flat_samples(VECTOR_POINTS)
-        st.plotly_chart(
+        chart_with_summary(
             flat_vector_figure(indices, values, size, (index, value)),
+            "the grayscale image as one flat vector",
+            f"{size:,} values, {len(indices):,} of them drawn; values from {values.min()} to "
+            f"{values.max()} among those drawn. The chosen pixel is flat[{index:,}] = {value}.",
             key="flat_vector",
-            config=CHART_CONFIG,
         )
         st.caption(texts.VECTOR_CAPTION + vector_note(size, VECTOR_POINTS))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary, histogram_text
 from components.common.literal_text import literal
 from components.common.number_grid import digit_input_html
 from components.image import keys, texts
@@ -115,7 +115,13 @@ def channels(choice: ImageChoice, analysis: ImageAnalysis) -> None:
     )
     # As wide as three channels would be, so a gray image's picture is not stretched.
     place = st.container() if len(names) > 2 else st.columns([len(names), 3 - len(names)])[0]
-    place.plotly_chart(figure, key=keys.CHANNELS_CHART, config=CHART_CONFIG)
+    with place:
+        chart_with_summary(
+            figure,
+            "each channel as a picture, with the histogram of its values",
+            " ".join(histogram_text(counts, name) for name, counts in analysis.histograms.items()),
+            key=keys.CHANNELS_CHART,
+        )
     height, width = analysis.decoded.height, analysis.decoded.width
     st.caption(
         display_note(height, width, CHANNEL_VIEW_CELLS)
@@ -134,8 +140,14 @@ def grayscale(choice: ImageChoice, analysis: ImageAnalysis) -> DeltaGenerator:
             "gray",
             lambda: channel_figure(analysis.gray_view(CHANNEL_VIEW_CELLS), "gray"),
         )
-        st.plotly_chart(figure, key="gray_picture", config=CHART_CONFIG)
         height, width = analysis.decoded.height, analysis.decoded.width
+        chart_with_summary(
+            figure,
+            "the grayscale picture",
+            f"{height:,} rows by {width:,} columns. "
+            + histogram_text(analysis.gray_histogram, "gray"),
+            key="gray_picture",
+        )
         st.caption(display_note(height, width, CHANNEL_VIEW_CELLS))
     return hand_col
 
@@ -158,7 +170,12 @@ def flatten(choice: ImageChoice, analysis: ImageAnalysis) -> FlattenPlaces:
             "gray histogram",
             lambda: histogram_figure(analysis.gray_histogram, "gray"),
         )
-        st.plotly_chart(figure, key="gray_histogram", config=CHART_CONFIG)
+        chart_with_summary(
+            figure,
+            "the histogram of the gray values",
+            histogram_text(analysis.gray_histogram, "gray"),
+            key="gray_histogram",
+        )
         st.caption(
             f"How many of the {analysis.pixel_count:,} values are 0, 1, … 255: all of them counted."
         )

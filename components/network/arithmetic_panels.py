@@ -14,8 +14,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.common.chart_config import CHART_CONFIG
-from components.common.chart_text import chart_with_summary, largest_cells_text, summary_html
+from components.common.chart_text import (
+    chart_with_summary,
+    largest_cells_text,
+    ranked_text,
+    summary_html,
+)
 from components.common.pictures import thumbnail
 from components.network import keys
 from components.network.arithmetic_views import (
@@ -27,7 +31,14 @@ from components.network.arithmetic_views import (
 )
 from components.network.panels import clickable, number, pick_layer, skipped_note, strongest_cell
 from components.network.views import value_grid_figure
-from components.network.worked_texts import check_text, final_check, worked_lines
+from components.network.worked_texts import (
+    check_text,
+    dense_words,
+    final_check,
+    products_words,
+    window_words,
+    worked_lines,
+)
 from model.inside.afterwards import afterwards
 from model.inside.anatomy import CONV, DENSE, POOL, SOFTMAX, arithmetic_view
 from model.inside.arithmetic import (
@@ -126,11 +137,13 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
     k, channels = cell.patch.shape[0], cell.patch.shape[2]
     shown = int(np.argmax(np.abs(cell.products.sum(axis=(0, 1)))))
     title = "The input" if index == 0 else f"Input map {shown} (largest share)"
-    input_col.plotly_chart(
-        map_figure(before[:, :, shown], f"{title}, window outlined", window=(cell.top, cell.left, k, k),
-                   gray=index == 0),
-        config=CHART_CONFIG,
-    )  # fmt: skip
+    with input_col:
+        chart_with_summary(
+            map_figure(before[:, :, shown], f"{title}, window outlined",
+                       window=(cell.top, cell.left, k, k), gray=index == 0),
+            f"{title.lower()}, the window outlined",
+            window_words(cell.top, cell.left, k, k) + largest_cells_text(before[:, :, shown]),
+        )  # fmt: skip
     with sum_col, st.container(key=keys.WORKED_CONV_BOX):
         st.markdown(f"**Cell ({row}, {col}) of map {channel}**")
         padded = " (grey: zero padding)" if cell.padding.any() else ""
@@ -149,12 +162,25 @@ def convolution_explorer(model: keras.Model, forward: Forward, digit: np.ndarray
             )  # fmt: skip
         if note := skipped_note(model, index + len(steps)):
             st.caption(note)
-    st.plotly_chart(conv_work_figure(cell), config=CHART_CONFIG)
+    chart_with_summary(
+        conv_work_figure(cell),
+        "input patch times kernel equals products",
+        products_words(cell.products, cell.total),
+    )
     if channels > 1:
         st.caption(
             "Each input channel's share: the sum of its own products. Their total is the sum above."
         )
-        st.plotly_chart(channel_sums_figure(cell), config=CHART_CONFIG)
+        sums = cell.products.sum(axis=(0, 1))
+        chart_with_summary(
+            channel_sums_figure(cell),
+            "each input channel's share of the sum",
+            f"{len(sums)} bars. Largest: "
+            + ranked_text([f"channel {c}" for c in range(len(sums))], sums, places=4)
+            + "; most negative: "
+            + ranked_text([f"channel {c}" for c in range(len(sums))], sums, lowest=True, places=4)
+            + ".",
+        )
 
 
 @st.fragment
@@ -170,18 +196,24 @@ def pooling_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) ->
         row, col = _cell_pickers("Cell", after[:, :, channel], keys.POOL_ROW, keys.POOL_COL)
     cell = pool_cell(layer, before, after, row, col, channel)
     size = cell.window.shape
-    input_col.plotly_chart(
-        map_figure(
-            before[:, :, channel], f"Its input, map {channel}", window=(cell.top, cell.left, *size)
-        ),
-        config=CHART_CONFIG,
-    )
+    with input_col:
+        chart_with_summary(
+            map_figure(
+                before[:, :, channel],
+                f"Its input, map {channel}",
+                window=(cell.top, cell.left, *size),
+            ),
+            f"its input, map {channel}, the window outlined",
+            window_words(cell.top, cell.left, *size) + largest_cells_text(before[:, :, channel]),
+        )
     with output_col:
         _clickable_map(layer.name, after[:, :, channel], channel, (row, col), _POOL_KEYS)
     with window_col:
-        st.plotly_chart(
+        chart_with_summary(
             value_grid_figure(cell.window, "The window", signed=False, picked=cell.winner),
-            config=CHART_CONFIG,
+            "the window",
+            largest_cells_text(cell.window, count=1)
+            + " It is the pooled value, marked in the window.",
         )
         st.markdown(
             f"The largest of the {np.count_nonzero(~np.isnan(cell.window))} values: **{cell.result:.4f}**"
@@ -205,7 +237,8 @@ def dense_explorer(model: keras.Model, forward: Forward, digit: np.ndarray) -> N
     neuron = dense_neuron(layer, before, after, unit)
     steps = afterwards(model, forward, index, (unit,), neuron.result)
     chart_col, sum_col = st.columns([3, 2], gap="medium")
-    chart_col.plotly_chart(dense_figure(neuron), config=CHART_CONFIG)
+    with chart_col:
+        chart_with_summary(dense_figure(neuron), f"neuron {unit}'s sum", dense_words(neuron))
     with sum_col:
         st.markdown(
             f"**Neuron {unit} of `{layer.name}`** reads all {len(neuron.inputs):,} inputs. The bars "

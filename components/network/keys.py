@@ -27,6 +27,7 @@ DENSE_UNIT = "dense_unit"  # st.number_input: one of its neurons
 # Container keys.
 NETWORK_INPUT_BOX = "network_input"  # the digit shown, and where it came from
 PARAM_TOTAL_BOX = "param_total"  # the total parameter count, with commas
+LAYER_TABLE_BOX = "layer_table"  # the layer table, which scrolls inside it if too wide
 CONV_CHECK_BOX = "conv_check"  # "max difference: X" for the worked convolution
 WORKED_CONV_BOX = "worked_conv"  # the worked sum of the picked cell
 DIGIT_SPACE_BOX = "digit_space"  # where the digit sits among 2,000 test digits

@@ -15,8 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.common.chart_config import CHART_CONFIG
-from components.common.chart_text import chart_with_summary, largest_cells_text
+from components.common.chart_text import (
+    chart_with_summary,
+    largest_cells_text,
+    largest_maps_text,
+    signed_cells_text,
+)
 from components.network import keys
 from components.network.arithmetic_views import map_figure
 from components.network.input import NetworkDigit
@@ -30,6 +34,7 @@ from components.network.views import (
 )
 from model.inside.anatomy import (
     ROLES,
+    LayerRow,
     ShapeStep,
     arithmetic_view,
     layer_table,
@@ -175,7 +180,6 @@ def architecture(model: keras.Model) -> None:
             "Type": [row.kind for row in rows],
             "Output shape": [shape_text(row.output_shape) for row in rows],
             "Parameters": [_parameter_text(row.formula, row.params, row.trainable) for row in rows],
-            "What it does": [row.role for row in rows],
         }
     ).set_index("Layer")
     total = total_parameters(rows)
@@ -190,7 +194,22 @@ def architecture(model: keras.Model) -> None:
             )
         else:
             st.caption("Every one of them learned by training.")
-    st.table(table)
+    # What each layer does is said once per kind of layer, under the table: as a fifth
+    # column its sentences wrapped to a few words a line on a tablet (a 3,604 px table).
+    with st.container(key=keys.LAYER_TABLE_BOX):
+        st.table(table)
+    st.markdown(roles_text(rows))
+
+
+def roles_text(rows: tuple[LayerRow, ...]) -> str:
+    """'- **Conv2D** (`conv2d`, `conv2d_1`): Slides small filters…', one line per role."""
+    kinds: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if row.role:
+            kinds.setdefault((row.kind, row.role), []).append(f"`{row.name}`")
+    return "\n".join(
+        f"- **{kind}** ({', '.join(names)}): {role}" for (kind, role), names in kinds.items()
+    )
 
 
 def _parameter_text(formula: str, count: int, trainable: int) -> str:
@@ -213,9 +232,12 @@ def first_layer_filters(model: keras.Model, forward: Forward) -> None:
             "channels, not pixels: see its kernels below, one per channel."
         )
         return
-    st.plotly_chart(
-        first_layer_figure(weights[:, :, 0, :], forward.activations[index].values),
-        config=CHART_CONFIG,
+    maps = forward.activations[index].values
+    chart_with_summary(
+        first_layer_figure(weights[:, :, 0, :], maps),
+        f"the {weights.shape[3]} filters of {model.layers[index].name} and their maps",
+        f"Each {weights.shape[0]}×{weights.shape[1]} filter above its map of your digit. "
+        + largest_maps_text(maps),
     )
 
 
@@ -238,16 +260,19 @@ def filter_explorer(model: keras.Model, forward: Forward) -> None:
     slices_col, kernel_col, map_col, excite_col = st.columns([3, 2, 2, 2])
     with slices_col:
         clickable_slices(weights[:, :, :, out], inp, f"Filter {out}: a kernel per input")
-    kernel_col.plotly_chart(
-        value_grid_figure(weights[:, :, inp, out], f"Kernel for input channel {inp}"),
-        config=CHART_CONFIG,
-    )
-    map_col.plotly_chart(
-        map_figure(
-            forward.activations[index].values[:, :, out], f"Map {out} of your digit", height=260
-        ),
-        config=CHART_CONFIG,
-    )
+    with kernel_col:
+        chart_with_summary(
+            value_grid_figure(weights[:, :, inp, out], f"Kernel for input channel {inp}"),
+            f"filter {out}'s kernel for input channel {inp}",
+            signed_cells_text(weights[:, :, inp, out]),
+        )
+    with map_col:
+        values = forward.activations[index].values[:, :, out]
+        chart_with_summary(
+            map_figure(values, f"Map {out} of your digit", height=260),
+            f"map {out} of your digit",
+            largest_cells_text(values, what="activations"),
+        )
     with excite_col:
         exciting_input(model, index, out)
 
@@ -264,12 +289,13 @@ def clickable_slices(slices: np.ndarray, picked: int, title: str) -> None:
             channel = (row // (k + 1)) * columns + col // (k + 1)
             st.session_state[keys.FILTER_IN] = min(channel, slices.shape[-1] - 1)
 
-    st.plotly_chart(
+    chart_with_summary(
         kernel_slices_figure(slices, picked, title),
+        title,
+        largest_maps_text(slices, noun="input channel") + f" Input channel {picked} is picked.",
         key=keys.FILTER_SLICES_CHART,
         on_select=pick,
         selection_mode="points",
-        config=CHART_CONFIG,
     )
     st.caption("Blue weights subtract, red ones add. Click a kernel to see its numbers.")
 
@@ -286,8 +312,11 @@ def exciting_input(model: keras.Model, index: int, channel: int) -> None:
             "to raise this filter's mean activation."
         )
         return
-    st.plotly_chart(
-        digit_figure(found.image, f"What excites filter {channel}", 260), config=CHART_CONFIG
+    chart_with_summary(
+        digit_figure(found.image, f"What excites filter {channel}", 260),
+        f"what excites filter {channel}",
+        "The image gradient ascent made from a blank grey start. "
+        + largest_cells_text(found.image, what="brightness"),
     )
     st.caption(
         f"Mean activation {found.start_activation:.3f} on the blank start, "

@@ -58,6 +58,10 @@ _NAMES_TOP = -1.7  # just under the tallest block, a 28×28 input
 def shape_chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
     """The data's shape through the network: one block per shape, arrows between them."""
     traces, annotations, x = [], [], 0.0
+    # The shapes sit in three rows over the tallest block, like the names under it: over
+    # their own blocks, the labels of a tall block and a short one next to it came out on
+    # one line and ran together on a phone ("28×28×3214×14×32", "1152128").
+    shapes_base = max(_block(s.shape)[1] / 2 + 0.4 * _block(s.shape)[2] for s in steps)
     for number, step in enumerate(steps):
         front, height, depth = _block(step.shape)
         dx, dy = 0.55 * depth, 0.4 * depth
@@ -87,16 +91,16 @@ def shape_chain_figure(steps: tuple[ShapeStep, ...]) -> go.Figure:
                     showlegend=False,
                 )
             )
-        centre, top = x + (front + dx) / 2, -bottom + dy
+        centre = x + (front + dx) / 2
         # Labels in staggered rows: on a tablet the blocks are closer together than the
         # labels are wide, and neighbours would print over each other. The names sit in
-        # four rows under the tallest block; the shapes in three, each over its block.
+        # four rows under the tallest block; the shapes in three over it.
         # The last labels end at the chart's right edge rather than run past it.
         edge = dict(x=x + front + dx, xanchor="right") if last else dict(x=centre)
         annotations.append(
             dict(
                 **edge,
-                y=top + 0.25 + _LABEL_STAGGER * (number % 3),
+                y=shapes_base + 0.25 + _LABEL_STAGGER * (number % 3),
                 text=f"<b>{shape_text(step.shape)}</b>",
                 yanchor="bottom",
             )

@@ -1,13 +1,18 @@
 """The words of a worked example: each step of the sum, what follows it, and the check.
 
+Also the text alternatives of its charts (the window, the products, the neuron's sum).
+
 Plain functions of the worked values (model/inside/arithmetic.py, afterwards.py),
 returning Markdown, so the page says exactly what was computed, for any model.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from components.common.chart_text import ranked_text, signed_cells_text
 from model.inside.afterwards import NormStep, ReluStep
-from model.inside.arithmetic import TOLERANCE
+from model.inside.arithmetic import TOLERANCE, DenseNeuron
 
 
 def check_text(difference: float, agrees: bool, what: str) -> str:
@@ -63,4 +68,34 @@ def worked_lines(bias: float | None, z: float, activation: str, result: float, s
 def final_check(hand: float, model: float, layer: str, difference: float, agrees: bool) -> str:
     return f"By hand: **{hand:.6f}** · the model (`{layer}`): **{model:.6f}**  \n" + check_text(
         difference, agrees, "activation at this cell"
+    )
+
+
+def window_words(top: int, left: int, height: int, width: int) -> str:
+    return (
+        f"The window covers rows {top} to {top + height - 1}, "
+        f"columns {left} to {left + width - 1}. "
+    )
+
+
+def products_words(products: np.ndarray, total: float) -> str:
+    """What the patch × kernel chart shows: the sum, and its largest products."""
+    if products.shape[2] == 1:
+        listed = signed_cells_text(products[:, :, 0], what="products")
+    else:
+        flat = products.reshape(-1)
+        places = [np.unravel_index(i, products.shape) for i in range(flat.size)]
+        labels = [f"channel {c}, row {r}, column {k}" for r, k, c in places]
+        listed = "Largest products: " + ranked_text(labels, flat, places=4) + "."
+    return f"The products sum to {total:.4f}. {listed}"
+
+
+def dense_words(neuron: DenseNeuron) -> str:
+    """The waterfall in words: the bars in order, then the total."""
+    bars = ", ".join(f"input {i} adds {neuron.products[i]:.4f}" for i in neuron.largest[:3])
+    others = len(neuron.products) - len(neuron.largest)
+    bias = "" if neuron.bias is None else f", the bias {neuron.bias:.4f}"
+    return (
+        f"Largest contributions: {bars}; the other {others:,} together {neuron.rest:.4f}{bias}; "
+        f"total {neuron.pre_activation:.4f}."
     )

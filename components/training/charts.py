@@ -249,3 +249,72 @@ def per_class_figure(accuracy: np.ndarray, counts: np.ndarray) -> go.Figure:
     fig.update_xaxes(title_text="true digit", type="category")
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10))
     return fig
+
+
+# The charts' text alternatives (components/common/chart_text.py shows them):
+# the numbers a sighted reader takes from each chart, in a sentence or two.
+
+
+def curves_text(curves: Curves) -> str:
+    """The live chart: how far the run is, its latest smoothed loss and accuracy, each epoch."""
+    loss = np.asarray(curves.batch_loss, dtype=np.float64)
+    accuracy = np.asarray(curves.batch_accuracy, dtype=np.float64)
+    finite = np.isfinite(loss)
+    done = f"{len(loss):,} batches ({len(loss) / max(curves.batches_per_epoch, 1):.2f} epochs)"
+    if not finite.any():
+        return f"{done}, no finite loss yet."
+    text = (
+        f"{done}; smoothed loss now {smoothed(loss[finite])[-1]:.3f}, "
+        f"batch accuracy {smoothed(accuracy[finite])[-1]:.1%}."
+    )
+    scored = [p for p in curves.epochs if p.val_accuracy is not None]
+    if scored:
+        text += " Validation accuracy: " + ", ".join(
+            f"epoch {p.epoch} {p.val_accuracy:.2%}" for p in scored
+        )
+        text += "."
+    return text
+
+
+def overlay_text(runs: list[Curves]) -> str:
+    """Each run's last smoothed loss and its best validation accuracy."""
+    parts = []
+    for run in runs:
+        loss = np.asarray(run.batch_loss, dtype=np.float64)
+        loss = loss[np.isfinite(loss)]
+        scores = [p.val_accuracy for p in run.epochs if p.val_accuracy is not None]
+        last = f"last smoothed loss {smoothed(loss)[-1]:.3f}" if loss.size else "no finite loss"
+        best = f", best validation accuracy {max(scores):.2%}" if scores else ""
+        parts.append(f"{run.label}: {last}{best}")
+    return "; ".join(parts) + "."
+
+
+def confusion_text(confusion: np.ndarray, count: int = 3) -> str:
+    """How many are right, and the most frequent mistakes: 'true 4 read as 9 (12)'."""
+    confusion = np.asarray(confusion, dtype=np.int64)
+    total, right = int(confusion.sum()), int(np.trace(confusion))
+    text = f"{right:,} of {total:,} digits read right"
+    mistakes = confusion.copy()
+    np.fill_diagonal(mistakes, 0)
+    order = [i for i in np.argsort(-mistakes, axis=None, kind="stable")[:count] if mistakes.flat[i]]
+    if not order:
+        return text + "; no mistakes."
+    listed = ", ".join(
+        f"{true} read as {said} ({mistakes[true, said]:,})"
+        for true, said in (np.unravel_index(i, mistakes.shape) for i in order)
+    )
+    return f"{text}. Most frequent mistakes: {listed}."
+
+
+def per_class_text(accuracy: np.ndarray, counts: np.ndarray, count: int = 3) -> str:
+    """The hardest digits and the easiest, with their accuracy and how many there were."""
+    accuracy = np.asarray(accuracy, dtype=np.float64)
+    shown = np.flatnonzero(np.isfinite(accuracy))
+    if not shown.size:
+        return "No digit has enough examples to score."
+    order = shown[np.argsort(accuracy[shown], kind="stable")]
+    words = [f"{d} {accuracy[d]:.1%} of {int(counts[d]):,}" for d in order]
+    text = "Lowest: " + ", ".join(words[:count]) + "."
+    if len(words) > count:
+        text += " Highest: " + ", ".join(words[::-1][:count]) + "."
+    return text

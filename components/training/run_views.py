@@ -7,15 +7,18 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary
 from components.common.handover import open_on_draw_page
 from components.common.pictures import thumbnail
 from components.training import keys
 from components.training.charts import (
     Curves,
     confusion_figure,
+    confusion_text,
     overlay_figure,
+    overlay_text,
     per_class_figure,
+    per_class_text,
     same_as,
 )
 from components.training.recipe_form import recipe_summary
@@ -107,7 +110,12 @@ def compare_runs(history: list[RunView]) -> None:
         "in the thousands, no longer flattens the others to zero.",
     )
     curves = [curves_of(view) for view in picked]
-    st.plotly_chart(overlay_figure(curves, log_loss), key=keys.OVERLAY_CHART, config=CHART_CONFIG)
+    chart_with_summary(
+        overlay_figure(curves, log_loss),
+        "the chosen runs' training loss and validation accuracy",
+        overlay_text(curves),
+        key=keys.OVERLAY_CHART,
+    )
     for later, earlier in same_as(curves).items():
         st.caption(
             f"{curves[later].label} learned exactly as {curves[earlier].label} (the same "
@@ -155,15 +163,23 @@ def _confusion(evaluation: Evaluation) -> None:
     confusion = confusion_matrix(evaluation.labels, evaluation.predicted)
     matrix_col, class_col = st.columns(2, gap="large")
     with matrix_col:
-        st.plotly_chart(confusion_figure(confusion), key="confusion", config=CHART_CONFIG)
+        chart_with_summary(
+            confusion_figure(confusion),
+            "true digit against predicted digit",
+            confusion_text(confusion),
+            key="confusion",
+        )
         st.caption(
             "Each row is a true digit, each column what the model said: the diagonal is "
             "right, everything else a mistake. Hover for the counts."
         )
     with class_col:
         accuracy = per_class_accuracy(confusion)
-        st.plotly_chart(
-            per_class_figure(accuracy, confusion.sum(axis=1)), key="per_class", config=CHART_CONFIG
+        chart_with_summary(
+            per_class_figure(accuracy, confusion.sum(axis=1)),
+            "accuracy for each true digit",
+            per_class_text(accuracy, confusion.sum(axis=1)),
+            key="per_class",
         )
         worst = int(np.nanargmin(accuracy))
         st.caption(f"Hardest digit for this model: {worst} ({accuracy[worst]:.1%} right).")

@@ -13,10 +13,10 @@ import uuid
 import streamlit as st
 
 from components.common.active_model import active_model_name
-from components.common.chart_config import CHART_CONFIG
+from components.common.chart_text import chart_with_summary
 from components.digits.recipe_options import job_fields
 from components.training import keys
-from components.training.charts import Curves, live_curves_figure
+from components.training.charts import Curves, curves_text, live_curves_figure
 from components.training.recipe_form import (
     checked_recipe,
     current_recipe_values,
@@ -219,10 +219,11 @@ def _progress(view: RunView, stopping: bool) -> None:
                 view.last.batches,
                 view.epochs,
             )
-            st.plotly_chart(
+            chart_with_summary(
                 live_curves_figure(curves, view.job.recipe.epochs, height=300),
+                f"run {view.job.number}'s loss and accuracy so far",
+                curves_text(curves),
                 key="live_curves",
-                config=CHART_CONFIG,
             )
         st.caption(recipe_summary(view.job.recipe))
 

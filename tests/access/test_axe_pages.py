@@ -2,7 +2,8 @@
 
 The main actions: an upload on the image page, a drawing on the draw page, a
 worked convolution cell on the network page, a finished (one-epoch) run on the
-Retrain page. Moderate and minor findings are printed, not failed.
+Retrain page. The start page and My digits are checked as they open. Moderate
+and minor findings are printed, not failed.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from tests.canvas_driver import CANVAS, PREDICTION, read_while_still, wait_until
 from tests.draw.test_draw_browser import RERUN_TIMEOUT_MS, SEVEN, draw
 
 PAGES = {
+    "": "How a CNN reads a digit",
     "image": "Explore an image",
     "draw": "Draw a digit",
+    "digits": "My digits",
     "network": "Inside the CNN",
     "training": "Retrain",
 }
@@ -38,6 +41,7 @@ def check(page: Page) -> None:
     # A new browser's first visit reruns once its token arrives: axe reads the page
     # as it stands, not faded mid-rerun.
     found = read_while_still(page, lambda: violations(page), RERUN_TIMEOUT_MS)
+    print(f"axe on {page.url}: {len(found)} rules")
     for v in found:
         print(f"axe {v['impact']} {v['id']} x{v['count']}")
     assert not blocking(found), "\n".join(blocking(found))

@@ -438,3 +438,25 @@ def test_an_earlier_image_dropped_from_the_store_is_said_in_words():
     assert any("Upload it again" in shown(e.value) for e in at.error)
     at.run()  # the next run shows the samples, not the same error again
     assert not at.error
+
+
+def test_every_chart_has_a_summary_with_the_images_numbers():
+    data = (SAMPLES_DIR / "chelsea.png").read_bytes()
+    at = pick_pixel(upload(open_page(), "chelsea.png", data), 123, 321)
+    summaries = [h.proto.body for h in at.get("html") if "Chart: " in h.proto.body]
+    # One hidden sentence per chart: a chart without one is a picture a screen reader skips.
+    assert len(summaries) == len(at.get("plotly_chart")) == 6
+    gray = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
+    counts = np.bincount(gray.ravel(), minlength=256)
+    (histogram,) = [s for s in summaries if "histogram of the gray values" in s]
+    assert (
+        f"gray: {gray.size:,} values from {gray.min()} to {gray.max()}, mean {gray.mean():.1f}; "
+        f"the most common is {counts.argmax()} ({counts.max():,} pixels)."
+    ) in histogram
+    red = np.asarray(Image.open(io.BytesIO(data)))[:, :, 0]
+    (channels,) = [s for s in summaries if "each channel as a picture" in s]
+    assert f"red: {red.size:,} values from {red.min()} to {red.max()}, mean {red.mean():.1f}" in (
+        channels
+    )
+    (vector,) = [s for s in summaries if "one flat vector" in s]
+    assert f"flat[{123 * 451 + 321:,}] = {gray[123, 321]}." in vector

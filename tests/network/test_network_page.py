@@ -306,3 +306,19 @@ def test_the_charts_have_summaries_with_their_numbers():
     (chain,) = [s for s in summaries if "shape of the data" in s]
     assert "input 28×28×1 → " in chain
     assert any("map 0. 26×26 grid. Largest values: row" in s for s in summaries)
+
+
+def chart_summaries(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if "Chart: " in h.proto.body]
+
+
+@pytest.mark.parametrize("model", SHIPPED_NAMES)
+def test_every_chart_on_the_page_has_a_summary(model):
+    at = open_network(model, drawn=a_test_digit())
+    excite = [b for b in at.button if b.label == "What excites it?"]
+    if excite:  # not when an earlier test climbed this filter's gradient already
+        excite[0].click().run()
+    assert not at.exception, at.exception
+    assert any("what excites filter" in s for s in chart_summaries(at))
+    # One hidden sentence per chart: a chart without one is a picture a screen reader skips.
+    assert len(chart_summaries(at)) == len(at.get("plotly_chart")) >= 12
