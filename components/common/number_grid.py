@@ -27,7 +27,9 @@ def digit_input_html(small: np.ndarray, name: str = GRID_NAME) -> str:
     # Row and column numbers at 7:1 on white: Streamlit's caption grey, #808495, is 3.7:1.
     label = f"{cell};color:#595959;font-size:9px"
     row_start = '<div role="row" style="display:contents">'
-    header = f'<div role="columnheader" style="{label}"><span class="cnn-sr-only">row</span></div>'
+    header = (
+        f'<div role="columnheader" style="{label}"><span class="cnn-sr-inline">row</span></div>'
+    )
     header += "".join(f'<div role="columnheader" style="{label}">{c}</div>' for c in range(side_w))
     rows = [f"{row_start}{header}</div>"]
     for r, row in enumerate(small.tolist()):

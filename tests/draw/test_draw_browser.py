@@ -217,3 +217,19 @@ def test_the_second_reading_can_be_turned_off_and_on(draw_page):
         else:
             expect(box).not_to_contain_text("two readings", timeout=RERUN_TIMEOUT_MS)
         expect_prediction(draw_page, "Prediction: 7")
+
+
+@pytest.mark.browser
+def test_the_input_as_numbers_is_shown_whole(draw_page):
+    # The grid holds words for screen readers only; hiding those must not hide the grid.
+    from components.common.number_grid import GRID_NAME
+
+    draw(draw_page, SEVEN)
+    expect_prediction(draw_page, "Prediction: 7")
+    grid = draw_page.get_by_role("table", name=GRID_NAME)
+    grid.scroll_into_view_if_needed()
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box["width"] > 200 and box["height"] > 200, box
+    expect(grid.get_by_role("cell").first).to_be_visible()
+    expect(draw_page.get_by_test_id("stException")).to_have_count(0)
