@@ -77,6 +77,29 @@ def streamlit_server(script: Path, log_path: Path) -> Iterator[str]:
                 server.kill()
 
 
+@contextmanager
+def recording_browser(sent: list[bytes]) -> Iterator:
+    """A Chromium page (1400 x 1000) whose websocket frames to the server go into `sent`,
+    as the wire carried them: how the benchmarks record a person's session to replay it."""
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on(
+            "Network.webSocketFrameSent",
+            lambda e: sent.append(base64.b64decode(e["response"]["payloadData"])),
+        )
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
 def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:

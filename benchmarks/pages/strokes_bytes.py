@@ -52,7 +52,7 @@ from tests.canvas_driver import (  # noqa: E402
     drag_stroke,
     wait_until_run_over,
 )
-from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
+from tests.live_server import START_TIMEOUT_S, recording_browser, streamlit_server  # noqa: E402
 
 # The last commit before light strokes: the canvas sent its whole drawing on every stroke.
 BASELINE_REF = "5958999"
@@ -95,19 +95,11 @@ def drawing_frames(url: str, strokes: list[Stroke]) -> list[list[bytes]]:
     A stroke's frames are those from its press to the end of the script run it
     causes; the page is opened fresh, so the drawing starts on an empty canvas.
     """
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     sent: list[bytes] = []
     per_stroke: list[list[bytes]] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.on(
-            "Network.webSocketFrameSent",
-            lambda e: sent.append(base64.b64decode(e["response"]["payloadData"])),
-        )
+    with recording_browser(sent) as page:
         page.goto(f"{url}/draw")
         expect(page.locator(CANVAS)).to_be_visible(timeout=START_TIMEOUT_S * 1000)
         expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
@@ -125,7 +117,6 @@ def drawing_frames(url: str, strokes: list[Stroke]) -> list[list[bytes]]:
             wait_until_run_over(page, RERUN_TIMEOUT_MS)
             per_stroke.append(list(sent))
         expect(page.get_by_test_id("stException")).to_have_count(0)
-        browser.close()
     return per_stroke
 
 

@@ -10,7 +10,6 @@ element or a timeout counts as an error). Used by benchmarks/classroom.py.
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 import time
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from components.common.browser import STORAGE_KEY
 from tests.canvas_driver import CANVAS, PREDICTION, canvas_box, drag_stroke
-from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S
+from tests.live_server import START_TIMEOUT_S, recording_browser
 
 SEVEN = [(70, 50), (210, 50), (120, 240)]
 EXPECTED = b"Prediction: 7"
@@ -39,18 +38,10 @@ class DrawRecording:
 
 def record(url: str) -> DrawRecording:
     """A real browser's messages: open /draw, then draw a 7, as sent on the wire."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     sent: list[bytes] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.on(
-            "Network.webSocketFrameSent",
-            lambda e: sent.append(base64.b64decode(e["response"]["payloadData"])),
-        )
+    with recording_browser(sent) as page:
         page.goto(f"{url}/draw")
         expect(page.locator(CANVAS)).to_be_visible(timeout=START_TIMEOUT_S * 1000)
         expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
@@ -59,7 +50,6 @@ def record(url: str) -> DrawRecording:
         drag_stroke(page, canvas_box(page), SEVEN, steps=4)
         expect(page.locator(PREDICTION)).to_contain_text("Prediction: 7")
         token = page.evaluate(f"() => window.localStorage.getItem({STORAGE_KEY!r})")
-        browser.close()
     reruns = []
     for i, raw in enumerate(sent):
         msg = BackMsg()

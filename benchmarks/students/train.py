@@ -18,7 +18,6 @@ warning or error where Train was pressed). Used by benchmarks/classroom.py.
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 import re
 import time
@@ -34,7 +33,7 @@ from components.common.browser import STORAGE_KEY
 from components.common.keys import css
 from components.training import keys
 from model.training.recipes import CLASS_RECIPES
-from tests.live_server import CHROMIUM, CHROMIUM_FLAGS
+from tests.live_server import recording_browser
 
 RECIPES = {recipe.name: recipe for recipe in CLASS_RECIPES}  # "Quick", "Short"
 # The live panel's status of the student's own run (another's shows in other words).
@@ -54,18 +53,10 @@ class TrainRecording:
 
 def record_training(url: str, recipe: str = "Quick") -> TrainRecording:
     """A real browser on /training: choose a class recipe, press Train, wait for the result."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     sent: list[bytes] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.on(
-            "Network.webSocketFrameSent",
-            lambda e: sent.append(base64.b64decode(e["response"]["payloadData"])),
-        )
+    with recording_browser(sent) as page:
         page.goto(f"{url}/training")
         sidebar = page.locator("[data-testid=stSidebar]")
         # A person waits until the sidebar says which digits Train would use.
@@ -81,7 +72,6 @@ def record_training(url: str, recipe: str = "Quick") -> TrainRecording:
         expect(result).to_contain_text("Test accuracy", timeout=SETUP_TIMEOUT_S * 1000)
         token = page.evaluate(f"() => window.localStorage.getItem({STORAGE_KEY!r})")
         expect(page.get_by_test_id("stException")).to_have_count(0)
-        browser.close()
     steps, train = [], None
     for raw in sent:
         msg = BackMsg()
