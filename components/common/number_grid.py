@@ -43,6 +43,9 @@ def digit_input_html(small: np.ndarray, name: str = GRID_NAME) -> str:
         f"display:grid;grid-template-columns:repeat({side_w + 1},1fr);"
         "font-size:9px;line-height:1;text-align:center;max-width:620px"
     )
-    return (
+    table = (
         f'<div role="table" aria-label="{html.escape(name)}" style="{grid}">{"".join(rows)}</div>'
     )
+    # Three-digit numbers keep each column about 13 px wide: 392 px in all, past a phone's
+    # 390. The grid scrolls sideways inside its own box there, never the page.
+    return f'<div style="overflow-x:auto;max-width:100%">{table}</div>'

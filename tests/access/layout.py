@@ -9,6 +9,16 @@ Visually hidden text (`cnn-sr-only`) is 1×1 px and does not count either.
 
 from __future__ import annotations
 
+# Every page, by its address, with the title a person sees on it.
+PAGE_TITLES = {
+    "": "How a CNN reads a digit",
+    "image": "Explore an image",
+    "draw": "Draw a digit",
+    "digits": "My digits",
+    "network": "Inside the CNN",
+    "training": "Retrain",
+}
+
 _PAST_THE_EDGE = """() => {
   const edge = window.innerWidth + 1;
   const PAGE = '[data-testid="stMainBlockContainer"], [data-testid="stSidebarContent"], body';

@@ -18,17 +18,11 @@ from components.image import keys as image_keys
 from components.network import keys as network_keys
 from components.training import keys as training_keys
 from tests.access.axe import blocking, violations
+from tests.access.layout import PAGE_TITLES
 from tests.canvas_driver import CANVAS, PREDICTION, read_while_still, wait_until_run_over
 from tests.draw.test_draw_browser import RERUN_TIMEOUT_MS, SEVEN, draw
 
-PAGES = {
-    "": "How a CNN reads a digit",
-    "image": "Explore an image",
-    "draw": "Draw a digit",
-    "digits": "My digits",
-    "network": "Inside the CNN",
-    "training": "Retrain",
-}
+PAGES = PAGE_TITLES
 
 
 def open_page(page: Page, app_url: str, path: str) -> None:

@@ -11,18 +11,11 @@ from playwright.sync_api import Page, expect
 
 from components.common.keys import css
 from components.network import keys as network_keys
-from tests.access.layout import past_the_edge
+from tests.access.layout import PAGE_TITLES, past_the_edge
 from tests.canvas_driver import wait_until_run_over
 from tests.draw.test_draw_browser import RERUN_TIMEOUT_MS
 
-TITLES = {
-    "": "How a CNN reads a digit",
-    "image": "Explore an image",
-    "draw": "Draw a digit",
-    "digits": "My digits",
-    "network": "Inside the CNN",
-    "training": "Retrain",
-}
+TITLES = PAGE_TITLES
 PHONE = {"width": 390, "height": 844}
 
 
