@@ -67,11 +67,15 @@ def test_kept_digits_survive_a_reload_train_a_fine_tune_and_stay_private(server,
     assert saved.y.tolist() == [1, 1, 7] and saved.held_out.tolist() == [False, True, False]
 
     sidebar = page.locator(SIDEBAR)
+    # A person waits for the page to settle after the reload and the download, and looks
+    # that each switch is on before pressing Train (a click during a rerun can be lost).
+    settled(page)
     sidebar.get_by_text("Recipe", exact=True).click()
-    sidebar.get_by_text("Add my digits").click()
     settled(page)
-    sidebar.get_by_text("Start from the active model").click()
-    settled(page)
+    for switch in ("Add my digits", "Start from the active model"):
+        sidebar.get_by_text(switch).click()
+        settled(page)
+        expect(sidebar.get_by_role("switch", name=switch)).to_be_checked()
     set_number(page, training_keys.TRAIN_EPOCHS, 1)
     page.locator(css(training_keys.TRAIN_BUTTON)).get_by_role("button").click()
     result = page.locator(css(keys.MY_RUN_BOX))
