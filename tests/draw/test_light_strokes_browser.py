@@ -40,8 +40,8 @@ def canvas_values(frames: list[bytes]) -> list[dict]:
     return [v for v in values if v]
 
 
-@pytest.fixture
-def sent_page(page: Page, app_url: str) -> tuple[Page, list[bytes]]:
+def open_draw_recording(page: Page, app_url: str) -> list[bytes]:
+    """Open /draw as a person does; the frames the page then sends to the server, as sent."""
     sent: list[bytes] = []
     page.on(
         "websocket",
@@ -50,6 +50,12 @@ def sent_page(page: Page, app_url: str) -> tuple[Page, list[bytes]]:
     page.goto(f"{app_url}/draw")
     expect(page.locator(CANVAS)).to_be_visible(timeout=APP_TIMEOUT_S * 1000)
     expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
+    return sent
+
+
+@pytest.fixture
+def sent_page(page: Page, app_url: str) -> tuple[Page, list[bytes]]:
+    sent = open_draw_recording(page, app_url)
     yield page, sent
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -96,14 +102,7 @@ def test_a_browser_without_compression_sends_its_whole_picture(page, app_url):
     # Browsers before 2023 (Safari 16.3 and older) have no CompressionStream: the
     # canvas sends its PNG, as it always did, and the drawing is read the same.
     page.add_init_script("delete window.CompressionStream;")
-    sent: list[bytes] = []
-    page.on(
-        "websocket",
-        lambda ws: ws.on("framesent", lambda p: sent.append(p) if isinstance(p, bytes) else None),
-    )
-    page.goto(f"{app_url}/draw")
-    expect(page.locator(CANVAS)).to_be_visible(timeout=APP_TIMEOUT_S * 1000)
-    expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
+    sent = open_draw_recording(page, app_url)
     draw(page, FOUR)
     expect_prediction(page, "Prediction: 4")
     assert canvas_values(sent)[-1]["picture"]["png"].startswith("data:image/png;base64,")
