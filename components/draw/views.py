@@ -13,6 +13,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+from components.common.chart_config import figure
 from components.common.pictures import tile_maps
 
 _GRAY = [[0, "#000000"], [1, "#ffffff"]]
@@ -56,21 +57,20 @@ def probability_figure(probabilities: np.ndarray, true_label: int | None = None)
         ticks[true_label] = f"<b>{true_label}</b><br>true"
     elif true_label is not None:
         ticks[predicted] = f"<b>{predicted}</b><br>predicted, true"
-    fig = go.Figure(
-        go.Bar(
-            x=digits,
-            y=probabilities,
-            marker=dict(
-                color=colours,
-                pattern=dict(shape=patterns, fgcolor="#ffffff", size=6, solidity=0.3),
-            ),
-            text=[f"{p:.0%}" if p >= 0.005 else "" for p in probabilities],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
-        )
+    bars = dict(
+        type="bar",
+        x=digits,
+        y=probabilities,
+        marker=dict(
+            color=colours,
+            pattern=dict(shape=patterns, fgcolor="#ffffff", size=6, solidity=0.3),
+        ),
+        text=[f"{p:.0%}" if p >= 0.005 else "" for p in probabilities],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
     )
-    fig.update_layout(
+    layout = dict(
         height=200,
         margin=dict(l=10, r=10, t=20, b=10),
         xaxis=dict(
@@ -85,7 +85,7 @@ def probability_figure(probabilities: np.ndarray, true_label: int | None = None)
         yaxis=dict(title="probability", range=[0, 1.1], tickformat=".0%", fixedrange=True),
         bargap=0.25,
     )
-    return fig
+    return figure(bars, layout)
 
 
 def live_prediction_html(text: str) -> str:
@@ -118,21 +118,20 @@ def feature_maps_figure(title: str, maps: np.ndarray) -> go.Figure:
     low, high = float(maps.min()), float(maps.max())
     signed = low < 0
     bound = max(abs(low), abs(high), 1e-6)
-    fig = go.Figure(
-        go.Heatmap(
-            z=mosaic,
-            customdata=where,
-            colorscale=_SIGNED if signed else _ACTIVE,
-            zmin=-bound if signed else 0,
-            zmax=bound if signed else max(high, 1e-6),
-            hoverongaps=False,
-            colorbar=dict(thickness=12, len=0.8, title=dict(text="value", side="right")),
-            hovertemplate="map %{customdata[0]} · row %{customdata[1]}, column %{customdata[2]}"
-            "<br>value %{z:.3f}<extra></extra>",
-        )
+    heatmap = dict(
+        type="heatmap",
+        z=mosaic,
+        customdata=where,
+        colorscale=_SIGNED if signed else _ACTIVE,
+        zmin=-bound if signed else 0,
+        zmax=bound if signed else max(high, 1e-6),
+        hoverongaps=False,
+        colorbar=dict(thickness=12, len=0.8, title=dict(text="value", side="right")),
+        hovertemplate="map %{customdata[0]} · row %{customdata[1]}, column %{customdata[2]}"
+        "<br>value %{z:.3f}<extra></extra>",
     )
     mosaic_rows, mosaic_cols = mosaic.shape
-    fig.update_layout(
+    layout = dict(
         title=dict(text=title, x=0, font=dict(size=15)),
         # Tall enough that the square cells fill a wide page's width.
         height=min(820, max(240, int(70 + 860 * mosaic_rows / mosaic_cols))),
@@ -141,7 +140,7 @@ def feature_maps_figure(title: str, maps: np.ndarray) -> go.Figure:
         yaxis=dict(_IMAGE_Y, visible=False),
         plot_bgcolor="rgba(0,0,0,0)",
     )
-    return fig
+    return figure(heatmap, layout)
 
 
 def vector_figure(title: str, values: np.ndarray, predicted: int | None = None) -> go.Figure:
@@ -150,15 +149,14 @@ def vector_figure(title: str, values: np.ndarray, predicted: int | None = None) 
     colours = np.where(values >= 0, "#4c78a8", "#e45756").tolist()
     if predicted is not None:
         colours[predicted] = PREDICTED_COLOUR
-    fig = go.Figure(
-        go.Bar(
-            x=np.arange(values.size),
-            y=values,
-            marker=dict(color=colours, line=dict(width=0)),
-            hovertemplate="value %{x}: %{y:.4f}<extra></extra>",
-        )
+    bars = dict(
+        type="bar",
+        x=np.arange(values.size),
+        y=values,
+        marker=dict(color=colours, line=dict(width=0)),
+        hovertemplate="value %{x}: %{y:.4f}<extra></extra>",
     )
-    fig.update_layout(
+    layout = dict(
         title=dict(text=title, x=0, font=dict(size=15)),
         height=260,
         bargap=0 if values.size > 100 else 0.2,
@@ -166,7 +164,7 @@ def vector_figure(title: str, values: np.ndarray, predicted: int | None = None) 
         xaxis=dict(title="index", dtick=1 if values.size <= 16 else None),
         yaxis=dict(title="activation"),
     )
-    return fig
+    return figure(bars, layout)
 
 
 def _saliency_scale(backdrop: int | None = None) -> list[list]:
@@ -189,40 +187,46 @@ def saliency_figure(digit: np.ndarray, saliency: np.ndarray, title: str) -> go.F
     digit = np.asarray(digit, dtype=np.float32)
     saliency = np.asarray(saliency, dtype=np.float32)
     colour_bar = dict(thickness=12, len=0.8, title=dict(text="saliency", side="right"))
-    fig = go.Figure(
-        [
-            go.Heatmap(
-                z=digit, colorscale=_GRAY, zmin=0, zmax=1, showscale=False, hoverinfo="skip"
+    traces = [
+        dict(
+            type="heatmap",
+            z=digit,
+            colorscale=_GRAY,
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hoverinfo="skip",
+        ),
+        dict(
+            type="heatmap",
+            z=saliency,
+            customdata=digit[..., np.newaxis],
+            colorscale=_saliency_scale(),
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="row %{y}, column %{x}<br>saliency %{z:.2f}"
+            "<br>input %{customdata[0]:.2f}<extra></extra>",
+        ),
+        # A trace with no points, there only for its colour bar.
+        dict(
+            type="scatter",
+            x=[None],
+            y=[None],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker=dict(
+                colorscale=_saliency_scale(backdrop=0),
+                cmin=0,
+                cmax=1,
+                color=[0],
+                showscale=True,
+                colorbar=colour_bar,
             ),
-            go.Heatmap(
-                z=saliency,
-                customdata=digit[..., np.newaxis],
-                colorscale=_saliency_scale(),
-                zmin=0,
-                zmax=1,
-                showscale=False,
-                hovertemplate="row %{y}, column %{x}<br>saliency %{z:.2f}"
-                "<br>input %{customdata[0]:.2f}<extra></extra>",
-            ),
-            # A trace with no points, there only for its colour bar.
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                showlegend=False,
-                hoverinfo="skip",
-                marker=dict(
-                    colorscale=_saliency_scale(backdrop=0),
-                    cmin=0,
-                    cmax=1,
-                    color=[0],
-                    showscale=True,
-                    colorbar=colour_bar,
-                ),
-            ),
-        ]
-    )
-    fig.update_layout(
+        ),
+    ]
+    layout = dict(
         title=dict(text=title, x=0, font=dict(size=15)),
         width=470,
         height=420,
@@ -230,4 +234,4 @@ def saliency_figure(digit: np.ndarray, saliency: np.ndarray, title: str) -> go.F
         xaxis=dict(_IMAGE_X, dtick=7, range=[-0.5, 27.5]),
         yaxis=dict(_IMAGE_Y, dtick=7, range=[27.5, -0.5], autorange=False),
     )
-    return fig
+    return figure(traces, layout)
