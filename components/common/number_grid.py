@@ -11,6 +11,10 @@ import html
 import numpy as np
 
 GRID_NAME = "The image as numbers, 0 black to 255 white, by row and column"
+# Cells above this level have their number written in black, the rest in white: 4.5:1 or
+# more either way (white on 119 is 4.48:1, black on 119 is 4.7:1).
+DARK_TEXT_ABOVE = 118
+DARK_TEXT = ' class="cnn-dark"'
 
 
 def digit_input_html(small: np.ndarray, name: str = GRID_NAME) -> str:
@@ -21,31 +25,27 @@ def digit_input_html(small: np.ndarray, name: str = GRID_NAME) -> str:
     3 s to lay out on this machine: this is one grid of plain boxes. ARIA table roles
     make a screen reader read it as a table, each value with its row and column
     header; the rows are `display: contents`, so the boxes still lay out as one grid.
+    The layout is the `cnn-grid` rules of assets/access.css: each cell carries only its
+    shade (and `cnn-dark` where its number is written in black), so the grid is about
+    40 KB, not the 116 KB that inline layout on every cell made of it. The draw page
+    sends it on every stroke, to every student.
     """
     side_h, side_w = small.shape
-    cell = "aspect-ratio:1;display:flex;align-items:center;justify-content:center"
-    # Row and column numbers at 7:1 on white: Streamlit's caption grey, #808495, is 3.7:1.
-    label = f"{cell};color:#595959;font-size:9px"
-    row_start = '<div role="row" style="display:contents">'
-    header = (
-        f'<div role="columnheader" style="{label}"><span class="cnn-sr-inline">row</span></div>'
-    )
-    header += "".join(f'<div role="columnheader" style="{label}">{c}</div>' for c in range(side_w))
+    row_start = '<div role="row">'
+    header = '<div role="columnheader"><span class="cnn-sr-inline">row</span></div>'
+    header += "".join(f'<div role="columnheader">{c}</div>' for c in range(side_w))
     rows = [f"{row_start}{header}</div>"]
     for r, row in enumerate(small.tolist()):
         values = "".join(
-            f'<div role="cell" style="{cell};background:rgb({value},{value},{value});'
-            f'color:{"#000" if value > 140 else "#fff"}">{value}</div>'
+            f'<div role="cell"{DARK_TEXT if value > DARK_TEXT_ABOVE else ""} '
+            f'style="background:#{value:02x}{value:02x}{value:02x}">{value}</div>'
             for value in row
         )
-        rows.append(f'{row_start}<div role="rowheader" style="{label}">{r}</div>{values}</div>')
-    grid = (
-        f"display:grid;grid-template-columns:repeat({side_w + 1},1fr);"
-        "font-size:9px;line-height:1;text-align:center;max-width:620px"
-    )
+        rows.append(f'{row_start}<div role="rowheader">{r}</div>{values}</div>')
     table = (
-        f'<div role="table" aria-label="{html.escape(name)}" style="{grid}">{"".join(rows)}</div>'
+        f'<div role="table" class="cnn-grid" aria-label="{html.escape(name)}" '
+        f'style="grid-template-columns:repeat({side_w + 1},1fr)">{"".join(rows)}</div>'
     )
     # Three-digit numbers keep each column about 13 px wide: 392 px in all, past a phone's
     # 390. The grid scrolls sideways inside its own box there, never the page.
-    return f'<div style="overflow-x:auto;max-width:100%">{table}</div>'
+    return f'<div class="cnn-grid-box">{table}</div>'

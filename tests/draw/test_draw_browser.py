@@ -232,4 +232,10 @@ def test_the_input_as_numbers_is_shown_whole(draw_page):
     box = grid.bounding_box()
     assert box["width"] > 200 and box["height"] > 200, box
     expect(grid.get_by_role("cell").first).to_be_visible()
+    # Laid out as a grid of square boxes (the stylesheet's rules reached the grid): a row's
+    # cells side by side, 29 boxes (the row number and 28 values) across the grid's width.
+    first, second = (grid.get_by_role("cell").nth(i).bounding_box() for i in (0, 1))
+    assert first["y"] == second["y"] and second["x"] > first["x"], (first, second)
+    assert abs(first["width"] - first["height"]) <= 1, first
+    assert abs(first["width"] * 29 - box["width"]) <= 29, (first, box)
     expect(draw_page.get_by_test_id("stException")).to_have_count(0)

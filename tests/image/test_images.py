@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageFile
 
-from components.common.number_grid import digit_input_html
+from components.common.number_grid import DARK_TEXT_ABOVE, digit_input_html
 from components.image import charts as image_charts
 from components.image import views as image_views
 from model.images import analysis as image_math
@@ -517,14 +517,16 @@ def test_histogram_and_digit_figures():
     np.testing.assert_array_equal(fig.data[0].y, counts)
     small = RNG.integers(0, 256, (28, 28), dtype=np.uint8)
     grid = digit_input_html(small)
-    values = re.findall(
-        r'<div role="cell" style="aspect-ratio[^"]*background:rgb\((\d+),\1,\1\)[^"]*">(\d+)</div>',
+    cells = re.findall(
+        r'<div role="cell"( class="cnn-dark")? style="background:#([0-9a-f]{2})\2\2">(\d+)</div>',
         grid,
     )
-    assert [int(v) for _, v in values] == small.ravel().tolist()
-    assert all(shade == value for shade, value in values)
+    assert [int(v) for _, _, v in cells] == small.ravel().tolist()
+    assert all(int(shade, 16) == int(value) for _, shade, value in cells)
+    # Black numbers on light cells, white on dark ones.
+    assert all(bool(dark) == (int(value) > DARK_TEXT_ABOVE) for dark, _, value in cells)
     # Read as a table: 29 rows, each value under a column number and beside a row number.
-    assert grid.count('<div role="table" aria-label="') == 1
+    assert grid.count('<div role="table" class="cnn-grid" aria-label="') == 1
     assert grid.count('role="row"') == 29 and grid.count('role="rowheader"') == 28
     headers = re.findall(r'role="columnheader"[^>]*>(\d*)</div>', grid)
     assert headers == [str(c) for c in range(28)]
