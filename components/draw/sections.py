@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from components.common.number_grid import digit_input_html
-from components.common.pictures import THUMBNAIL_SIDE, thumbnail
+from components.common.pictures import picture_row_html
 from components.draw import keys
 from components.draw.input import DigitPicture, lean_words
 from model.digits.mnist import SIDE
@@ -26,16 +26,18 @@ def preprocessing_steps(
     With `upright`, the copy sheared upright follows, with how it was made.
     """
     steps = [("Your picture", picture.pixels), *((s.title, s.image) for s in prepared.steps)]
-    st.image(
-        [thumbnail(image) for _, image in steps],
-        caption=[f"{number}. {title}" for number, (title, _) in enumerate(steps, start=1)],
-        # What each picture shows, for a screen reader: its step and its own size.
-        alt=[
-            f"Step {number}: {title}; a {image.shape[1]}×{image.shape[0]} pixel picture"
-            for number, (title, image) in enumerate(steps, start=1)
-        ],
-        width=THUMBNAIL_SIDE,
-        output_format="PNG",  # JPEG would smear the hard pixel edges
+    st.html(
+        picture_row_html(
+            [
+                # What each picture shows, for a screen reader: its step and its own size.
+                (
+                    image,
+                    f"{number}. {title}",
+                    f"Step {number}: {title}; a {image.shape[1]}×{image.shape[0]} pixel picture",
+                )
+                for number, (title, image) in enumerate(steps, start=1)
+            ]
+        )
     )
     if prepared.blank:
         return
@@ -48,13 +50,19 @@ def preprocessing_steps(
     if upright is None:
         return
     picture_col, words_col = st.columns([1, 3], vertical_alignment="center")
-    picture_col.image(
-        thumbnail(upright.input),
-        caption="The second reading's input: sheared upright",
-        alt=f"The second reading's input: the {SIDE}×{SIDE} input sheared until it stands upright",
-        width=THUMBNAIL_SIDE,
-        output_format="PNG",
-    )
+    with picture_col:
+        st.html(
+            picture_row_html(
+                [
+                    (
+                        upright.input,
+                        "The second reading's input: sheared upright",
+                        f"The second reading's input: the {SIDE}×{SIDE} input sheared until "
+                        "it stands upright",
+                    )
+                ]
+            )
+        )
     words_col.markdown(
         "**A second reading, upright.** Measured over all its ink (the slope of a line "
         f"fitted through it), your digit {lean_words(upright.lean_degrees)}. "

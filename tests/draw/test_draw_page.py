@@ -8,6 +8,7 @@ path of the page runs without a browser.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import re
@@ -78,10 +79,44 @@ def prediction_text(at: AppTest) -> str:
     return "\n".join(e.value for kind in ("markdown", "caption", "warning") for e in box.get(kind))
 
 
+def picture_rows(at: AppTest) -> list[list[tuple[str, np.ndarray]]]:
+    """Each row of pictures drawn as HTML: (caption, the picture as sent) for each."""
+    rows = []
+    for element in at.get("html"):
+        figures = re.findall(
+            r'<figure><img src="data:image/png;base64,([^"]+)"[^>]*>'
+            r"<figcaption>([^<]*)</figcaption></figure>",
+            element.proto.body,
+        )
+        if figures:
+            rows.append(
+                [
+                    (
+                        html.unescape(caption),
+                        np.asarray(Image.open(io.BytesIO(base64.b64decode(b)))),
+                    )
+                    for b, caption in figures
+                ]
+            )
+    return rows
+
+
 def step_captions(at: AppTest) -> list[str]:
     """The captions of the preprocessing steps, "1. Your picture" first."""
-    (steps,) = [i for i in at.image if i.captions and i.captions[0] == "1. Your picture"]
-    return steps.captions
+    (steps,) = [row for row in picture_rows(at) if row[0][0] == "1. Your picture"]
+    return [caption for caption, _ in steps]
+
+
+UPRIGHT_CAPTION = "The second reading's input: sheared upright"
+
+
+def upright_pictures(at: AppTest) -> list[np.ndarray]:
+    return [
+        picture
+        for row in picture_rows(at)
+        for caption, picture in row
+        if caption == UPRIGHT_CAPTION
+    ]
 
 
 def test_nothing_drawn_invites_drawing_and_predicts_nothing(canvas):
@@ -100,6 +135,11 @@ def test_a_drawing_is_predicted_with_every_section(canvas):
     captions = step_captions(at)
     assert captions[:2] == ["1. Your picture", "2. Gray levels only, colour dropped"]
     assert captions[-1].endswith("Brightest pixel made white: the model's input")
+    # The last picture is the model's input, byte for byte; the canvas's is scaled to fit.
+    (steps,) = [row for row in picture_rows(at) if row[0][0] == "1. Your picture"]
+    expected = np.round(prepare_digit(ONE[..., :3]).input * 255).astype(np.uint8)
+    np.testing.assert_array_equal(steps[-1][1], expected)
+    assert steps[0][1].shape[:2] == (140, 140)
     # Probabilities, one layer's feature maps, and the saliency map.
     assert len(at.get("plotly_chart")) == 3
 
@@ -137,16 +177,15 @@ def test_the_prediction_is_two_readings_averaged_and_can_be_one(canvas):
     text = prediction_text(at)
     assert "The average of two readings: as prepared," in text
     assert "sheared upright," in text and "the digit leaned" in text and "° right" in text
-    (upright,) = [
-        i for i in at.image if i.captions == ["The second reading's input: sheared upright"]
-    ]
+    (upright,) = upright_pictures(at)
+    assert upright.shape == (28, 28), "sent at its own size, blown up by the page"
     probabilities = at.get("plotly_chart")[0].proto.spec
     assert "A second reading, upright." in "".join(m.value for m in at.markdown)
 
     at.toggle(key=common_keys.UPRIGHT).set_value(False).run()
     assert not at.exception
     assert "two readings" not in prediction_text(at)
-    assert not [i for i in at.image if i.captions == [upright.captions[0]]]
+    assert not upright_pictures(at)
     assert at.get("plotly_chart")[0].proto.spec != probabilities, "one reading's numbers now"
 
 
