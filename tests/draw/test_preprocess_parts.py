@@ -187,3 +187,18 @@ def test_scaled_size(size, longest, expected):
 def test_fit_into_box_keeps_the_aspect_ratio():
     assert fit_into_box(np.ones((90, 30), np.float32)).shape == (20, 7)
     assert fit_into_box(np.ones((2, 1), np.float32)).shape == (20, 10)
+
+
+@pytest.mark.parametrize("marks", [1, 3, 64, 65, 300])
+def test_each_marks_largest_value_is_ndimage_maximums(marks):
+    from model.preprocess.digit import _largest_per_mark
+
+    rng = np.random.default_rng(marks)
+    mask = np.zeros((200, 200), bool)
+    for _ in range(marks):
+        row, col = rng.integers(0, 196, 2)
+        mask[row : row + rng.integers(1, 5), col : col + rng.integers(1, 5)] = True
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    values = ndimage.distance_transform_edt(mask)
+    expected = ndimage.maximum(values, labels, np.arange(1, count + 1))
+    np.testing.assert_array_equal(_largest_per_mark(values, labels, count), expected)
