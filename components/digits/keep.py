@@ -46,7 +46,7 @@ def keep_this_digit(reading: Reading | None, drawing: np.ndarray | None) -> None
             icon=":material/check:" if kept else ":material/bookmark_add:",
             disabled=token is None or kept,
             on_click=_keep,
-            args=(token, prepared, drawing_thumbnail(drawing), this),
+            args=(token, prepared, drawing, this),  # made small only if kept
         )
         for kind, sentence in said():
             (st.success if kind == "ok" else st.warning)(sentence)
@@ -59,7 +59,7 @@ def keep_this_digit(reading: Reading | None, drawing: np.ndarray | None) -> None
 def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> None:
     label = int(st.session_state[keys.KEEP_LABEL])
 
-    kept = keep_digit(token, prepared, label, drawing)
+    kept = keep_digit(token, prepared, label, drawing_thumbnail(drawing))
     if kept is None:
         return
     mine, problem = kept
