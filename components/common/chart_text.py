@@ -42,6 +42,18 @@ def top_probabilities_text(probabilities: np.ndarray, count: int = TOP) -> str:
     return "Highest: " + ", ".join(f"{i} at {probabilities[i]:.1%}" for i in order) + "."
 
 
+def _top_indices(values: np.ndarray, count: int) -> np.ndarray:
+    """Flat indices of the `count` largest values, largest first, ties in index order:
+    `np.argsort(-values, axis=None, kind="stable")[:count]` without sorting them all
+    (a layer's maps are tens of thousands of values, summarised on every stroke)."""
+    flat = values.ravel()
+    if flat.size <= count:
+        return np.argsort(-flat, kind="stable")
+    kth = np.partition(flat, flat.size - count)[flat.size - count]
+    candidates = np.flatnonzero(flat >= kth)  # every tie of the kth largest, in index order
+    return candidates[np.argsort(-flat[candidates], kind="stable")][:count]
+
+
 def largest_values_text(values: np.ndarray, count: int = TOP) -> str:
     """A flat layer's largest outputs: 'Largest values: index 7 (0.981), …'."""
     values = np.asarray(values, dtype=np.float64).ravel()
@@ -57,8 +69,7 @@ def largest_maps_text(maps: np.ndarray, count: int = TOP, noun: str = "map") -> 
     """
     maps = np.asarray(maps, dtype=np.float64)
     height, width, number = maps.shape
-    flat = np.argsort(-maps, axis=None, kind="stable")[:count]
-    cells = [np.unravel_index(i, maps.shape) for i in flat]
+    cells = [np.unravel_index(i, maps.shape) for i in _top_indices(maps, count)]
     listed = ", ".join(
         f"{noun} {m}, row {r}, column {c} ({maps[r, c, m]:.3f})" for r, c, m in cells
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 
 from components.common.chart_text import (
     histogram_text,
@@ -152,3 +153,17 @@ def test_the_live_summary_reads_the_smoothed_curves_last_point_and_each_epoch():
     said = ", ".join(f"epoch {e} {a:.2%}" for e, a in zip(scores.x, scores.y, strict=True))
     assert said == "epoch 1 85.12%, epoch 2 91.23%" and f"Validation accuracy: {said}." in text
     assert text.startswith("120 batches (2.00 epochs)")
+
+
+@pytest.mark.parametrize("shape", [(26, 26, 32), (3, 3, 1), (1, 1, 2), (13, 13, 64)])
+def test_the_largest_maps_are_those_a_full_sort_finds_ties_included(shape):
+    from components.common.chart_text import _top_indices
+
+    rng = np.random.default_rng(len(shape) * shape[0])
+    maps = np.maximum(rng.normal(size=shape), 0)  # many ties at 0
+    maps[tuple(rng.integers(0, n) for n in shape)] = maps.max()  # a tie at the top
+    for count in (1, 3, 5):
+        expected = np.argsort(-maps, axis=None, kind="stable")[:count]
+        np.testing.assert_array_equal(_top_indices(maps, count), expected)
+    zeros = np.zeros(shape)
+    np.testing.assert_array_equal(_top_indices(zeros, 3), np.arange(min(3, zeros.size)))
