@@ -50,14 +50,23 @@ def record(url: str) -> DrawRecording:
         drag_stroke(page, canvas_box(page), SEVEN, steps=4)
         expect(page.locator(PREDICTION)).to_contain_text("Prediction: 7")
         token = page.evaluate(f"() => window.localStorage.getItem({STORAGE_KEY!r})")
-    reruns = []
+    reruns, ticking = [], set()
     for i, raw in enumerate(sent):
         msg = BackMsg()
         msg.ParseFromString(raw)
-        if msg.WhichOneof("type") == "rerun_script" and not msg.rerun_script.fragment_id:
-            # A new session has no cached messages: the server must send everything.
-            del msg.rerun_script.cached_message_hashes[:]
-            reruns.append((i >= before_stroke, len(raw), msg.SerializeToString()))
+        if msg.WhichOneof("type") != "rerun_script":
+            continue
+        # A stroke reruns the page's drawing fragment; the sidebar's fragments tick on
+        # their own (while the worker loads the digits): those, seen before the stroke,
+        # are not the student's.
+        fragment = msg.rerun_script.fragment_id
+        if i < before_stroke and fragment:
+            ticking.add(fragment)
+        if fragment and (i < before_stroke or fragment in ticking):
+            continue
+        # A new session has no cached messages: the server must send everything.
+        del msg.rerun_script.cached_message_hashes[:]
+        reruns.append((i >= before_stroke, len(raw), msg.SerializeToString()))
     stroke = [(size, m) for after, size, m in reruns if after]
     if not stroke or not token:
         raise RuntimeError("the recorded /draw session has no stroke or no browser token")
