@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -180,13 +179,10 @@ def test_a_reload_mid_run_shows_the_run_again_and_only_to_this_browser(page: Pag
     press(page, keys.TRAIN_BUTTON)
     progress = page.locator(css(keys.TRAIN_PROGRESS_BOX))
     expect(progress).to_contain_text(re.compile(r"epoch \d+ of 50"), timeout=RUN_TIMEOUT_MS)
-    # F5 mid-run: a new Streamlit session, the same browser.
-    started = time.perf_counter()
+    # F5 mid-run: a new Streamlit session, the same browser. How soon it shows is
+    # measured by benchmarks/pages/reload_run.py.
     page.reload()
     expect(progress).to_contain_text(re.compile(r"epoch \d+ of 50"), timeout=STEP_TIMEOUT_MS)
-    shown_s = time.perf_counter() - started
-    print(f"reload -> run shown live again: {shown_s:.2f} s")
-    assert shown_s < 5, f"the run came back after {shown_s:.1f} s (target 2 s)"
     # Stopped after a whole epoch, the run leaves this browser a model.
     expect(progress).to_contain_text(
         re.compile(r"epoch ([2-9]|[1-4]\d) of 50"), timeout=RUN_TIMEOUT_MS
