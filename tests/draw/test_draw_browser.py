@@ -28,7 +28,6 @@ from tests.canvas_driver import (
     drag_stroke,
     wait_until_run_over,
 )
-from tests.conftest import APP_TIMEOUT_S
 
 # A rerun takes well under a second, but this machine's two cores are shared.
 RERUN_TIMEOUT_MS = 30_000
@@ -54,16 +53,6 @@ def draw(page: Page, strokes: list[list[tuple[float, float]]], box: dict | None 
         drag_stroke(page, box, points)
     page.evaluate(NEXT_FRAMES)
     assert canvas_has_ink(page), "the canvas took no stroke"
-
-
-@pytest.fixture
-def draw_page(page: Page, app_url: str) -> Page:
-    page.goto(f"{app_url}/draw")
-    # The first visit loads TensorFlow and the model.
-    expect(page.locator(CANVAS)).to_be_visible(timeout=APP_TIMEOUT_S * 1000)
-    expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
-    yield page
-    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def expect_prediction(page: Page, text: str) -> None:

@@ -16,8 +16,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.canvas_driver import CANVAS, PREDICTION
-from tests.conftest import APP_TIMEOUT_S
 from tests.draw.test_draw_browser import draw, expect_prediction
 
 # Canvas pixels (280 × 280): a loop left of the stem, drawn from where it meets the
@@ -62,15 +60,6 @@ INK_LEAN = """(img, band) => {
 }"""
 WHOLE = (0, 1)
 STEM = (0.6, 1)  # the loop is the top half of this 9's ink; below it, the stem alone
-
-
-@pytest.fixture
-def draw_page(page: Page, app_url: str) -> Page:
-    page.goto(f"{app_url}/draw")
-    expect(page.locator(CANVAS)).to_be_visible(timeout=APP_TIMEOUT_S * 1000)
-    expect(page.locator(PREDICTION)).to_contain_text("Draw a digit")
-    yield page
-    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def lean_of(page: Page, alt: re.Pattern, band: tuple[float, float] = WHOLE) -> float:
