@@ -17,6 +17,8 @@ from components.common.handover import CurrentDigit
 from components.network import keys
 from model.digits.data import load_bundled_sample
 from model.files.cards import SHIPPED_NAMES, read_card
+from model.inside import filters
+from model.network.per_model import PerModel
 from tests.conftest import APP_TIMEOUT_S, ROOT
 from tests.draw.test_draw_page import (  # noqa: F401 - the fixture is used by name
     ONE,
@@ -216,7 +218,14 @@ def test_other_panels_follow_their_pickers():
     assert any("Neuron 0 of" in m.value for m in at.markdown)
 
 
-def test_the_input_that_excites_a_filter_is_found_on_request():
+@pytest.fixture
+def no_filter_climbed(monkeypatch):
+    """No exciting input found yet: the server keeps those it found for every session, so a
+    test that climbed a filter before this one would otherwise leave its result shown."""
+    monkeypatch.setattr(filters, "_ASCENTS", PerModel(filters.FilterAscent))
+
+
+def test_the_input_that_excites_a_filter_is_found_on_request(no_filter_climbed):
     at = open_network("seed")
     charts = len(at.get("plotly_chart"))
     at.button[[b.label for b in at.button].index("What excites it?")].click().run()
@@ -313,11 +322,9 @@ def chart_summaries(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("model", SHIPPED_NAMES)
-def test_every_chart_on_the_page_has_a_summary(model):
+def test_every_chart_on_the_page_has_a_summary(model, no_filter_climbed):
     at = open_network(model, drawn=a_test_digit())
-    excite = [b for b in at.button if b.label == "What excites it?"]
-    if excite:  # not when an earlier test climbed this filter's gradient already
-        excite[0].click().run()
+    at.button[[b.label for b in at.button].index("What excites it?")].click().run()
     assert not at.exception, at.exception
     assert any("what excites filter" in s for s in chart_summaries(at))
     # One hidden sentence per chart: a chart without one is a picture a screen reader skips.
