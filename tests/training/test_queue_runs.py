@@ -110,11 +110,18 @@ class Workers:
         self.processes.append(process)
         return process
 
+    def running(self) -> list[subprocess.Popen]:
+        return [process for process in self.processes if process.poll() is None]
+
+    def at_least_one(self) -> None:
+        """A worker taking runs, whatever the tests before this one left."""
+        if not self.running():
+            self.start()
+
     def stop_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=20)
+        for process in self.running():
+            process.kill()
+            process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +159,7 @@ def collected(manager, owner, run_id):
 
 
 def test_a_queue_worker_trains_one_epoch(manager, workers, tmp_path):
-    workers.start()
+    workers.at_least_one()
     info = wait_for(manager.data_info)
     assert info.words == "MNIST from MNIST_PATH"
     job = make_job(tmp_path)
@@ -163,22 +170,24 @@ def test_a_queue_worker_trains_one_epoch(manager, workers, tmp_path):
     assert Path(ended.end.model_path).exists()
 
 
-def test_stop_ends_a_queued_run_within_a_batch(manager, tmp_path):
+def test_stop_ends_a_queued_run_within_a_batch(manager, workers, tmp_path):
+    workers.at_least_one()
     job = make_job(tmp_path, epochs=50)
-    manager.submit("ann", job)
+    manager.submit("amy", job)
     wait_for(lambda: manager.view(job.run_id).status == TRAINING)
     stop_pressed = time.monotonic()
-    manager.stop("ann", job.run_id)
-    ended = wait_for(lambda: collected(manager, "ann", job.run_id), timeout=60)
+    manager.stop("amy", job.run_id)
+    ended = wait_for(lambda: collected(manager, "amy", job.run_id), timeout=60)
     assert ended.status == STOPPED and ended.end.train_seconds > 0
     print(f"Stop -> run ended through Redis: {time.monotonic() - stop_pressed:.2f} s")
 
 
 def test_a_killed_queue_worker_fails_its_run_and_the_app_goes_on(manager, workers, tmp_path):
+    workers.at_least_one()
     job = make_job(tmp_path, epochs=50)
     manager.submit("bob", job)
     wait_for(lambda: manager.view(job.run_id).status == TRAINING)
-    for process in workers.processes:
+    for process in workers.running():
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=20)
     ended = wait_for(lambda: collected(manager, "bob", job.run_id), timeout=60)
@@ -190,7 +199,8 @@ def test_a_killed_queue_worker_fails_its_run_and_the_app_goes_on(manager, worker
 def test_a_restarted_redis_is_said_in_words_and_its_lost_runs_queued_again(
     manager, redis, workers, tmp_path
 ):
-    # No worker now: the run waits in the queue when Redis goes down.
+    # No worker: the run waits in the queue when Redis goes down.
+    workers.stop_all()
     job = make_job(tmp_path)
     manager.submit("cat", job)
     assert manager.view(job.run_id).place == 1

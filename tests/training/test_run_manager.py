@@ -217,8 +217,17 @@ def process_manager(tiny_data, clock):
     manager.close()
 
 
-def test_warm_workers_train_run_after_run_and_are_replaced(process_manager, tmp_path):
-    manager = process_manager
+@pytest.fixture
+def fresh_process_manager(tiny_data):
+    """The shared manager's workers may have trained runs of other tests already, and a
+    worker that reaches its second run is replaced: this test counts from none."""
+    manager = RunManager(mode="process", workers=2, runs_per_worker=2, clock=FakeClock())
+    yield manager
+    manager.close()
+
+
+def test_warm_workers_train_run_after_run_and_are_replaced(fresh_process_manager, tmp_path):
+    manager = fresh_process_manager
     info = wait_for(manager.data_info)
     assert info.words == "MNIST from MNIST_PATH" and info.train_digits == 400
     wait_for(lambda: manager.idle_workers() == 2)

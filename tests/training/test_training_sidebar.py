@@ -185,6 +185,9 @@ def test_a_second_user_sees_the_run_and_waits_in_line(trained):
 @pytest.mark.slow
 def test_use_this_model_is_for_this_session_only(trained):
     at, *_ = trained
+    # From the shipped model, whatever the tests before made active (Open makes the run's).
+    at.selectbox(key=keys.MODEL_PICKER).set_value("default").run()
+    assert at.session_state[common_keys.ACTIVE_MODEL] == "default"
     at.button(key=keys.USE_MODEL_BUTTON).click().run()
     path = at.session_state[common_keys.ACTIVE_MODEL]
     assert path.endswith(".keras") and at.session_state[keys.MODEL_PICKER] == path
