@@ -80,8 +80,13 @@ def scores(predicted: np.ndarray, labels: np.ndarray, mask: np.ndarray) -> dict:
     }
 
 
-def evaluate(paths: dict[str, Path]) -> dict[str, dict[str, dict]]:
-    """Every model's scores per set (the choosing families and MNIST), read as the app reads."""
+def evaluate(paths: dict[str, Path | str], inputs_file: Path, epochs: int) -> dict:
+    """Every model's scores per set (the choosing families and MNIST), read as the app reads.
+
+    `paths`: a label for each model file, or a shipped model's name ("default").
+    The prepared pictures are kept in `inputs_file`; a trained model whose card
+    says another number of epochs than `epochs` stops the study.
+    """
     import tensorflow as tf
 
     from benchmarks.other_hands import chosen_families, family_pictures, load_or_build
@@ -95,14 +100,17 @@ def evaluate(paths: dict[str, Path]) -> dict[str, dict[str, dict]]:
 
     chosen = chosen_families("choose", None)
     pictures = family_pictures(chosen)
-    inputs = load_or_build(OUT / "choose-inputs.npz", pictures, workers=1)
+    inputs = load_or_build(inputs_file, pictures, workers=1)
     labels = np.array([p.digit for p in pictures])
     blank = ~inputs.reshape(len(inputs), -1).any(axis=1)
     masks = {f.name: np.array([p.set == f.name for p in pictures]) for f in chosen}
     mnist = load_mnist()
     results = {}
     for name, path in paths.items():
-        classifier = DigitClassifier(load_model(path)[0])
+        model, card = load_model(path)
+        if isinstance(path, Path) and card.recipe["epochs"] != epochs:
+            sys.exit(f"{path} was trained for {card.recipe['epochs']} epochs, not {epochs}")
+        classifier = DigitClassifier(model)
         read = read_inputs(classifier, inputs.astype(np.float32) / 255)
         predicted = np.where(blank, -1, np.argmax(read, axis=1))
         results[name] = {s: scores(predicted, labels, m) for s, m in masks.items()}
@@ -113,11 +121,12 @@ def evaluate(paths: dict[str, Path]) -> dict[str, dict[str, dict]]:
     return results
 
 
-def summary(results: dict, arms: list[str], seeds: list[int]) -> dict:
-    """Per arm, set and figure ("all" and each digit): [mean, min, max] over the seeds."""
+def summary(results: dict, rows: dict[str, list[str]]) -> dict:
+    """Per row (an arm's models, or one shipped model), set and figure ("all", each digit,
+    "as 1": other digits read as 1): [mean, min, max] over the row's models."""
     out = {}
-    for arm in arms:
-        models = [results[f"{arm}, seed {s}"] for s in seeds if f"{arm}, seed {s}" in results]
+    for arm, names in rows.items():
+        models = [results[n] for n in names if n in results]
         out[arm] = {"seeds": len(models)}
         for s in models[0] if models else []:
             figures = {"all": [m[s]["accuracy"] for m in models]}
@@ -129,7 +138,8 @@ def summary(results: dict, arms: list[str], seeds: list[int]) -> dict:
 
 
 def table(summ: dict, arms: list[str]) -> str:
-    """Markdown: one row per set and arm, mean (min–max) in %, digits below the control flagged."""
+    """Markdown: one row per set and arm (the control first) or shipped model, mean (min–max)
+    in %; an arm's digit whose mean is more than FLOOR below the control's is flagged."""
     columns = ["all", *DIGITS_SHOWN]
     lines = ["| set | arm | " + " | ".join(columns) + " | others read as 1 |"]
     lines.append("|---|---|" + "---:|" * (len(columns) + 1))
@@ -141,18 +151,31 @@ def table(summ: dict, arms: list[str]) -> str:
             cells = []
             for c in columns:
                 mean, low, high = row[c]
-                below = arm != arms[0] and mean < summ[arms[0]][s][c][0] - FLOOR
-                cell = f"{100 * mean:.2f} ({100 * low:.1f}–{100 * high:.1f})"
+                below = arm in ARMS and mean < summ[arms[0]][s][c][0] - FLOOR
+                cell = f"{100 * mean:.2f}"
+                if summ[arm]["seeds"] > 1:
+                    cell += f" ({100 * low:.1f}–{100 * high:.1f})"
                 cells.append(f"**{cell}** ⚠" if below else cell)
             mean, low, high = row["as 1"]
-            lines.append(
-                f"| {s} | {arm} | " + " | ".join(cells) + f" | {mean:.1f} ({low}–{high}) |"
-            )
+            ones = f"{mean:.1f} ({low}–{high})" if summ[arm]["seeds"] > 1 else f"{low}"
+            lines.append(f"| {s} | {arm} | " + " | ".join(cells) + f" | {ones} |")
     return "\n".join(lines)
 
 
+def below_control(summ: dict, arms: list[str]) -> list[str]:
+    """Every digit, on every set, whose mean for an arm is more than FLOOR below the control's."""
+    control = summ[arms[0]]
+    return [
+        f"{arm}: {s} {d} {100 * row[d][0]:.2f} vs {100 * control[s][d][0]:.2f}"
+        for arm in arms[1:]
+        for s, row in summ[arm].items()
+        if s != "seeds"
+        for d in row
+        if d not in ("all", "as 1") and row[d][0] < control[s][d][0] - FLOOR
+    ]
+
+
 def main() -> None:
-    global OUT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arms", nargs="+", choices=list(ARMS), default=list(ARMS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
@@ -160,49 +183,55 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/hands21"))
     parser.add_argument("--pid-file", type=Path, default=Path("/tmp/hands21.pid"))
     parser.add_argument("--evaluate-only", action="store_true")
+    parser.add_argument(
+        "--reference", nargs="*", default=[], help="shipped models to read beside (e.g. default)"
+    )
     parser.add_argument("--train-one", nargs=2, metavar=("ARM", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    OUT = args.out
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     if args.train_one:
         arm, seed = args.train_one[0], int(args.train_one[1])
-        sys.exit(train_one(arm, seed, args.epochs, model_path(OUT, arm, seed)))
+        sys.exit(train_one(arm, seed, args.epochs, model_path(args.out, arm, seed)))
 
     args.pid_file.write_text(f"{os.getpid()}\n")
     # Seed by seed, so that a study cut short still has every arm on the same seeds.
     for seed in args.seeds:
         for arm in args.arms:
-            path = model_path(OUT, arm, seed)
+            path = model_path(args.out, arm, seed)
             if args.evaluate_only or path.exists():
                 continue
             this = [sys.executable, __file__, "--train-one", arm, str(seed)]
-            code = run([*this, "--epochs", str(args.epochs), "--out", str(OUT)], args.pid_file)
+            code = run([*this, "--epochs", str(args.epochs), "--out", str(args.out)], args.pid_file)
             if code:
                 sys.exit(f"{arm}, seed {seed}: training failed ({code})")
-    paths = {
-        f"{arm}, seed {seed}": model_path(OUT, arm, seed)
+    paths: dict[str, Path | str] = {
+        f"{arm}, seed {seed}": model_path(args.out, arm, seed)
         for seed in args.seeds
         for arm in args.arms
-        if model_path(OUT, arm, seed).exists()
+        if model_path(args.out, arm, seed).exists()
     }
-    results = evaluate(paths)
-    summ = summary(results, args.arms, args.seeds)
+    paths |= {f"{name} (shipped)": name for name in args.reference}
+    results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs)
+    rows = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
+    rows |= {f"{name} (shipped)": [f"{name} (shipped)"] for name in args.reference}
+    summ = summary(results, rows)
     print(f"\n{args.epochs} epochs, seeds {args.seeds}: mean (min–max) in %\n")
-    print(table(summ, args.arms))
+    print(table(summ, list(rows)))
+    below = below_control(summ, args.arms)
+    print("\nDigits more than a point below the control's mean:", below or "none")
     print(
         json.dumps(
             {
                 "epochs": args.epochs,
                 "seeds": args.seeds,
-                "arms": ARMS,
+                "arms": {arm: ARMS[arm] for arm in args.arms},
+                "below_control": below,
                 "summary": summ,
                 "models": results,
             }
         )
     )
 
-
-OUT = Path("/tmp/hands21")
 
 if __name__ == "__main__":
     main()
