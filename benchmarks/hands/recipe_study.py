@@ -8,6 +8,7 @@ upright copy, averaged) on the choosing families of other_hands.py and the
 official MNIST test set: never on the reported families.
 
     python benchmarks/hands/recipe_study.py --epochs 15 --seeds 0 1 2 --out /tmp/hands21
+    python benchmarks/hands/recipe_study.py ... --train-only      # train only
     python benchmarks/hands/recipe_study.py ... --evaluate-only   # read the models already trained
 
 Runs one training at a time, each in its own process pinned to one core with
@@ -183,6 +184,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/hands21"))
     parser.add_argument("--pid-file", type=Path, default=Path("/tmp/hands21.pid"))
     parser.add_argument("--evaluate-only", action="store_true")
+    parser.add_argument("--train-only", action="store_true")
     parser.add_argument(
         "--reference", nargs="*", default=[], help="shipped models to read beside (e.g. default)"
     )
@@ -204,6 +206,8 @@ def main() -> None:
             code = run([*this, "--epochs", str(args.epochs), "--out", str(args.out)], args.pid_file)
             if code:
                 sys.exit(f"{arm}, seed {seed}: training failed ({code})")
+    if args.train_only:
+        return
     paths: dict[str, Path | str] = {
         f"{arm}, seed {seed}": model_path(args.out, arm, seed)
         for seed in args.seeds
