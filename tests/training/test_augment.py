@@ -164,3 +164,53 @@ def test_fours_and_nines_keep_their_proportions(monkeypatch):
     labels = digits.numpy()
     assert not moved[labels != 7].any()
     assert moved[labels == 7].mean() > 0.6  # all chosen; a g very near 1 barely moves
+
+
+def columns(image: np.ndarray) -> np.ndarray:
+    """The columns holding ink (above half) in a 28×28 picture."""
+    return np.nonzero(image.max(axis=0) > 0.5)[0]
+
+
+def test_the_shipped_recipe_never_changes_widths(monkeypatch):
+    # The recipe study's switch is off by default, and then the pipeline never
+    # reaches it: the shipped recipe's augmentation is the one it was trained with.
+    assert augment.WIDTH_SHARE == 0.0
+    assert (augment.FLAG_SHARE, augment.FOOT_SHARE) == (0.4, 0.15)
+
+    def never(*args, **kwargs):
+        raise AssertionError("rewidth ran in the default recipe")
+
+    monkeypatch.setattr(augment, "rewidth", never)
+    out = augment_batch(batch(bars(4, 14, 24)), seed=0, digits=tf.constant([2]))
+    assert out.shape == (1, 28, 28, 1)
+
+
+def test_rewidth_narrows_and_widens_about_the_ink_centre(monkeypatch):
+    monkeypatch.setattr(augment, "WIDTH_SHARE", 1.0)
+    images = batch(bars(4, 14, 24))  # columns 8-19, centre 13.5
+    monkeypatch.setattr(augment, "LOG_WIDTH", (np.log(0.5), np.log(0.5)))
+    narrow = augment.rewidth(images, seed=0).numpy()[0, ..., 0]
+    monkeypatch.setattr(augment, "LOG_WIDTH", (np.log(1.5), np.log(1.5)))
+    wide = augment.rewidth(images, seed=0).numpy()[0, ..., 0]
+    assert 5 <= len(columns(narrow)) <= 7 and 17 <= len(columns(wide)) <= 19
+    for out in (narrow, wide):
+        assert abs(columns(out).mean() - 13.5) <= 0.5
+        # Only columns change: the same rows hold ink, and nothing brightens.
+        assert np.array_equal(np.nonzero(out.max(axis=1) > 0.5)[0], [4, 14, 24])
+        assert out.min() >= 0.0 and out.max() <= 1.0
+
+
+def test_rewidth_leaves_unchosen_pictures_alone(monkeypatch):
+    monkeypatch.setattr(augment, "WIDTH_SHARE", 0.5)
+    images = batch(*[bars(4, 14, 24)] * 200)
+    out = augment.rewidth(images, seed=0).numpy()
+    changed = np.abs(out - images.numpy()).sum(axis=(1, 2, 3)) > 0.5
+    assert 0.35 < changed.mean() <= 0.56  # a factor very near 1 barely changes a picture
+
+
+def test_the_recipe_study_sets_only_settings_the_augmentation_has():
+    from benchmarks.hands.recipe_study import ARMS
+
+    for settings in ARMS.values():
+        for name in settings:
+            assert hasattr(augment, name), f"{name} is not an augmentation setting"

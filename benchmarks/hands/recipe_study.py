@@ -1,0 +1,241 @@
+"""Issue 21's recipe study: which part of the robust recipe makes 2s and 8s read as 1.
+
+Each arm is the robust preset with some augmentation settings changed
+(model/training/augment.py's module constants, set here only, so the app and
+its presets never see them), trained for the same reduced number of epochs
+with several seeds. Models are read as the app reads (the input and its
+upright copy, averaged) on the choosing families of other_hands.py and the
+official MNIST test set: never on the reported families.
+
+    python benchmarks/hands/recipe_study.py --epochs 15 --seeds 0 1 2 --out /tmp/hands21
+    python benchmarks/hands/recipe_study.py ... --train-only      # train only
+    python benchmarks/hands/recipe_study.py ... --evaluate-only   # read the models already trained
+
+Runs one training at a time, each in its own process pinned to one core with
+one TensorFlow thread (nice it from the shell), skipping models already saved,
+and writes the PID of the process working now to --pid-file. Prints, per arm,
+the mean and the range over seeds, per set and per digit; the last line is
+one JSON object with every model's figures and the arms' summaries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+ARMS: dict[str, dict[str, float]] = {
+    "control": {},  # the robust recipe as shipped: flags on 40% of 1s, feet on 15%
+    "no foot": {"FOOT_SHARE": 0.0},
+    "no foot, flag 20%": {"FOOT_SHARE": 0.0, "FLAG_SHARE": 0.2},
+    "no foot, narrow and wide": {"FOOT_SHARE": 0.0, "WIDTH_SHARE": 0.3},
+}
+DIGITS_SHOWN = ("1", "2", "7", "8", "9")  # the digits the 1-bias touches
+FLOOR = 0.01  # a class more than a point below the control's mean is flagged
+
+
+def model_path(out: Path, arm: str, seed: int) -> Path:
+    return out / f"{arm.replace(', ', '-').replace(' ', '_')}-s{seed}.keras"
+
+
+def train_one(arm: str, seed: int, epochs: int, path: Path) -> int:
+    """Train one model in this process: one core, one TensorFlow thread, the arm's settings."""
+    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    import model.training.augment as augment
+    from model import train
+
+    for name, value in ARMS[arm].items():
+        setattr(augment, name, value)
+    print(f"{arm}, seed {seed}: {ARMS[arm] or 'as shipped'}", flush=True)
+    argv = ["--preset", "robust", "--epochs", str(epochs), "--seed", str(seed)]
+    return train.main([*argv, "--name", path.stem, "--out", str(path)])
+
+
+def run(command: list[str], pid_file: Path) -> int:
+    """Run a child to its end, its PID in pid_file meanwhile (no time limit: it may be paused)."""
+    child = subprocess.Popen(command)
+    pid_file.write_text(f"{child.pid}\n")
+    code = child.wait()
+    pid_file.write_text(f"{os.getpid()}\n")
+    return code
+
+
+def scores(predicted: np.ndarray, labels: np.ndarray, mask: np.ndarray) -> dict:
+    from benchmarks.hands import tables
+
+    return {
+        "accuracy": float(np.mean(predicted[mask] == labels[mask])),
+        "per_class": tables.per_class(predicted, labels, mask),
+        "read_as_one": tables.read_as_one(predicted, labels, mask),
+    }
+
+
+def evaluate(paths: dict[str, Path | str], inputs_file: Path, epochs: int) -> dict:
+    """Every model's scores per set (the choosing families and MNIST), read as the app reads.
+
+    `paths`: a label for each model file, or a shipped model's name ("default").
+    The prepared pictures are kept in `inputs_file`; a trained model whose card
+    says another number of epochs than `epochs` stops the study.
+    """
+    import tensorflow as tf
+
+    from benchmarks.other_hands import chosen_families, family_pictures, load_or_build
+    from model.digits.data import load_mnist
+    from model.files.persistence import load_model
+    from model.network.inference import DigitClassifier
+    from model.preprocess.reading import read_inputs
+
+    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+
+    chosen = chosen_families("choose", None)
+    pictures = family_pictures(chosen)
+    inputs = load_or_build(inputs_file, pictures, workers=1)
+    labels = np.array([p.digit for p in pictures])
+    blank = ~inputs.reshape(len(inputs), -1).any(axis=1)
+    masks = {f.name: np.array([p.set == f.name for p in pictures]) for f in chosen}
+    mnist = load_mnist()
+    results = {}
+    for name, path in paths.items():
+        model, card = load_model(path)
+        if isinstance(path, Path) and card.recipe["epochs"] != epochs:
+            sys.exit(f"{path} was trained for {card.recipe['epochs']} epochs, not {epochs}")
+        classifier = DigitClassifier(model)
+        read = read_inputs(classifier, inputs.astype(np.float32) / 255)
+        predicted = np.where(blank, -1, np.argmax(read, axis=1))
+        results[name] = {s: scores(predicted, labels, m) for s, m in masks.items()}
+        read = read_inputs(classifier, mnist.x_test.astype(np.float32) / 255)
+        test = np.argmax(read, axis=1)
+        results[name]["MNIST test"] = scores(test, mnist.y_test, np.ones(len(test), bool))
+        print(f"read {name}", flush=True)
+    return results
+
+
+def summary(results: dict, rows: dict[str, list[str]]) -> dict:
+    """Per row (an arm's models, or one shipped model), set and figure ("all", each digit,
+    "as 1": other digits read as 1): [mean, min, max] over the row's models."""
+    out = {}
+    for arm, names in rows.items():
+        models = [results[n] for n in names if n in results]
+        out[arm] = {"seeds": len(models)}
+        for s in models[0] if models else []:
+            figures = {"all": [m[s]["accuracy"] for m in models]}
+            for d in models[0][s]["per_class"]:
+                figures[d] = [m[s]["per_class"][d] for m in models]
+            figures["as 1"] = [sum(m[s]["read_as_one"].values()) for m in models]
+            out[arm][s] = {k: [float(np.mean(v)), min(v), max(v)] for k, v in figures.items()}
+    return out
+
+
+def table(summ: dict, arms: list[str]) -> str:
+    """Markdown: one row per set and arm (the control first) or shipped model, mean (min–max)
+    in %; an arm's digit whose mean is more than FLOOR below the control's is flagged."""
+    columns = ["all", *DIGITS_SHOWN]
+    lines = ["| set | arm | " + " | ".join(columns) + " | others read as 1 |"]
+    lines.append("|---|---|" + "---:|" * (len(columns) + 1))
+    for s in summ[arms[0]]:
+        if s == "seeds":
+            continue
+        for arm in arms:
+            row = summ[arm][s]
+            cells = []
+            for c in columns:
+                mean, low, high = row[c]
+                below = arm in ARMS and mean < summ[arms[0]][s][c][0] - FLOOR
+                cell = f"{100 * mean:.2f}"
+                if summ[arm]["seeds"] > 1:
+                    cell += f" ({100 * low:.1f}–{100 * high:.1f})"
+                cells.append(f"**{cell}** ⚠" if below else cell)
+            mean, low, high = row["as 1"]
+            ones = f"{mean:.1f} ({low}–{high})" if summ[arm]["seeds"] > 1 else f"{low}"
+            lines.append(f"| {s} | {arm} | " + " | ".join(cells) + f" | {ones} |")
+    return "\n".join(lines)
+
+
+def below_control(summ: dict, arms: list[str]) -> list[str]:
+    """Every digit, on every set, whose mean for an arm is more than FLOOR below the control's."""
+    control = summ[arms[0]]
+    return [
+        f"{arm}: {s} {d} {100 * row[d][0]:.2f} vs {100 * control[s][d][0]:.2f}"
+        for arm in arms[1:]
+        for s, row in summ[arm].items()
+        if s != "seeds"
+        for d in row
+        if d not in ("all", "as 1") and row[d][0] < control[s][d][0] - FLOOR
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arms", nargs="+", choices=list(ARMS), default=list(ARMS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/hands21"))
+    parser.add_argument("--pid-file", type=Path, default=Path("/tmp/hands21.pid"))
+    parser.add_argument("--evaluate-only", action="store_true")
+    parser.add_argument("--train-only", action="store_true")
+    parser.add_argument(
+        "--reference", nargs="*", default=[], help="shipped models to read beside (e.g. default)"
+    )
+    parser.add_argument("--train-one", nargs=2, metavar=("ARM", "SEED"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.train_one:
+        arm, seed = args.train_one[0], int(args.train_one[1])
+        sys.exit(train_one(arm, seed, args.epochs, model_path(args.out, arm, seed)))
+
+    args.pid_file.write_text(f"{os.getpid()}\n")
+    # Seed by seed, so that a study cut short still has every arm on the same seeds.
+    for seed in args.seeds:
+        for arm in args.arms:
+            path = model_path(args.out, arm, seed)
+            if args.evaluate_only or path.exists():
+                continue
+            this = [sys.executable, __file__, "--train-one", arm, str(seed)]
+            code = run([*this, "--epochs", str(args.epochs), "--out", str(args.out)], args.pid_file)
+            if code:
+                sys.exit(f"{arm}, seed {seed}: training failed ({code})")
+    if args.train_only:
+        return
+    paths: dict[str, Path | str] = {
+        f"{arm}, seed {seed}": model_path(args.out, arm, seed)
+        for seed in args.seeds
+        for arm in args.arms
+        if model_path(args.out, arm, seed).exists()
+    }
+    paths |= {f"{name} (shipped)": name for name in args.reference}
+    results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs)
+    rows = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
+    rows |= {f"{name} (shipped)": [f"{name} (shipped)"] for name in args.reference}
+    summ = summary(results, rows)
+    print(f"\n{args.epochs} epochs, seeds {args.seeds}: mean (min–max) in %\n")
+    print(table(summ, list(rows)))
+    below = below_control(summ, args.arms)
+    print("\nDigits more than a point below the control's mean:", below or "none")
+    print(
+        json.dumps(
+            {
+                "epochs": args.epochs,
+                "seeds": args.seeds,
+                "arms": {arm: ARMS[arm] for arm in args.arms},
+                "below_control": below,
+                "summary": summ,
+                "models": results,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
