@@ -16,6 +16,14 @@ from model.preprocess.geometry import scaled_size
 THUMBNAIL_SIDE = 140  # preprocessing steps: 5 screen pixels per MNIST pixel, big enough to read
 
 
+def _as_image(image: np.ndarray) -> Image.Image:
+    """uint8 as it is, [0, 1] floats on 0..255."""
+    pixels = np.asarray(image)
+    if pixels.dtype != np.uint8:
+        pixels = np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+    return Image.fromarray(pixels)
+
+
 def thumbnail(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     """A picture as (side, side, 4) uint8 RGBA: scaled to fit, centred, transparent around.
 
@@ -23,23 +31,13 @@ def thumbnail(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     28 × 28 squares instead of a blur; big ones are averaged down. The square
     frame gives every step of a row the same size, whatever its shape.
     """
-    pixels = np.asarray(image)
-    if pixels.dtype != np.uint8:
-        pixels = np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
-    picture = Image.fromarray(pixels).convert("RGBA")
+    picture = _as_image(image).convert("RGBA")
     size = scaled_size(picture.size, side)
     resample = Image.Resampling.NEAREST if max(picture.size) <= side else Image.Resampling.BOX
     picture = picture.resize(size, resample)
     frame = Image.new("RGBA", (side, side), (0, 0, 0, 0))
     frame.paste(picture, ((side - size[0]) // 2, (side - size[1]) // 2))
     return np.asarray(frame)
-
-
-def _as_image(image: np.ndarray) -> Image.Image:
-    pixels = np.asarray(image)
-    if pixels.dtype != np.uint8:
-        pixels = np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
-    return Image.fromarray(pixels)
 
 
 def small_png(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> bytes:
