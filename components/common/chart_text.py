@@ -57,8 +57,7 @@ def _top_indices(values: np.ndarray, count: int) -> np.ndarray:
 def largest_values_text(values: np.ndarray, count: int = TOP) -> str:
     """A flat layer's largest outputs: 'Largest values: index 7 (0.981), …'."""
     values = np.asarray(values, dtype=np.float64).ravel()
-    order = np.argsort(-values, kind="stable")[:count]
-    listed = ", ".join(f"index {i} ({values[i]:.3f})" for i in order)
+    listed = ", ".join(f"index {i} ({values[i]:.3f})" for i in _top_indices(values, count))
     return f"{values.size} values. Largest: {listed}."
 
 
@@ -82,8 +81,7 @@ def largest_cells_text(values: np.ndarray, count: int = TOP, what: str = "values
     """One 2-D grid (a map, an image, a saliency map): its largest cells."""
     values = np.asarray(values, dtype=np.float64)
     filled = np.where(np.isnan(values), -np.inf, values)
-    flat = np.argsort(-filled, axis=None, kind="stable")[:count]
-    cells = [np.unravel_index(i, values.shape) for i in flat]
+    cells = [np.unravel_index(i, values.shape) for i in _top_indices(filled, count)]
     listed = ", ".join(f"row {r}, column {c} ({values[r, c]:.3f})" for r, c in cells)
     rows, cols = values.shape
     return f"{rows}×{cols} grid. Largest {what}: {listed}."
