@@ -6,8 +6,9 @@ the command to do so is printed), each a family with one use
 
 - choose: "fonts" (handwriting fonts, clean and jittered in size, place,
   rotation, slant and pen weight), "strokes" (the Hershey fonts' pen strokes
-  redrawn with a random hand and a round pen 8 to 26 px wide), and their
-  "validation" twins from other fonts. Look at these to choose recipes,
+  redrawn with a random hand and a round pen 8 to 26 px wide), their
+  "validation" twins from other fonts, and "narrow" strokes of both (a hand
+  that writes narrow: the held-out writers' 1-bias). Look at these to choose recipes,
   readings and settings.
 - report: "reported fonts" and "reported strokes", from a font group nothing
   else uses. Read them once, at the end, for the published figure.

@@ -51,6 +51,11 @@ KEEP_PROPORTIONS = (4, 9)
 # the shipped recipe; benchmarks/hands/recipe_study.py switches it on.
 WIDTH_SHARE = 0.0
 LOG_WIDTH = (-0.6, 0.3)  # factor 0.55 to 1.35
+# Pen weight: shares of all digits thickened by one pixel, by two (a small digit
+# drawn with a wide marker, its loops closing up), and thinned by one.
+THICK_SHARE = 0.2
+THICKER_SHARE = 0.1
+THIN_SHARE = 0.15
 
 
 def augment_batch(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None) -> tf.Tensor:
@@ -72,9 +77,10 @@ def augment_batch(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None)
     thicker = max_filter(images, 3)
     thin = -max_filter(-images, 2)
     choice = tf.random.uniform((tf.shape(images)[0], 1, 1, 1), 0, 1)
-    images = tf.where(choice < 0.2, thick, images)
-    images = tf.where((choice >= 0.2) & (choice < 0.3), thicker, images)
-    images = tf.where(choice > 0.85, thin, images)
+    images = tf.where(choice < THICK_SHARE, thick, images)
+    thicker_from = THICK_SHARE + THICKER_SHARE
+    images = tf.where((choice >= THICK_SHARE) & (choice < thicker_from), thicker, images)
+    images = tf.where(choice > 1.0 - THIN_SHARE, thin, images)
     return tf.clip_by_value(images, 0.0, 1.0)
 
 
