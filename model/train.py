@@ -3,6 +3,7 @@
     python -m model.train --preset seed --epochs 5 --batch-size 64 --optimizer rmsprop \
         [--data PATH] [--validation N] [--strategy auto] [--extra MY.npz ...] \
         --out model/shipped/seed.keras
+    python -m model.train --preset robust --start-from default --epochs 6 --lr 0.0005 ...
 
 Every training digit trains, as for the shipped models, unless --validation N
 holds the last N out and scores them after every epoch (the app's runs hold
@@ -69,6 +70,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="auto",
         help="tf.distribute strategy: auto = mirrored over all GPUs when there are several",
     )
+    parser.add_argument(
+        "--start-from",
+        metavar="MODEL",
+        help="fine-tune: go on training this model (a shipped model's name or a .keras file) "
+        "instead of the preset's freshly built one; it must be of the same preset",
+    )
     parser.add_argument("--name", help="name shown in the app (default: the output file's stem)")
     parser.add_argument("--out", required=True, help="where to write the .keras model")
     return parser.parse_args(argv)
@@ -101,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     # Imported after argument parsing so --help answers without loading TensorFlow.
     from model.digits.data import DataError, load_mnist
     from model.files.cards import ModelCard
-    from model.files.persistence import save_model
+    from model.files.persistence import load_model, save_model
     from model.mine.files import MineFileError, read_digits_file
     from model.training.distribute import describe, make_strategy
     from model.training.progress import FINISHED
@@ -130,7 +137,14 @@ def main(argv: list[str] | None = None) -> int:
             raise RecipeError(problems)
         strategy = make_strategy(args.strategy)
         extra = [read_digits_file(path).training() for path in args.extra]
-    except (ValueError, DataError, MineFileError) as err:
+        start_from = None
+        if args.start_from:
+            start_from, start_card = load_model(args.start_from)
+            if start_card.preset != args.preset:
+                raise ValueError(
+                    f"{args.start_from} is a {start_card.preset!r} model, not {args.preset!r}"
+                )
+    except (ValueError, DataError, MineFileError) as err:  # a bad --start-from is a ValueError
         print(f"error: {err}", file=sys.stderr)
         return 2
     if data.notice:
@@ -156,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         strategy=strategy,
         validation=args.validation,
         extra=extra_xy if extra_xy is not None and len(extra_xy[1]) else None,
+        start_from=start_from,
     )
     if result.outcome != FINISHED:
         print(

@@ -77,6 +77,38 @@ def test_train_holds_out_validation_digits_on_request(tmp_path, small_npz, capsy
     ]
 
 
+@pytest.mark.slow
+def test_train_can_fine_tune_a_trained_model(tmp_path, small_npz, capsys):
+    first = tmp_path / "first.keras"
+    args = ["--epochs", "1", "--batch-size", "64", "--data", str(small_npz)]
+    assert train.main([*args, "--out", str(first)]) == 0
+    before = load_model(first)[0].get_weights()
+    tuned = tmp_path / "tuned.keras"
+    assert (
+        train.main([*args, "--start-from", str(first), "--lr", "0.0001", "--out", str(tuned)]) == 0
+    )
+    card = read_card(tuned)
+    assert card.notes == ["fine-tuned: started from a trained model's weights"]
+    after = load_model(tuned)[0].get_weights()
+    # Went on from the first model's weights: near them, not a fresh start from the seed.
+    fresh = tmp_path / "fresh.keras"
+    assert train.main([*args, "--lr", "0.0001", "--out", str(fresh)]) == 0
+    anew = load_model(fresh)[0].get_weights()
+    moved = sum(float(np.abs(a - b).sum()) for a, b in zip(after, before, strict=True))
+    apart = sum(float(np.abs(a - b).sum()) for a, b in zip(anew, before, strict=True))
+    assert 0 < moved < apart / 3
+    # Another preset's model, a damaged file: one line, nothing saved.
+    capsys.readouterr()
+    assert train.main([*args, "--start-from", "default", "--out", str(tmp_path / "x.keras")]) == 2
+    assert "is a 'robust' model, not 'seed'" in capsys.readouterr().err
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"not a model")
+    assert train.main([*args, "--start-from", str(broken), "--out", str(tmp_path / "y.keras")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and str(tmp_path) not in err
+    assert not (tmp_path / "x.keras").exists() and not (tmp_path / "y.keras").exists()
+
+
 def test_train_refuses_a_batch_larger_than_the_data(tmp_path, small_npz, capsys):
     args = ["--data", str(small_npz), "--out", str(tmp_path / "m.keras")]
     assert train.main(["--batch-size", "500", *args]) == 2
