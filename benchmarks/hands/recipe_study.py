@@ -43,11 +43,17 @@ ARMS: dict[str, dict[str, float]] = {
     # added, at a small learning rate (cosine to 0), so that it keeps what it reads well.
     "default tuned, narrow and wide, lr 0.0005": {"WIDTH_SHARE": 0.3},
     "default tuned, narrow and wide, lr 0.0002": {"WIDTH_SHARE": 0.3},
+    "default tuned, narrow and wide but 1s and 7s, lr 0.0005": {
+        "WIDTH_SHARE": 0.3,
+        "KEEP_WIDTHS": (1, 7),
+    },
 }
 # Training options beyond the robust preset's, per arm (model/train.py's flags).
 TRAIN_ARGS: dict[str, list[str]] = {
     "default tuned, narrow and wide, lr 0.0005": ["--start-from", "default", "--lr", "0.0005"],
     "default tuned, narrow and wide, lr 0.0002": ["--start-from", "default", "--lr", "0.0002"],
+    "default tuned, narrow and wide but 1s and 7s, lr 0.0005": ["--start-from", "default"]
+    + ["--lr", "0.0005"],
 }
 DIGITS_SHOWN = ("1", "2", "7", "8", "9")  # the digits the 1-bias touches
 FLOOR = 0.01  # a class more than a point below the control's mean is flagged

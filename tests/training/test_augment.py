@@ -214,3 +214,14 @@ def test_the_recipe_study_sets_only_settings_the_augmentation_has():
     for settings in ARMS.values():
         for name in settings:
             assert hasattr(augment, name), f"{name} is not an augmentation setting"
+
+
+def test_digits_kept_from_rewidth_keep_their_widths(monkeypatch):
+    monkeypatch.setattr(augment, "WIDTH_SHARE", 1.0)
+    monkeypatch.setattr(augment, "KEEP_WIDTHS", (1, 7))
+    monkeypatch.setattr(augment, "LOG_WIDTH", (np.log(0.5), np.log(0.5)))
+    images = batch(*[bars(4, 14, 24)] * 6)
+    digits = tf.constant([1, 7, 2, 1, 7, 8])
+    out = augment.rewidth(images, seed=0, digits=digits).numpy()[..., 0]
+    moved = np.abs(out - images.numpy()[..., 0]).sum(axis=(1, 2)) > 0.5
+    assert moved.tolist() == [False, False, True, False, False, True]
