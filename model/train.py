@@ -81,6 +81,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def started_from_words(card) -> str:
+    """For a fine-tune's card: the model it went on from, whose recipe its own card lacks."""
+    r = card.recipe
+    return (
+        f"went on from “{card.name}”: {card.preset}, {r['epochs']} "
+        f"epoch{'s' if r['epochs'] != 1 else ''}, batch "
+        f"{r['batch_size']}, {r['optimizer']} at {r['learning_rate']}, seed {r['seed']}, "
+        f"on the {card.trained_on}"
+    )
+
+
 def print_progress(p: Progress) -> None:
     # One line per tenth of an epoch keeps logs readable on slow machines.
     step = max(1, p.batches // 10)
@@ -137,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             raise RecipeError(problems)
         strategy = make_strategy(args.strategy)
         extra = [read_digits_file(path).training() for path in args.extra]
-        start_from = None
+        start_from = start_card = None
         if args.start_from:
             start_from, start_card = load_model(args.start_from)
             if start_card.preset != args.preset:
@@ -195,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         test_accuracy=round(result.test_accuracy, 6),
         params=int(result.model.count_params()),
         sha256="",
-        notes=result.card_notes,
+        notes=result.card_notes + ([started_from_words(start_card)] if start_from else []),
     )
     try:
         card = save_model(inference_copy(result.model), args.out, card)

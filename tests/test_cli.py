@@ -88,7 +88,11 @@ def test_train_can_fine_tune_a_trained_model(tmp_path, small_npz, capsys):
         train.main([*args, "--start-from", str(first), "--lr", "0.0001", "--out", str(tuned)]) == 0
     )
     card = read_card(tuned)
-    assert card.notes == ["fine-tuned: started from a trained model's weights"]
+    assert card.notes == [
+        "fine-tuned: started from a trained model's weights",
+        "went on from “first”: seed, 1 epoch, batch 64, rmsprop at 0.001, seed 0, "
+        "on the first 192 MNIST training digits",
+    ]
     after = load_model(tuned)[0].get_weights()
     # Went on from the first model's weights: near them, not a fresh start from the seed.
     fresh = tmp_path / "fresh.keras"
