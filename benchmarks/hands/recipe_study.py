@@ -53,6 +53,15 @@ ARMS: dict[str, dict[str, float]] = {
         "LOG_WIDTH": (-0.6, 0.0),
         "KEEP_WIDTHS": (7,),
     },
+    # A narrowed 0 is what a narrow 6 with its hook curled in is read as.
+    "default tuned, narrow and wide but 0s, 1s and 7s, lr 0.0005": {
+        "WIDTH_SHARE": 0.3,
+        "KEEP_WIDTHS": (0, 1, 7),
+    },
+    "default tuned, narrow and wide but 1s and 7s, lr 0.0002": {
+        "WIDTH_SHARE": 0.3,
+        "KEEP_WIDTHS": (1, 7),
+    },
 }
 # Training options beyond the robust preset's, per arm (model/train.py's flags).
 TRAIN_ARGS: dict[str, list[str]] = {
@@ -61,6 +70,10 @@ TRAIN_ARGS: dict[str, list[str]] = {
     "default tuned, narrow and wide but 1s and 7s, lr 0.0005": ["--start-from", "default"]
     + ["--lr", "0.0005"],
     "default tuned, narrower but 7s, lr 0.0005": ["--start-from", "default", "--lr", "0.0005"],
+    "default tuned, narrow and wide but 0s, 1s and 7s, lr 0.0005": ["--start-from", "default"]
+    + ["--lr", "0.0005"],
+    "default tuned, narrow and wide but 1s and 7s, lr 0.0002": ["--start-from", "default"]
+    + ["--lr", "0.0002"],
 }
 DIGITS_SHOWN = ("1", "2", "6", "7", "8", "9")  # the digits the 1-bias touches, and 6s: they pay
 FLOOR = 0.01  # a class more than a point below the control's mean is flagged
