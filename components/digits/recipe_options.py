@@ -41,9 +41,7 @@ def my_digits_options(set_recipe_fields, trainable: int | None) -> None:
     st.toggle(
         "Start from the active model",
         key=keys.TRAIN_FINE_TUNE,
-        on_change=lambda: (
-            st.session_state[keys.TRAIN_FINE_TUNE] and set_recipe_fields(FINE_TUNE_RECIPE)
-        ),
+        on_change=fine_tune_recipe,
         help="Fine-tune: go on training the model in use for a few seconds, at a small "
         "learning rate, rather than a new one from scratch.",
     )

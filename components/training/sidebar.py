@@ -46,14 +46,17 @@ POLL_S = 1.0  # progress redraws per second while a run is on
 # browser a redraw of the page: at one a second, five tabs slowed a 49-megapixel
 # upload's page by seconds. The recipe may appear a few seconds late instead.
 WARMING_POLL_S = 3.0
-# The live panel reruns the whole app when what the app run drew is out of date: the
-# digits loaded (so the panel stops ticking), this session's run ended (the picker lists
-# its model), or a run started or ended anywhere (the buttons and the ticking follow).
-# Never on its first ticks after an app run: a whole-app st.rerun() from a fragment can
-# leave the page's widgets showing their defaults while the script keeps its values
-# (streamlit/streamlit#11266; seen here with streamlit 1.67.0, the pen width back at 6
-# and no input chosen after a long first run), and ticks asked for during a long app
-# run come right after it. A later tick does it instead, a second or two later.
+# The live panel reruns the whole app when what the app run drew is out of date: this
+# session's run ended (the picker lists its model), or a run started or ended anywhere
+# (the buttons and the ticking follow). Never on its first ticks after an app run: a
+# whole-app st.rerun() from a fragment can leave the page's widgets showing their
+# defaults while the script keeps its values (streamlit/streamlit#11266; seen here with
+# streamlit 1.67.0, the pen width back at 6 and no input chosen after a long first run),
+# and ticks asked for during a long app run come right after it. A later tick does it
+# instead, a second or two later.
+# Not when the digits have loaded: the panel shows that itself, and a recipe switch
+# clicked about then stayed off (the same Streamlit fault, in a test at a person's pace).
+# The panel then goes on ticking every WARMING_POLL_S until the page's next app run.
 SETTLE_TICKS = 2
 
 
@@ -82,7 +85,7 @@ def training_sidebar() -> None:
         with st.container():
             poll = POLL_S if running else WARMING_POLL_S if warming else None
             st.session_state[keys.LIVE_TICKS] = 0
-            st.fragment(_live, run_every=poll)(running, warming)
+            st.fragment(_live, run_every=poll)(running)
         with st.container():
             st.fragment(_latest_result)()
 
@@ -152,7 +155,7 @@ def _press_stop() -> None:
         run_manager().stop(owner(), mine.job.run_id)
 
 
-def _live(was_running: bool, was_warming: bool) -> None:
+def _live(was_running: bool) -> None:
     """Where the runs are: this session's, or another session's that it would wait for.
 
     Every tick is also this session's heartbeat: a run whose tab stops ticking is stopped.
@@ -166,9 +169,8 @@ def _live(was_running: bool, was_warming: bool) -> None:
     ended = collect_ended_run()
     mine = active_run()
     others = [view for view in manager.activity() if mine is None or view.job != mine.job]
-    loaded = was_warming and (data is not None or error is not None)
     changed = (mine is not None or bool(others)) != was_running
-    if (loaded or ended or changed) and ticks > SETTLE_TICKS:
+    if (ended or changed) and ticks > SETTLE_TICKS:
         st.rerun()  # the whole app: the picker, the buttons, the result and the ticking follow
     data_words(data, error)
     if mine is not None:

@@ -247,28 +247,24 @@ def _live_panel_script() -> None:
 
     from components.training import sidebar as training_panel
 
-    # As in the app: the panel ticks while the digits load, and each full app run
-    # works out again whether they still are (here: only the first three runs, which
-    # stand for the panel's ticks; the fourth is the whole-app rerun).
+    # As in the app: the panel ticks while the digits load; each run here stands for a tick.
     st.session_state.runs = st.session_state.get("runs", 0) + 1
-    training_panel._live(False, st.session_state.runs <= 3)
+    training_panel._live(False)
 
 
-def test_live_panel_reruns_the_app_once_the_digits_are_loaded_but_not_at_once(monkeypatch):
-    # Without that full run, the panel registered while the digits loaded went on
-    # ticking in every page left open, at a cost to the server. On the panel's first
-    # two ticks, though, a full rerun left the page's widgets showing their defaults.
+def test_live_panel_shows_the_digits_loaded_without_rerunning_the_app(monkeypatch):
+    # A whole-app rerun from the panel can leave the page's widgets showing their
+    # defaults: a recipe switch clicked about when the digits loaded stayed off. The
+    # panel says itself that they loaded (here: failed to), tick after tick.
     from components.training import sidebar as training_panel
 
     monkeypatch.setattr(training_panel, "run_manager", _LoadedManager)
     at = AppTest.from_function(_live_panel_script, default_timeout=APP_TIMEOUT_S)
-    for tick in (1, 2):
+    for tick in (1, 2, 3, 4):
         at.run()
         assert not at.exception
-        assert at.session_state.runs == tick, "no whole-app rerun on the first two ticks"
-    at.run()
-    assert at.session_state.runs == 4, "the third tick reruns the whole app, once"
-    assert "could not be loaded" in "\n".join(e.value for e in at.error)
+        assert at.session_state.runs == tick, "no whole-app rerun when the digits load"
+        assert "could not be loaded" in "\n".join(e.value for e in at.error)
 
 
 def _recipe_form_script() -> None:
@@ -355,3 +351,23 @@ def test_a_class_recipe_asking_for_more_digits_than_there_are_takes_them_all():
     assert at.number_input(key=keys.TRAIN_DIGITS).value == 3_600  # 4,000 less 400 held out
     assert at.number_input(key=keys.TRAIN_EPOCHS).value == 2
     assert not at.exception
+
+
+def _small_source_form_script() -> None:
+    from components.training.recipe_form import recipe_form
+    from model.runs.messages import DataInfo
+
+    # The bundled sample: 4,000 training digits, 3,600 to train on.
+    recipe_form(DataInfo("bundled sample (5,000 digits)", 4_000, 1_000, "sample test digits"))
+
+
+def test_start_from_the_active_model_on_a_small_source_trains_on_all_it_has():
+    from components.digits import keys as digits_keys
+    from model.mine.mixing import FINE_TUNE_RECIPE
+
+    at = AppTest.from_function(_small_source_form_script, default_timeout=APP_TIMEOUT_S).run()
+    at.toggle(key=digits_keys.TRAIN_FINE_TUNE).set_value(True).run()
+    assert not at.exception
+    assert FINE_TUNE_RECIPE["train_size"] > 3_600
+    assert at.session_state[keys.TRAIN_DIGITS] is None, "all 3,600, not a refusal at Train"
+    assert at.session_state[keys.TRAIN_EPOCHS] == FINE_TUNE_RECIPE["epochs"]
