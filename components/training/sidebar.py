@@ -54,9 +54,10 @@ WARMING_POLL_S = 3.0
 # streamlit 1.67.0, the pen width back at 6 and no input chosen after a long first run),
 # and ticks asked for during a long app run come right after it. A later tick does it
 # instead, a second or two later.
-# Not when the digits have loaded: the panel shows that itself, and a recipe switch
-# clicked about then stayed off (the same Streamlit fault, in a test at a person's pace).
-# The panel then goes on ticking every WARMING_POLL_S until the page's next app run.
+# Not when the digits have loaded: the panel shows that itself. A recipe switch clicked
+# about when they loaded stayed off in a browser test at a person's pace, most likely
+# that same fault. The panel then goes on ticking every WARMING_POLL_S until the page's
+# next app run.
 SETTLE_TICKS = 2
 
 
