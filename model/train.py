@@ -81,17 +81,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def started_from_words(card) -> str:
-    """For a fine-tune's card: the model it went on from, whose recipe its own card lacks."""
-    r = card.recipe
-    return (
-        f"went on from “{card.name}”: {card.preset}, {r['epochs']} "
-        f"epoch{'s' if r['epochs'] != 1 else ''}, batch "
-        f"{r['batch_size']}, {r['optimizer']} at {r['learning_rate']}, seed {r['seed']}, "
-        f"on the {card.trained_on}"
-    )
-
-
 def print_progress(p: Progress) -> None:
     # One line per tenth of an epoch keeps logs readable on slow machines.
     step = max(1, p.batches // 10)
@@ -118,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Imported after argument parsing so --help answers without loading TensorFlow.
     from model.digits.data import DataError, load_mnist
-    from model.files.cards import ModelCard
+    from model.files.cards import ModelCard, started_from_words
     from model.files.persistence import load_model, save_model
     from model.mine.files import MineFileError, read_digits_file
     from model.training.distribute import describe, make_strategy

@@ -153,3 +153,14 @@ def read_card(name_or_path: str | Path) -> ModelCard:
         return ModelCard.from_json(text)
     except CardError as err:
         raise CardError(f"The model “{label}” cannot be used: {err}.") from err
+
+
+def started_from_words(card: ModelCard) -> str:
+    """For a fine-tune's card: the model it went on from, whose recipe its own card lacks."""
+    r = card.recipe
+    return (
+        f"went on from “{card.name}”: {card.preset}, {r['epochs']} "
+        f"epoch{'s' if r['epochs'] != 1 else ''}, batch "
+        f"{r['batch_size']}, {r['optimizer']} at {r['learning_rate']}, seed {r['seed']}, "
+        f"on the {card.trained_on}"
+    )

@@ -167,13 +167,13 @@ def _train_and_save(
     cancel: threading.Event,
     ready: ReadyModels | None,
 ) -> RunEnd:
-    from model.files.cards import ModelCard
+    from model.files.cards import ModelCard, started_from_words
     from model.files.persistence import load_model, save_model
     from model.mine.files import read_digits_file
     from model.training.trainer import inference_copy, train
 
     mine = read_digits_file(job.my_digits) if job.my_digits else None
-    start_from, preset = None, job.preset
+    start_from, start_card, preset = None, None, job.preset
     if job.fine_tune:
         start_from, start_card = load_model(job.previous_model)
         preset = start_card.preset  # fine-tuning keeps the active model's network
@@ -217,6 +217,7 @@ def _train_and_save(
         params=0,
         sha256="",
         notes=[f"data: {info.words}", *result.card_notes]
+        + ([started_from_words(start_card)] if start_card else [])
         + ([f"stopped after {result.epochs_done} of {epochs} epochs"] if stopped else []),
     )
     card = save_model(inference_copy(result.model), job.out_path, card)

@@ -47,6 +47,7 @@ def test_a_fine_tune_with_my_digits_scores_my_held_out_digits_before_and_after(t
     assert scores.accuracy_after > scores.accuracy_before  # it learned the upside-down hand
     card = read_card(job.out_path)
     assert card.preset == "seed" and any(n.startswith("fine-tuned") for n in card.notes)
+    assert any(n.startswith("went on from “seed”: seed,") for n in card.notes)
     assert end.evaluation.previous is not None  # and the test set before, for forgetting
     no_mine = replace(job, my_digits=None, fine_tune=False, out_path=str(tmp_path / "r2.keras"))
     messages = []
