@@ -65,15 +65,9 @@ ARMS: dict[str, dict[str, float]] = {
 }
 # Training options beyond the robust preset's, per arm (model/train.py's flags).
 TRAIN_ARGS: dict[str, list[str]] = {
-    "default tuned, narrow and wide, lr 0.0005": ["--start-from", "default", "--lr", "0.0005"],
-    "default tuned, narrow and wide, lr 0.0002": ["--start-from", "default", "--lr", "0.0002"],
-    "default tuned, narrow and wide but 1s and 7s, lr 0.0005": ["--start-from", "default"]
-    + ["--lr", "0.0005"],
-    "default tuned, narrower but 7s, lr 0.0005": ["--start-from", "default", "--lr", "0.0005"],
-    "default tuned, narrow and wide but 0s, 1s and 7s, lr 0.0005": ["--start-from", "default"]
-    + ["--lr", "0.0005"],
-    "default tuned, narrow and wide but 1s and 7s, lr 0.0002": ["--start-from", "default"]
-    + ["--lr", "0.0002"],
+    arm: ["--start-from", "default", "--lr", arm.rsplit("lr ", 1)[1]]
+    for arm in ARMS
+    if arm.startswith("default tuned")  # the name ends with the fine-tune's learning rate
 }
 DIGITS_SHOWN = ("1", "2", "6", "7", "8", "9")  # the digits the 1-bias touches, and 6s: they pay
 FLOOR = 0.01  # a class more than a point below the control's mean is flagged

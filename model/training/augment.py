@@ -226,9 +226,7 @@ def reproportion(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None) 
     log_gamma = tf.random.uniform((batch, 1), -LOG_GAMMA, LOG_GAMMA, seed=seed + 21)
     chosen = tf.random.uniform((batch, 1), 0, 1, seed=seed + 22) < PROPORTION_SHARE
     if digits is not None:
-        labels = tf.cast(tf.reshape(digits, (-1, 1)), tf.int32)
-        for kept in KEEP_PROPORTIONS:
-            chosen &= labels != kept
+        chosen &= _not_among(digits, KEEP_PROPORTIONS)
     gamma = tf.where(chosen & (bottom > top), tf.exp(log_gamma), 1.0)
     t = tf.clip_by_value((rows[tf.newaxis] - top) / span, 0.0, 1.0)  # (B, H)
     inside = (rows[tf.newaxis] >= top) & (rows[tf.newaxis] <= bottom)
@@ -259,9 +257,7 @@ def rewidth(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None) -> tf
     log_factor = tf.random.uniform((batch, 1), *LOG_WIDTH, seed=seed + 31)
     chosen = tf.random.uniform((batch, 1), 0, 1, seed=seed + 32) < WIDTH_SHARE
     if digits is not None:
-        labels = tf.cast(tf.reshape(digits, (-1, 1)), tf.int32)
-        for kept in KEEP_WIDTHS:
-            chosen &= labels != kept
+        chosen &= _not_among(digits, KEEP_WIDTHS)
     factor = tf.where(chosen, tf.exp(log_factor), 1.0)
     source = centre + (cols[tf.newaxis] - centre) / factor  # (B, W): where each column reads from
     outside = (source < 0) | (source > width - 1)
@@ -274,3 +270,11 @@ def rewidth(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None) -> tf
     right = tf.gather(images, high, axis=2, batch_dims=1)
     keep = tf.cast(~outside, tf.float32)[:, tf.newaxis, :, tf.newaxis]
     return (left * (1.0 - frac) + right * frac) * keep
+
+
+def _not_among(digits: tf.Tensor, kept: tuple[int, ...]) -> tf.Tensor:
+    """(B, 1) booleans: which labels are none of `kept`."""
+    labels = tf.cast(tf.reshape(digits, (-1, 1)), tf.int32)
+    return tf.reduce_all(labels != tf.constant(kept or (-1,), tf.int32)[tf.newaxis], axis=1)[
+        :, tf.newaxis
+    ]
