@@ -93,7 +93,10 @@ def test_sidebar_values_become_the_recipe():
     )
     assert view.job.previous_model == "default"
     at.button(key=keys.STOP_BUTTON).click().run()
-    wait_until(at, lambda at: "stopped" in sidebar_text(at))
+    # Two epochs on 1,000 digits can end before the Stop click reaches the worker on a fast
+    # CPU; either way the run ends and the active model stays. Stopping a long run from the
+    # sidebar is tested in test_a_run_started_before_the_browser_was_known_is_the_browser_s_once_it_is.
+    wait_until(at, lambda at: "stopped" in sidebar_text(at) or "finished" in sidebar_text(at))
     assert at.session_state[common_keys.ACTIVE_MODEL] == "default"
 
 
