@@ -57,6 +57,11 @@ def keep_this_digit(reading: Reading | None, drawing: np.ndarray | None) -> None
 
 
 def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> None:
+    # A drawing already kept is not kept again: one press can reach this callback twice (a
+    # test run kept one drawing twice from one click; which Streamlit path called it again
+    # is not known), and a student's set must not hold the same digit twice.
+    if st.session_state.get(keys.KEPT_INPUT) == this:
+        return
     label = int(st.session_state[keys.KEEP_LABEL])
 
     kept = keep_digit(token, prepared, label, drawing_thumbnail(drawing))

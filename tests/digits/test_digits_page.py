@@ -139,3 +139,20 @@ def test_the_draw_page_keeps_a_drawing_with_the_prediction_or_a_corrected_label(
     assert not at.exception, at.exception
     assert browser.kept().y.tolist() == [1, 7]
     assert any("you have 2 digits" in s.value for s in at.success)
+
+
+def test_one_press_reaching_keep_twice_keeps_the_drawing_once(browser, monkeypatch):
+    import streamlit
+
+    from components.digits import keep
+
+    monkeypatch.setattr(streamlit, "session_state", {keys.KEEP_LABEL: 1})
+    prepared = np.zeros((28, 28), np.uint8)
+    prepared[4:24, 13:15] = 255
+    drawing = np.zeros((280, 280, 4), np.uint8)
+    drawing[40:240, 130:150] = 255
+    keep._keep(TOKEN, prepared, drawing, "this drawing")
+    keep._keep(TOKEN, prepared, drawing, "this drawing")  # the same press, run again
+    assert browser.kept().y.tolist() == [1]
+    keep._keep(TOKEN, prepared, drawing, "the next drawing")  # a new drawing is kept
+    assert browser.kept().y.tolist() == [1, 1]
