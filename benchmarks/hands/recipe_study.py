@@ -239,6 +239,13 @@ def main() -> None:
         action="store_true",
         help="flag digits against the first --reference model, not the first arm",
     )
+    parser.add_argument(
+        "--shipped-seed",
+        type=int,
+        default=None,
+        help="the control arm's model of this seed is the first --reference model (the shipped "
+        "default is the control's seed 2): the recipe's seeds against a candidate's",
+    )
     parser.add_argument("--train-one", nargs=2, metavar=("ARM", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     core = max(os.sched_getaffinity(0)) if args.core is None else args.core
@@ -270,6 +277,11 @@ def main() -> None:
     results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs)
     rows = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
     shipped = {f"{name} (shipped)": [f"{name} (shipped)"] for name in args.reference}
+    if args.shipped_seed is not None:
+        # The shipped model stands in for the control's model of that seed: it is read as a
+        # reference, because the study loads only models this installation signed.
+        control = f"{args.arms[0]}, seed {args.shipped_seed}"
+        results[control] = results[f"{args.reference[0]} (shipped)"]
     # The row every arm is held against comes first: the control, or the model to replace.
     rows = shipped | rows if args.against_shipped and shipped else rows | shipped
     summ = summary(results, rows)
