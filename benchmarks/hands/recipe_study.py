@@ -248,6 +248,8 @@ def main() -> None:
     )
     parser.add_argument("--train-one", nargs=2, metavar=("ARM", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.shipped_seed is not None and not args.reference:
+        parser.error("--shipped-seed needs the shipped model named by --reference")
     core = max(os.sched_getaffinity(0)) if args.core is None else args.core
     args.out.mkdir(parents=True, exist_ok=True)
     if args.train_one:
@@ -259,7 +261,8 @@ def main() -> None:
     for seed in args.seeds:
         for arm in args.arms:
             path = model_path(args.out, arm, seed)
-            if args.evaluate_only or path.exists():
+            stands_in = arm == args.arms[0] and seed == args.shipped_seed  # the shipped model
+            if args.evaluate_only or stands_in or path.exists():
                 continue
             this = [sys.executable, __file__, "--train-one", arm, str(seed), "--core", str(core)]
             code = run([*this, "--epochs", str(args.epochs), "--out", str(args.out)], args.pid_file)
