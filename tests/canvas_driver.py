@@ -67,15 +67,16 @@ def read_while_still(page, read: Callable[[], object], timeout_ms: float, tries:
     raise AssertionError(f"the page kept rerunning through {tries} reads")
 
 
-def click_when_still(page, click: Callable[[], None], timeout_ms: float) -> None:
-    """Click once the page shows no script running, as a person waits for it to settle.
+def act_when_still(page, act: Callable[[], None], timeout_ms: float) -> None:
+    """Act (a click, a double-click, a stroke) once the page shows no script running, as a
+    person waits for it to settle.
 
-    What the click did is then checked by what a person sees (the prediction, the
-    canvas), never by watching for the run it starts: a run of a few milliseconds
-    starts and ends between two frames, and the page never marks it as running.
+    What it did is then checked by what a person sees (the prediction, the canvas),
+    never by watching for the run it starts: a run of a few milliseconds starts and
+    ends between two frames, and the page never marks it as running.
     """
     wait_until_run_over(page, timeout_ms)
-    click()
+    act()
 
 
 def canvas_box(page) -> dict:

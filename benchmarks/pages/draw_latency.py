@@ -39,9 +39,9 @@ from tests.canvas_driver import (  # noqa: E402
     NEXT_FRAMES,
     PREDICTION,
     RUN_OVER,
+    act_when_still,
     canvas_box,
     canvas_has_ink,
-    click_when_still,
     drag_stroke,
 )
 from tests.live_server import CHROMIUM, CHROMIUM_FLAGS, START_TIMEOUT_S, streamlit_server  # noqa: E402
@@ -113,7 +113,7 @@ def clear(page) -> None:
     """
     from playwright.sync_api import expect
 
-    click_when_still(page, page.get_by_role("button", name="Clear").click, 60_000)
+    act_when_still(page, page.get_by_role("button", name="Clear").click, 60_000)
     expect(page.locator(PREDICTION)).not_to_contain_text("Prediction:", timeout=60_000)
     page.locator(RUN_OVER).wait_for(state="attached", timeout=60_000)
 

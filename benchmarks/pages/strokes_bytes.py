@@ -47,8 +47,8 @@ sys.path.insert(0, str(ROOT))
 from tests.canvas_driver import (  # noqa: E402
     CANVAS,
     PREDICTION,
+    act_when_still,
     canvas_box,
-    click_when_still,
     drag_stroke,
     wait_until_run_over,
 )
@@ -106,7 +106,7 @@ def drawing_frames(url: str, strokes: list[Stroke]) -> list[list[bytes]]:
         box = canvas_box(page)
         for count, points in enumerate(strokes, start=1):
             sent.clear()
-            click_when_still(page, lambda p=points: drag_stroke(page, box, p), RERUN_TIMEOUT_MS)
+            act_when_still(page, lambda p=points: drag_stroke(page, box, p), RERUN_TIMEOUT_MS)
             # Wait for the stroke's own send (a sidebar fragment's send can come first).
             for _ in range(RERUN_TIMEOUT_MS // 50):
                 if stroke_count(canvas_value(sent)) == count:

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.canvas_driver import CANVAS, PREDICTION, click_when_still
+from tests.canvas_driver import CANVAS, PREDICTION, act_when_still
 from tests.conftest import APP_TIMEOUT_S
 from tests.draw.test_draw_browser import (
     RERUN_TIMEOUT_MS,
@@ -44,7 +44,7 @@ def test_the_live_region_is_one_node_whose_text_changes(page: Page, app_url: str
     expect(live).to_have_text(re.compile(r"Prediction: 7, \d+% sure"))
     live.evaluate(_LISTEN)
 
-    click_when_still(page, page.get_by_role("button", name="Clear").click, RERUN_TIMEOUT_MS)
+    act_when_still(page, page.get_by_role("button", name="Clear").click, RERUN_TIMEOUT_MS)
     see_it_cleared(page)
     draw(page, VERTICAL_ONE)
     expect_prediction(page, "Prediction: 1")

@@ -22,9 +22,9 @@ from tests.canvas_driver import (
     LOWER_CANVAS,
     NEXT_FRAMES,
     PREDICTION,
+    act_when_still,
     canvas_box,
     canvas_has_ink,
-    click_when_still,
     drag_stroke,
     wait_until_run_over,
 )
@@ -98,7 +98,7 @@ def test_drawing_at_once_after_clear_is_kept(draw_page):
         # new canvas element used to replace it up to a second after the rerun
         # was over, and a stroke begun in between was lost without a word.
         draw_page.locator(CANVAS).evaluate("canvas => { canvas.dataset.seen = 'before Clear'; }")
-        click_when_still(
+        act_when_still(
             draw_page, draw_page.get_by_role("button", name="Clear").click, RERUN_TIMEOUT_MS
         )
         see_it_cleared(draw_page)
@@ -118,12 +118,12 @@ def test_toolbar_has_undo_and_redo_only_and_they_work(draw_page):
 
     # Undo takes the second stroke away, and the prediction changes with it; the
     # saliency panel below, left on "the predicted digit", follows without an error.
-    click_when_still(draw_page, buttons.first.click, RERUN_TIMEOUT_MS)
+    act_when_still(draw_page, buttons.first.click, RERUN_TIMEOUT_MS)
     expect(draw_page.locator(PREDICTION)).not_to_contain_text(
         "Prediction: 4", timeout=RERUN_TIMEOUT_MS
     )
     expect(draw_page.get_by_test_id("stException")).to_have_count(0)
-    click_when_still(draw_page, buttons.last.click, RERUN_TIMEOUT_MS)
+    act_when_still(draw_page, buttons.last.click, RERUN_TIMEOUT_MS)
     expect_prediction(draw_page, "Prediction: 4")
 
 
@@ -145,9 +145,7 @@ def test_the_drawing_is_kept_after_a_visit_to_another_page(draw_page):
     # 4 joins the first.
     draw(draw_page, FOUR[1:])
     expect_prediction(draw_page, "Prediction: 4")
-    click_when_still(
-        draw_page, draw_page.get_by_role("button", name="Clear").click, RERUN_TIMEOUT_MS
-    )
+    act_when_still(draw_page, draw_page.get_by_role("button", name="Clear").click, RERUN_TIMEOUT_MS)
     see_it_cleared(draw_page)
 
 
@@ -155,7 +153,7 @@ def test_the_drawing_is_kept_after_a_visit_to_another_page(draw_page):
 def test_double_clicks_lose_nothing(draw_page):
     box = canvas_box(draw_page)
     # A double-click on the canvas leaves a dot: too little ink, said in words.
-    click_when_still(
+    act_when_still(
         draw_page, lambda: draw_page.mouse.dblclick(box["x"] + 140, box["y"] + 140), 60_000
     )
     expect(draw_page.locator(PREDICTION)).to_contain_text(
@@ -164,7 +162,7 @@ def test_double_clicks_lose_nothing(draw_page):
     draw(draw_page, SEVEN, box)  # at once
     expect_prediction(draw_page, "Prediction: 7")
     # A double-click on Clear clears once or twice; either way the next stroke counts.
-    click_when_still(
+    act_when_still(
         draw_page, draw_page.get_by_role("button", name="Clear").dblclick, RERUN_TIMEOUT_MS
     )
     see_it_cleared(draw_page)
