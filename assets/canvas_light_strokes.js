@@ -155,7 +155,40 @@ const hearAck = (t, ack) => {
   for (const seq of t.sent.keys()) if (seq <= ack.seq) t.sent.delete(seq);
 };
 
+// A stroke that ends over a disabled button (Undo and Redo sit right under the canvas,
+// greyed out until there is something to undo) gets a pointerup and no mouseup:
+// browsers send no mouse events to disabled form controls. Fabric ends a stroke on the
+// document's mouseup, so the stroke was painted, never sent, and went on drawing when
+// the pointer came back. A press that began on a canvas and is released over a
+// disabled control gets the mouseup the browser left out. Fabric listens for one
+// mouseup per press, so one more, where the browser did send it, changes nothing.
+let pressOnCanvas = false;
+const releaseListeners = () => {
+  const capture = { capture: true };
+  window.addEventListener("mousedown", (event) => {
+    pressOnCanvas = event.composedPath().some((el) => el.classList?.contains("upper-canvas"));
+  }, capture);
+  window.addEventListener("mouseup", () => { pressOnCanvas = false; }, capture);
+  window.addEventListener("pointerup", (event) => {
+    if (!pressOnCanvas || event.pointerType !== "mouse") return;
+    const under = event.composedPath()[0];
+    if (!(under instanceof Element) || !under.closest(":disabled")) return;
+    pressOnCanvas = false;
+    document.dispatchEvent(new MouseEvent("mouseup", {
+      bubbles: true, composed: true, view: window, detail: 1,
+      screenX: event.screenX, screenY: event.screenY,
+      clientX: event.clientX, clientY: event.clientY, button: event.button,
+      buttons: event.buttons, ctrlKey: event.ctrlKey, shiftKey: event.shiftKey,
+      altKey: event.altKey, metaKey: event.metaKey,
+    }));
+  }, capture);
+};
+
 export default async function (component) {
+  if (!window.__cnnLensReleaseListeners) {
+    window.__cnnLensReleaseListeners = true;
+    releaseListeners();
+  }
   packageModule ??= import(new URL(PACKAGE_SCRIPT, window.location.origin).href);
   const { default: mountCanvas } = await packageModule;
   let t = transports.get(component.parentElement);
