@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.common.literal_text import literal
 from components.digits import keys
-from components.digits.store import change_my_digits, say
+from components.digits.store import change_my_digits, how_many, say
 from model.digits.mnist import NUM_CLASSES
 from model.mine.collection import MAX_DIGITS, MyDigits
 from model.mine.files import MineFileError, digits_npz, digits_zip, read_digits
@@ -16,7 +16,7 @@ def count_line(mine: MyDigits) -> None:
     """ "N digits", and how many of each class; tests read the number here."""
     counts = mine.counts()
     with st.container(key=keys.MY_DIGITS_COUNT):
-        st.markdown(f"### {len(mine):,} digits")
+        st.markdown(f"### {how_many(len(mine))}")
         if len(mine):
             st.caption(
                 " · ".join(f"{d}: {counts[d]}" for d in range(NUM_CLASSES))

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from components.digits import keys
-from components.digits.store import keep_digit, my_token, said, say
+from components.digits.store import how_many, keep_digit, my_token, said, say
 from model.mine.collection import as_stored_inputs, drawing_thumbnail
 from model.preprocess.reading import Reading
 
@@ -69,6 +69,6 @@ def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> N
         return
     mine, problem = kept
     st.session_state[keys.KEPT_INPUT] = this
-    say("ok", f"Kept as {label}: you have {len(mine):,} digits.")
+    say("ok", f"Kept as {label}: you have {how_many(len(mine))}.")
     if problem:
         say("warn", problem)

@@ -92,6 +92,11 @@ def lost_since(mine: MyDigits) -> int:
     return seen if seen and not len(mine) else 0
 
 
+def how_many(count: int) -> str:
+    """ "1 digit", "2 digits": how many a learner has, as a sentence says it."""
+    return f"{count:,} digit{'' if count == 1 else 's'}"
+
+
 def say(kind: str, sentence: str) -> None:
     """Remember a sentence for the page's message area, shown after the rerun."""
     st.session_state.setdefault(keys.MESSAGES, []).append((kind, sentence))

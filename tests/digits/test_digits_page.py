@@ -4,6 +4,8 @@ AppTest runs no JavaScript, so `browser_token()` is None there; the tests hand t
 components a token, and keep the browser store in a folder of their own.
 """
 
+import re
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -61,7 +63,7 @@ def open_digits() -> AppTest:
 
 
 def _count(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.endswith(" digits"))
+    return next(m.value for m in at.markdown if re.fullmatch(r"### [\d,]+ digits?", m.value))
 
 
 def some_digits(labels) -> MyDigits:
@@ -84,7 +86,7 @@ def test_an_empty_set_says_so_and_the_prompt_keeps_with_the_asked_label(browser,
     at.button(key=keys.PROMPT_NEXT).click().run()
     assert not at.exception, at.exception
     assert browser.kept().y.tolist() == [0]
-    assert _count(at) == "### 1 digits"
+    assert _count(at) == "### 1 digit"
     assert any("Draw a 1" in m.value for m in at.markdown)
 
 
@@ -131,6 +133,7 @@ def test_the_draw_page_keeps_a_drawing_with_the_prediction_or_a_corrected_label(
     assert at.segmented_control(key=keys.KEEP_LABEL).value == 1  # the prediction
     at.button(key=keys.KEEP_DIGIT).click().run()
     assert browser.kept().y.tolist() == [1]
+    assert any("Kept as 1: you have 1 digit." in s.value for s in at.success)
     assert at.button(key=keys.KEEP_DIGIT).disabled  # once per drawing
     canvas.drawing = np.roll(ONE, 30, axis=1)  # another drawing
     at.run()
@@ -138,7 +141,7 @@ def test_the_draw_page_keeps_a_drawing_with_the_prediction_or_a_corrected_label(
     at.button(key=keys.KEEP_DIGIT).click().run()
     assert not at.exception, at.exception
     assert browser.kept().y.tolist() == [1, 7]
-    assert any("you have 2 digits" in s.value for s in at.success)
+    assert any("Kept as 7: you have 2 digits." in s.value for s in at.success)
 
 
 def test_one_press_reaching_keep_twice_keeps_the_drawing_once(browser, monkeypatch):

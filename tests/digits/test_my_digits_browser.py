@@ -32,7 +32,7 @@ def server(tmp_path, monkeypatch):
         yield url
 
 
-def keep(page: Page, strokes, label: int | None, kept: int) -> None:
+def keep(page: Page, strokes, label: int | None, kept: str) -> None:
     """Draw, check the label picker (or tap another label), Keep, then Clear."""
     draw(page, strokes)
     expect_prediction(page, "Prediction: 1")
@@ -42,7 +42,7 @@ def keep(page: Page, strokes, label: int | None, kept: int) -> None:
         box.get_by_role("radio", name=str(label), exact=True).click()
         settled(page)
     page.locator(css(keys.KEEP_DIGIT)).get_by_role("button").click()
-    expect(box).to_contain_text(f"you have {kept} digits")
+    expect(box).to_contain_text(f"you have {kept}.")
     page.get_by_role("button", name="Clear").click()
     see_it_cleared(page)
 
@@ -53,9 +53,9 @@ def test_kept_digits_survive_a_reload_train_a_fine_tune_and_stay_private(server,
     page.set_default_timeout(APP_TIMEOUT_S * 1000)
     page.goto(f"{server}/draw")
     expect(page.locator(css(keys.KEEP_BOX))).to_have_count(0)  # nothing drawn, nothing to keep
-    keep(page, VERTICAL_ONE, None, 1)
-    keep(page, LEANING_ONE, None, 2)  # the second 1 is held out
-    keep(page, VERTICAL_ONE, 7, 3)  # a 1 that the person calls a 7
+    keep(page, VERTICAL_ONE, None, "1 digit")
+    keep(page, LEANING_ONE, None, "2 digits")  # the second 1 is held out
+    keep(page, VERTICAL_ONE, 7, "3 digits")  # a 1 that the person calls a 7
 
     page.goto(f"{server}/digits")
     expect(page.locator(COUNT)).to_contain_text("3 digits")
