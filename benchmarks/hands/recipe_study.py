@@ -11,6 +11,7 @@ official MNIST test set: never on the reported families.
     python benchmarks/hands/recipe_study.py --epochs 15 --seeds 0 1 2 --out /tmp/hands21
     python benchmarks/hands/recipe_study.py ... --train-only      # train only
     python benchmarks/hands/recipe_study.py ... --evaluate-only   # read the models already trained
+    python benchmarks/hands/recipe_study.py ... --ensemble        # and each arm's seeds as one
 
 Runs one training at a time, each in its own process pinned to one core with
 one TensorFlow thread (nice it from the shell), skipping models already saved,
@@ -124,10 +125,17 @@ def scores(predicted: np.ndarray, labels: np.ndarray, mask: np.ndarray) -> dict:
     }
 
 
-def evaluate(paths: dict[str, Path | str], inputs_file: Path, epochs: int) -> dict:
+def evaluate(
+    paths: dict[str, Path | str],
+    inputs_file: Path,
+    epochs: int,
+    ensembles: dict[str, list[str]] | None = None,
+) -> dict:
     """Every model's scores per set (the choosing families and MNIST), read as the app reads.
 
     `paths`: a label for each model file, or a shipped model's name ("default").
+    `ensembles`: a label for each small ensemble, and the labels of its models; an
+    ensemble reads a digit as the mean of its models' readings.
     The prepared pictures are kept in `inputs_file`; a trained model whose card
     says another number of epochs than `epochs` stops the study.
     """
@@ -149,19 +157,28 @@ def evaluate(paths: dict[str, Path | str], inputs_file: Path, epochs: int) -> di
     blank = ~inputs.reshape(len(inputs), -1).any(axis=1)
     masks = {f.name: np.array([p.set == f.name for p in pictures]) for f in chosen}
     mnist = load_mnist()
-    results = {}
+    results, readings = {}, {}
+
+    def score(name: str, read: np.ndarray, read_test: np.ndarray) -> None:
+        predicted = np.where(blank, -1, np.argmax(read, axis=1))
+        results[name] = {s: scores(predicted, labels, m) for s, m in masks.items()}
+        test = np.argmax(read_test, axis=1)
+        results[name]["MNIST test"] = scores(test, mnist.y_test, np.ones(len(test), bool))
+        print(f"read {name}", flush=True)
+
     for name, path in paths.items():
         model, card = load_model(path)
         if isinstance(path, Path) and card.recipe["epochs"] != epochs:
             sys.exit(f"{path} was trained for {card.recipe['epochs']} epochs, not {epochs}")
         classifier = DigitClassifier(model)
-        read = read_inputs(classifier, inputs.astype(np.float32) / 255)
-        predicted = np.where(blank, -1, np.argmax(read, axis=1))
-        results[name] = {s: scores(predicted, labels, m) for s, m in masks.items()}
-        read = read_inputs(classifier, mnist.x_test.astype(np.float32) / 255)
-        test = np.argmax(read, axis=1)
-        results[name]["MNIST test"] = scores(test, mnist.y_test, np.ones(len(test), bool))
-        print(f"read {name}", flush=True)
+        readings[name] = (
+            read_inputs(classifier, inputs.astype(np.float32) / 255),
+            read_inputs(classifier, mnist.x_test.astype(np.float32) / 255),
+        )
+        score(name, *readings[name])
+    for name, members in (ensembles or {}).items():
+        read = [np.mean([readings[m][i] for m in members], axis=0) for i in (0, 1)]
+        score(name, *read)
     return results
 
 
@@ -181,9 +198,11 @@ def summary(results: dict, rows: dict[str, list[str]]) -> dict:
     return out
 
 
-def table(summ: dict, arms: list[str]) -> str:
+def table(summ: dict, arms: list[str], candidates: list[str] | None = None) -> str:
     """Markdown: one row per set and arm (the control first) or shipped model, mean (min–max)
-    in %; an arm's digit whose mean is more than FLOOR below the control's is flagged."""
+    in %; a candidate's digit (an arm's, unless `candidates` names others) whose mean is
+    more than FLOOR below the control's is flagged."""
+    candidates = list(ARMS) if candidates is None else candidates
     columns = ["all", *DIGITS_SHOWN]
     lines = ["| set | arm | " + " | ".join(columns) + " | others read as 1 |"]
     lines.append("|---|---|" + "---:|" * (len(columns) + 1))
@@ -195,7 +214,7 @@ def table(summ: dict, arms: list[str]) -> str:
             cells = []
             for c in columns:
                 mean, low, high = row[c]
-                below = arm in ARMS and mean < summ[arms[0]][s][c][0] - FLOOR
+                below = arm in candidates and mean < summ[arms[0]][s][c][0] - FLOOR
                 cell = f"{100 * mean:.2f}"
                 if summ[arm]["seeds"] > 1:
                     cell += f" ({100 * low:.1f}–{100 * high:.1f})"
@@ -246,6 +265,12 @@ def main() -> None:
         help="the control arm's model of this seed is the first --reference model (the shipped "
         "default is the control's seed 2): the recipe's seeds against a candidate's",
     )
+    parser.add_argument(
+        "--ensemble",
+        action="store_true",
+        help="also read each arm's seeds as one small ensemble (the mean of their readings), "
+        "held against the first arm's ensemble",
+    )
     parser.add_argument("--train-one", nargs=2, metavar=("ARM", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.shipped_seed is not None and not args.reference:
@@ -277,12 +302,22 @@ def main() -> None:
         if model_path(args.out, arm, seed).exists()
     }
     paths |= {f"{name} (shipped)": name for name in args.reference}
-    results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs)
-    rows = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
-    shipped = {f"{name} (shipped)": [f"{name} (shipped)"] for name in args.reference}
+    seed_models = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
     if args.shipped_seed is not None:
         # The shipped model stands in for the control's model of that seed: it is read as a
         # reference, because the study loads only models this installation signed.
+        seed_models[args.arms[0]][args.seeds.index(args.shipped_seed)] = (
+            f"{args.reference[0]} (shipped)"
+        )
+    ensembles = (
+        {f"{arm}, ensemble of {len(seed_models[arm])}": seed_models[arm] for arm in args.arms}
+        if args.ensemble
+        else {}
+    )
+    results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs, ensembles)
+    rows = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
+    shipped = {f"{name} (shipped)": [f"{name} (shipped)"] for name in args.reference}
+    if args.shipped_seed is not None:
         control = f"{args.arms[0]}, seed {args.shipped_seed}"
         results[control] = results[f"{args.reference[0]} (shipped)"]
     # The row every arm is held against comes first: the control, or the model to replace.
@@ -290,6 +325,12 @@ def main() -> None:
     summ = summary(results, rows)
     print(f"\n{args.epochs} epochs, seeds {args.seeds}: mean (min–max) in %\n")
     print(table(summ, list(rows)))
+    if ensembles:
+        together = summary(results, {name: [name] for name in ensembles} | shipped)
+        print("\nEach arm's seeds as one ensemble, against the first arm's ensemble:\n")
+        print(table(together, list(together), candidates=list(ensembles)[1:]))
+        below_ensemble = below_control(together, list(ensembles))
+        print("\nDigits more than a point below the first ensemble:", below_ensemble or "none")
     compared = [next(iter(rows)), *args.arms] if args.against_shipped else args.arms
     below = below_control(summ, list(dict.fromkeys(compared)))
     print("\nDigits more than a point below the control's mean:", below or "none")
@@ -300,6 +341,7 @@ def main() -> None:
                 "seeds": args.seeds,
                 "arms": {arm: ARMS[arm] for arm in args.arms},
                 "below_control": below,
+                "ensembles": ensembles,
                 "summary": summ,
                 "models": results,
             }
