@@ -34,6 +34,7 @@ from components.common.keys import css
 from components.training import keys
 from model.training.recipes import CLASS_RECIPES
 from tests.live_server import recording_browser
+from tests.training.test_training_browser import open_recipe
 
 RECIPES = {recipe.name: recipe for recipe in CLASS_RECIPES}  # "Quick", "Short"
 # The live panel's status of the student's own run (another's shows in other words).
@@ -62,7 +63,7 @@ def record_training(url: str, recipe: str = "Quick") -> TrainRecording:
         # A person waits until the sidebar says which digits Train would use.
         expect(sidebar).to_contain_text("digits to train on", timeout=SETUP_TIMEOUT_S * 1000)
         expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1)
-        sidebar.get_by_text("Recipe", exact=True).click()
+        open_recipe(page)  # and wait until it has opened, as a person sees it
         sidebar.get_by_role("button", name=RECIPES[recipe].label).click()
         epochs = page.locator(f"{css(keys.TRAIN_EPOCHS)} input")
         expect(epochs).to_have_value(str(RECIPES[recipe].epochs))

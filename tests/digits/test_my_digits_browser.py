@@ -17,7 +17,13 @@ from model.mine.files import read_digits
 from tests.conftest import APP_TIMEOUT_S
 from tests.draw.test_draw_browser import VERTICAL_ONE, draw, expect_prediction, see_it_cleared
 from tests.live_server import ROOT, streamlit_server
-from tests.training.test_training_browser import RUN_TIMEOUT_MS, SIDEBAR, set_number, settled
+from tests.training.test_training_browser import (
+    RUN_TIMEOUT_MS,
+    SIDEBAR,
+    open_recipe,
+    set_number,
+    settled,
+)
 
 pytestmark = pytest.mark.slow  # trains in the app, in Chromium
 
@@ -70,8 +76,7 @@ def test_kept_digits_survive_a_reload_train_a_fine_tune_and_stay_private(server,
     # A person waits for the page to settle after the reload and the download, and looks
     # that each switch is on before pressing Train (a click during a rerun can be lost).
     settled(page)
-    sidebar.get_by_text("Recipe", exact=True).click()
-    settled(page)
+    open_recipe(page)
     for switch in ("Add my digits", "Start from the active model"):
         sidebar.get_by_text(switch).click()
         settled(page)

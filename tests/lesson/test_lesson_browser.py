@@ -63,6 +63,7 @@ def test_the_lesson_path_end_to_end_with_seed(page: Page, app_url: str):
     from components.training import keys as training_keys
     from tests.canvas_driver import PREDICTION
     from tests.draw.test_draw_browser import SEVEN, draw, expect_prediction
+    from tests.training.test_training_browser import open_recipe
 
     follow_step(page, app_url, "1. An image is numbers", "Explore an image")
     expect(page.locator(key_css(image_keys.IMAGE_SHAPE_BOX))).to_contain_text("(400, 400, 3)")
@@ -80,8 +81,7 @@ def test_the_lesson_path_end_to_end_with_seed(page: Page, app_url: str):
     expect(page.locator(key_css(network_keys.CONV_CHECK_BOX))).to_contain_text("they agree")
 
     click_step(page, "4. Train your own", "Retrain")
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Recipe", exact=True).click()
+    open_recipe(page)
     for key, value in ((training_keys.TRAIN_EPOCHS, 1), (training_keys.TRAIN_DIGITS, 1000)):
         field = page.locator(f"{key_css(key)} input")
         field.fill(str(value))
@@ -108,8 +108,7 @@ def test_the_lesson_path_end_to_end_with_seed(page: Page, app_url: str):
     expect(page.get_by_text(f"On the Retrain page it said {said}")).to_be_visible()
     expect(page.locator(PREDICTION)).to_contain_text("Prediction:")
     # The recipe typed before the run is still the sidebar's after Open.
-    if not page.locator(f"{key_css(training_keys.TRAIN_EPOCHS)} input").is_visible():
-        sidebar.get_by_text("Recipe", exact=True).click()
+    open_recipe(page)
     expect(page.locator(f"{key_css(training_keys.TRAIN_EPOCHS)} input")).to_have_value("1")
     expect(page.locator(f"{key_css(training_keys.TRAIN_DIGITS)} input")).to_have_value("1000")
     expect(page.get_by_test_id("stException")).to_have_count(0)
