@@ -111,21 +111,25 @@ def draw_digit() -> np.ndarray | None:
     """Canvas, Undo, Redo and Clear. Returns (280, 280, 4) uint8, or None when empty."""
     state = st.session_state
     generation = state.setdefault(keys.CANVAS_GENERATION, 0)
-    state.setdefault(keys.STROKE_WIDTH, DEFAULT_STROKE)
     # Clear in the same box: assets/access.css puts it in the row of Undo and Redo
     # wherever the column is wide enough for the three.
     with st.container(key=keys.DIGIT_CANVAS_BOX):
-        drawing = read_canvas(generation, state[keys.STROKE_WIDTH])
+        drawing = read_canvas(generation, state.get(keys.STROKE_WIDTH, DEFAULT_STROKE))
         st.button("Clear", icon=":material/delete:", on_click=_clear, key=keys.CLEAR_BUTTON)
     return drawing
 
 
 def pen_width_slider() -> None:
-    """The pen's width for the next stroke (the canvas reads it from session state)."""
-    st.session_state.setdefault(keys.STROKE_WIDTH, DEFAULT_STROKE)
+    """The pen's width for the next stroke (the canvas reads it from session state).
+
+    DEFAULT_STROKE is the slider's own default rather than a value put in session state
+    first: on a browser's first visit the slider once showed its default (the range's
+    lowest, 6) when the token's rerun came right after the first run.
+    """
     st.slider(
         "Pen width",
         *STROKE_RANGE,
+        value=DEFAULT_STROKE,
         step=2,
         key=keys.STROKE_WIDTH,
         help="Applies to the next stroke. MNIST's strokes are about "

@@ -58,16 +58,21 @@ class DigitPicture:
 
 def choose_source() -> str:
     """Which input the user picked: "draw", "photo" or "sample"."""
-    # A test digit opened from the Retrain page is shown as a sample; setting the key
-    # rather than a default as well, which would make Streamlit warn of two sources.
-    if st.session_state.pop(common_keys.SHOW_OPENED_DIGIT, False):
+    # "draw" is the widget's own default, not a value put in session state first: a
+    # browser's first visit once showed no input chosen (and so no Keep) when the token's
+    # rerun came right after the first run, the widget showing its default instead of the
+    # value the script had set. A test digit opened from the Retrain page is shown as a
+    # sample; on that run the key is set and there is no default, which would make
+    # Streamlit warn of two sources.
+    opened = st.session_state.pop(common_keys.SHOW_OPENED_DIGIT, False)
+    if opened:
         st.session_state[keys.DIGIT_SOURCE] = "sample"
-    st.session_state.setdefault(keys.DIGIT_SOURCE, "draw")
     return st.segmented_control(
         "Input",
         list(SOURCES),
         format_func=SOURCES.__getitem__,
         required=True,
+        default=None if opened else "draw",
         key=keys.DIGIT_SOURCE,
         label_visibility="collapsed",
     )

@@ -22,6 +22,7 @@ import components.draw.canvas
 from components.common import keys as common_keys
 from components.common.literal_text import literal
 from components.draw import keys
+from components.draw.canvas import DEFAULT_STROKE
 from model.files.persistence import load_model, save_model
 from model.preprocess import prepare_digit
 from tests.conftest import APP_TIMEOUT_S, ROOT
@@ -125,6 +126,23 @@ def test_nothing_drawn_invites_drawing_and_predicts_nothing(canvas):
     assert "Draw a digit" in text
     assert "Prediction:" not in text
     assert not at.get("plotly_chart"), "no charts before there is a drawing"
+
+
+def test_the_pen_width_and_the_input_are_the_widgets_own_defaults(canvas):
+    # What the browser shows when it has no value of its own for a widget: on a first
+    # visit whose token rerun came right after the first run, values put in session
+    # state before the widgets were lost, and the page showed the slider's lowest width
+    # and no input chosen (so no Keep).
+    at = open_page()
+    canvas.drawing = canvas_picture([[(140, 40), (141, 140), (142, 240)]])
+    at.run()
+    for _ in range(2):  # the first run, and one after it
+        assert list(at.slider(key=keys.STROKE_WIDTH).proto.default) == [DEFAULT_STROKE]
+        control = at.get("button_group")[0]
+        assert [control.proto.options[i].content for i in control.proto.default] == ["Draw"]
+        assert at.slider(key=keys.STROKE_WIDTH).value == DEFAULT_STROKE
+        assert "Keep this digit" in " ".join(m.value for m in at.markdown)
+        at.run()
 
 
 def test_a_drawing_is_predicted_with_every_section(canvas):
