@@ -155,9 +155,9 @@ const hearAck = (t, ack) => {
   for (const seq of t.sent.keys()) if (seq <= ack.seq) t.sent.delete(seq);
 };
 
-// A stroke that ends over a disabled button (Undo and Redo sit right under the canvas,
-// greyed out until there is something to undo) gets a pointerup and no mouseup:
-// browsers send no mouse events to disabled form controls. Fabric ends a stroke on the
+// A mouse or pen stroke that ends over a disabled button (Undo and Redo sit right under
+// the canvas, greyed out until there is something to undo) gets a pointerup and no
+// mouseup: browsers send no mouse events to disabled form controls. Fabric ends a stroke on the
 // document's mouseup, so the stroke was painted, never sent, and went on drawing when
 // the pointer came back. A press that began on a canvas and is released over a
 // disabled control gets the mouseup the browser left out. Fabric listens for one
@@ -170,7 +170,8 @@ const releaseListeners = () => {
   }, capture);
   window.addEventListener("mouseup", () => { pressOnCanvas = false; }, capture);
   window.addEventListener("pointerup", (event) => {
-    if (!pressOnCanvas || event.pointerType !== "mouse") return;
+    // A finger's stroke ends on touchend, which the browser sends where it began.
+    if (!pressOnCanvas || event.pointerType === "touch") return;
     const under = event.composedPath()[0];
     if (!(under instanceof Element) || !under.closest(":disabled")) return;
     pressOnCanvas = false;

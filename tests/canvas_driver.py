@@ -98,6 +98,26 @@ def drag_stroke(page, box: dict, points: list[tuple[float, float]], steps: int =
     page.mouse.up()
 
 
+def pen_stroke(page, box: dict, points: list[tuple[float, float]], steps: int = 4) -> None:
+    """drag_stroke with a stylus: the same press, moves and release, as pen pointer events
+    (CDP Input.dispatchMouseEvent with pointerType "pen"), which Playwright's mouse cannot make.
+    """
+    cdp = page.context.new_cdp_session(page)
+    on_page = [(box["x"] + x, box["y"] + y) for x, y in points]
+
+    def send(kind: str, x: float, y: float, buttons: int) -> None:
+        event = {"type": kind, "x": x, "y": y, "button": "left", "buttons": buttons}
+        event |= {"clickCount": 0 if kind == "mouseMoved" else 1, "pointerType": "pen"}
+        cdp.send("Input.dispatchMouseEvent", event)
+
+    send("mousePressed", *on_page[0], 1)
+    for (x0, y0), (x1, y1) in zip(on_page[:-1], on_page[1:], strict=True):
+        for k in range(1, steps + 1):
+            send("mouseMoved", x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps, 1)
+    send("mouseReleased", *on_page[-1], 0)
+    cdp.detach()
+
+
 def canvas_has_ink(page) -> bool:
     """Whether the canvas shows any white ink now."""
     return page.locator(LOWER_CANVAS).first.evaluate(HAS_INK)

@@ -26,6 +26,7 @@ from tests.canvas_driver import (
     canvas_box,
     canvas_has_ink,
     drag_stroke,
+    pen_stroke,
     wait_until_run_over,
 )
 
@@ -108,17 +109,22 @@ def test_drawing_at_once_after_clear_is_kept(draw_page):
 
 
 @pytest.mark.browser
-def test_a_stroke_released_over_the_greyed_out_undo_is_read_and_ends(draw_page):
+@pytest.mark.parametrize("stroke", [drag_stroke, pen_stroke], ids=["mouse", "pen"])
+def test_a_stroke_released_over_the_greyed_out_undo_is_read_and_ends(draw_page, stroke):
     # A 7's tail that runs off the canvas onto Undo, greyed out before the first
-    # stroke: the browser sends no mouseup to a disabled button, and the stroke used
-    # to be painted, never read, and go on drawing when the pointer came back.
+    # stroke: the browser sends no mouseup to a disabled button, for a mouse or a pen,
+    # and the stroke used to be painted, never read, and go on drawing when the
+    # pointer came back.
     undo = draw_page.get_by_role("button", name="Undo")
     expect(undo).to_be_disabled()
     box, over = canvas_box(draw_page), undo.bounding_box()
     scale = box["width"] / 280
     tail = (over["x"] + over["width"] / 2 - box["x"], over["y"] + over["height"] / 2 - box["y"])
     seven = [(x * scale, y * scale) for x, y in SEVEN[0]]
-    draw(draw_page, [[*seven, tail]], box)
+    wait_until_run_over(draw_page, RERUN_TIMEOUT_MS)
+    stroke(draw_page, box, [*seven, tail])
+    draw_page.evaluate(NEXT_FRAMES)
+    assert canvas_has_ink(draw_page), "the canvas took no stroke"
     expect_prediction(draw_page, "Prediction: 7")
     picture = draw_page.locator(LOWER_CANVAS).first.evaluate("canvas => canvas.toDataURL()")
     draw_page.mouse.move(box["x"] + 20, box["y"] + 20, steps=8)  # back over, no button down
