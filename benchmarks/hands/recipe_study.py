@@ -39,6 +39,10 @@ ARMS: dict[str, dict[str, float]] = {
     "no foot, flag 20%": {"FOOT_SHARE": 0.0, "FLAG_SHARE": 0.2},
     "no foot, narrow and wide": {"FOOT_SHARE": 0.0, "WIDTH_SHARE": 0.3},
     "narrow and wide": {"WIDTH_SHARE": 0.3},
+    # Narrow and wide loses the strokes' simplex 6s to 0 (digit_by_design.py): is it the
+    # 6s made narrower and wider, or the 0s?
+    "narrow and wide but 6s": {"WIDTH_SHARE": 0.3, "KEEP_WIDTHS": (6,)},
+    "narrow and wide but 0s": {"WIDTH_SHARE": 0.3, "KEEP_WIDTHS": (0,)},
     # A quarter of the digits drawn two pixels heavier instead of a tenth: loops that close.
     "narrow and wide, thick marker": {"WIDTH_SHARE": 0.3, "THICKER_SHARE": 0.25},
     # Fine-tunes: the shipped default trained on for --epochs more, narrow and wide digits
