@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -34,21 +33,15 @@ def main() -> None:
     parser.add_argument("--inputs", type=Path, default=Path("/tmp/hands21-30/choose-inputs.npz"))
     args = parser.parse_args()
 
-    import tensorflow as tf
-
-    from benchmarks.other_hands import chosen_families, family_pictures, load_or_build
+    from benchmarks.hands.recipe_study import choosing_pictures
     from model.files.persistence import load_model
     from model.network.inference import DigitClassifier
     from model.preprocess.reading import read_inputs
 
-    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-    chosen = chosen_families("choose", None)
+    chosen, pictures, inputs = choosing_pictures(args.inputs)
     unknown = set(args.sets) - {f.name for f in chosen}
     if unknown:
         sys.exit(f"not a choosing family: {', '.join(sorted(unknown))}")
-    pictures = family_pictures(chosen)
-    inputs = load_or_build(args.inputs, pictures, workers=1)
     picked = [i for i, p in enumerate(pictures) if p.digit == args.digit and p.set in args.sets]
     x = inputs[picked].astype(np.float32) / 255
     read = {}

@@ -135,6 +135,20 @@ def scores(predicted: np.ndarray, labels: np.ndarray, mask: np.ndarray) -> dict:
     }
 
 
+def choosing_pictures(inputs_file: Path) -> tuple[list, list, np.ndarray]:
+    """The choosing families, their pictures and the prepared inputs (kept in `inputs_file`),
+    in a process pinned to one core with one TensorFlow thread, ready to read them."""
+    import tensorflow as tf
+
+    from benchmarks.other_hands import chosen_families, family_pictures, load_or_build
+
+    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    chosen = chosen_families("choose", None)
+    pictures = family_pictures(chosen)
+    return chosen, pictures, load_or_build(inputs_file, pictures, workers=1)
+
+
 def evaluate(
     paths: dict[str, Path | str],
     inputs_file: Path,
@@ -149,20 +163,12 @@ def evaluate(
     The prepared pictures are kept in `inputs_file`; a trained model whose card
     says another number of epochs than `epochs` stops the study.
     """
-    import tensorflow as tf
-
-    from benchmarks.other_hands import chosen_families, family_pictures, load_or_build
     from model.digits.data import load_mnist
     from model.files.persistence import load_model
     from model.network.inference import DigitClassifier
     from model.preprocess.reading import read_inputs
 
-    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-
-    chosen = chosen_families("choose", None)
-    pictures = family_pictures(chosen)
-    inputs = load_or_build(inputs_file, pictures, workers=1)
+    chosen, pictures, inputs = choosing_pictures(inputs_file)
     labels = np.array([p.digit for p in pictures])
     blank = ~inputs.reshape(len(inputs), -1).any(axis=1)
     masks = {f.name: np.array([p.set == f.name for p in pictures]) for f in chosen}
@@ -312,24 +318,18 @@ def main() -> None:
         if model_path(args.out, arm, seed).exists()
     }
     paths |= {f"{name} (shipped)": name for name in args.reference}
-    seed_models = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
+    rows = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
     if args.shipped_seed is not None:
         # The shipped model stands in for the control's model of that seed: it is read as a
         # reference, because the study loads only models this installation signed.
-        seed_models[args.arms[0]][args.seeds.index(args.shipped_seed)] = (
-            f"{args.reference[0]} (shipped)"
-        )
+        rows[args.arms[0]][args.seeds.index(args.shipped_seed)] = f"{args.reference[0]} (shipped)"
     ensembles = (
-        {f"{arm}, ensemble of {len(seed_models[arm])}": seed_models[arm] for arm in args.arms}
+        {f"{arm}, ensemble of {len(rows[arm])}": rows[arm] for arm in args.arms}
         if args.ensemble
         else {}
     )
     results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs, ensembles)
-    rows = {arm: [f"{arm}, seed {seed}" for seed in args.seeds] for arm in args.arms}
     shipped = {f"{name} (shipped)": [f"{name} (shipped)"] for name in args.reference}
-    if args.shipped_seed is not None:
-        control = f"{args.arms[0]}, seed {args.shipped_seed}"
-        results[control] = results[f"{args.reference[0]} (shipped)"]
     # The row every arm is held against comes first: the control, or the model to replace.
     rows = shipped | rows if args.against_shipped and shipped else rows | shipped
     summ = summary(results, rows)
