@@ -157,11 +157,12 @@ const hearAck = (t, ack) => {
 
 // A mouse or pen stroke that ends over a disabled button (Undo and Redo sit right under
 // the canvas, greyed out until there is something to undo) gets a pointerup and no
-// mouseup: browsers send no mouse events to disabled form controls. Fabric ends a stroke on the
-// document's mouseup, so the stroke was painted, never sent, and went on drawing when
-// the pointer came back. A press that began on a canvas and is released over a
-// disabled control gets the mouseup the browser left out. Fabric listens for one
-// mouseup per press, so one more, where the browser did send it, changes nothing.
+// mouseup: browsers send no mouse events to disabled form controls. Fabric ends a stroke
+// on the document's mouseup, so the stroke was painted, never sent, and went on drawing
+// when the pointer came back. A press that began on a canvas and is released over a
+// disabled control gets the mouseup the browser left out. Fabric listens for one mouseup
+// per press, so one more, where the browser did send it, changes nothing. The listeners
+// go on the window once, whichever canvas mounts first (hence the flag on window).
 let pressOnCanvas = false;
 const releaseListeners = () => {
   const capture = { capture: true };

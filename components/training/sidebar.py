@@ -53,8 +53,8 @@ WARMING_POLL_S = 3.0
 # defaults while the script keeps its values (streamlit/streamlit#11266; seen here with
 # streamlit 1.67.0, the pen width back at 6 and no input chosen after a long first run;
 # the draw page's two now have those values as their own defaults, see
-# components/draw/canvas.py), and ticks asked for during a long app run come right after it. A later tick does it
-# instead, a second or two later.
+# components/draw/canvas.py), and ticks asked for during a long app run come right after
+# it. A later tick does it instead, a second or two later.
 # Not when the digits have loaded: the panel shows that itself. A recipe switch clicked
 # about when they loaded stayed off in a browser test at a person's pace, most likely
 # that same fault. The panel then goes on ticking every WARMING_POLL_S until the page's
