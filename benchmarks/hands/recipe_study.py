@@ -43,6 +43,21 @@ ARMS: dict[str, dict[str, float]] = {
     # 6s made narrower and wider, or the 0s?
     "narrow and wide but 6s": {"WIDTH_SHARE": 0.3, "KEEP_WIDTHS": (6,)},
     "narrow and wide but 0s": {"WIDTH_SHARE": 0.3, "KEEP_WIDTHS": (0,)},
+    # The 6s kept, and MNIST's 1s read as 7 mended: 1s only narrower, 7s only wider.
+    "narrow and wide but 6s, 1s narrower, 7s wider": {
+        "WIDTH_SHARE": 0.3,
+        "KEEP_WIDTHS": (6,),
+        "ONLY_NARROWER": (1,),
+        "ONLY_WIDER": (7,),
+    },
+    # ...and 15% of the digits as coarse scans scaled up: blobby, loops closed.
+    "narrow and wide but 6s, 1s narrower, 7s wider, coarse scans": {
+        "WIDTH_SHARE": 0.3,
+        "KEEP_WIDTHS": (6,),
+        "ONLY_NARROWER": (1,),
+        "ONLY_WIDER": (7,),
+        "LOWRES_SHARE": 0.15,
+    },
     # A quarter of the digits drawn two pixels heavier instead of a tenth: loops that close.
     "narrow and wide, thick marker": {"WIDTH_SHARE": 0.3, "THICKER_SHARE": 0.25},
     # Fine-tunes: the shipped default trained on for --epochs more, narrow and wide digits
@@ -154,12 +169,14 @@ def evaluate(
     inputs_file: Path,
     epochs: int,
     ensembles: dict[str, list[str]] | None = None,
+    balanced: bool = False,
 ) -> dict:
     """Every model's scores per set (the choosing families and MNIST), read as the app reads.
 
     `paths`: a label for each model file, or a shipped model's name ("default").
     `ensembles`: a label for each small ensemble, and the labels of its models; an
     ensemble reads a digit as the mean of its models' readings.
+    `balanced`: also read every model balanced ("<label>, balanced", see `balance`).
     The prepared pictures are kept in `inputs_file`; a trained model whose card
     says another number of epochs than `epochs` stops the study.
     """
@@ -186,16 +203,39 @@ def evaluate(
         model, card = load_model(path)
         if isinstance(path, Path) and card.recipe["epochs"] != epochs:
             sys.exit(f"{path} was trained for {card.recipe['epochs']} epochs, not {epochs}")
-        classifier = DigitClassifier(model)
-        readings[name] = (
-            read_inputs(classifier, inputs.astype(np.float32) / 255),
-            read_inputs(classifier, mnist.x_test.astype(np.float32) / 255),
-        )
-        score(name, *readings[name])
+        for label, each in [(name, model)] + (
+            [(f"{name}, balanced", balance(model, mnist.y_train))] if balanced else []
+        ):
+            classifier = DigitClassifier(each)
+            readings[label] = (
+                read_inputs(classifier, inputs.astype(np.float32) / 255),
+                read_inputs(classifier, mnist.x_test.astype(np.float32) / 255),
+            )
+            score(label, *readings[label])
     for name, members in (ensembles or {}).items():
         read = [np.mean([readings[m][i] for m in members], axis=0) for i in (0, 1)]
         score(name, *read)
     return results
+
+
+def balance(model, train_labels: np.ndarray):
+    """A copy of `model` that reads every digit as if the classes had been equally many.
+
+    A softmax trained with cross-entropy learns p(digit | picture), which carries each
+    digit's share of the training set (1s: 11.4% of these 24,345, 8s 9.6%). Taking the log of
+    that share off each class's bias leaves p(picture | digit) up to a constant: what
+    training on balanced classes aims at, with no retraining, and the network's own numbers
+    are still the ones Inside the CNN would show.
+    """
+    import keras
+
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    last = copy.layers[-1]
+    kernel, bias = last.get_weights()
+    share = np.bincount(train_labels, minlength=bias.shape[0]) / len(train_labels)
+    last.set_weights([kernel, bias - np.log(share).astype(bias.dtype)])
+    return copy
 
 
 def summary(results: dict, rows: dict[str, list[str]]) -> dict:
@@ -218,7 +258,8 @@ def table(summ: dict, arms: list[str], candidates: list[str] | None = None) -> s
     """Markdown: one row per set and arm (the control first) or shipped model, mean (min–max)
     in %; a candidate's digit (an arm's, unless `candidates` names others) whose mean is
     more than FLOOR below the control's is flagged."""
-    candidates = list(ARMS) if candidates is None else candidates
+    if candidates is None:
+        candidates = [*ARMS, *(f"{arm}, balanced" for arm in ARMS)]
     columns = ["all", *DIGITS_SHOWN]
     lines = ["| set | arm | " + " | ".join(columns) + " | others read as 1 |"]
     lines.append("|---|---|" + "---:|" * (len(columns) + 1))
@@ -287,6 +328,12 @@ def main() -> None:
         help="also read each arm's seeds as one small ensemble (the mean of their readings), "
         "held against the first arm's ensemble",
     )
+    parser.add_argument(
+        "--balanced",
+        action="store_true",
+        help="also read every model balanced: the log of each digit's share of the training "
+        "set taken off its bias (`balance`), each arm's balanced row after its own",
+    )
     parser.add_argument("--train-one", nargs=2, metavar=("ARM", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.shipped_seed is not None and not args.reference:
@@ -328,7 +375,16 @@ def main() -> None:
         if args.ensemble
         else {}
     )
-    results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs, ensembles)
+    results = evaluate(paths, args.out / "choose-inputs.npz", args.epochs, ensembles, args.balanced)
+    if args.balanced:
+        rows = {
+            label: names
+            for arm, names in rows.items()
+            for label, names in [
+                (arm, names),
+                (f"{arm}, balanced", [f"{n}, balanced" for n in names]),
+            ]
+        }
     shipped = {f"{name} (shipped)": [f"{name} (shipped)"] for name in args.reference}
     # The row every arm is held against comes first: the control, or the model to replace.
     rows = shipped | rows if args.against_shipped and shipped else rows | shipped
@@ -341,7 +397,8 @@ def main() -> None:
         print(table(together, list(together), candidates=list(ensembles)[1:]))
         below_ensemble = below_control(together, list(ensembles))
         print("\nDigits more than a point below the first ensemble:", below_ensemble or "none")
-    compared = [next(iter(rows)), *args.arms] if args.against_shipped else args.arms
+    arms = [name for name in rows if name not in shipped]  # with their balanced rows, if any
+    compared = [next(iter(rows)), *arms] if args.against_shipped else arms
     below = below_control(summ, list(dict.fromkeys(compared)))
     print("\nDigits more than a point below the control's mean:", below or "none")
     print(

@@ -54,6 +54,16 @@ LOG_WIDTH = (-0.6, 0.3)  # factor 0.55 to 1.35
 # ...except, when a study sets it, these digits: a narrowed 7 is a 1 with a flag,
 # and a widened flagged 1 a 7, each still labelled as the other.
 KEEP_WIDTHS: tuple[int, ...] = ()
+# ...or made only narrower, or only wider (up to exp(LOG_WIDTH[1])): a 1 made narrower is
+# still a 1 and a 7 made wider still a 7; it is the other way round that each turns into
+# the other.
+ONLY_NARROWER: tuple[int, ...] = ()
+ONLY_WIDER: tuple[int, ...] = ()
+# Low-resolution scans: this share of all digits shrunk to LOWRES_SIZE pixels a side
+# (area average) and scaled back up pixel by pixel, thresholded at half: blobby, with
+# hard edges. Off (0) in the shipped recipe.
+LOWRES_SHARE = 0.0
+LOWRES_SIZE = (9, 15)
 # Pen weight: shares of all digits thickened by one pixel, by two (a small digit
 # drawn with a wide marker, its loops closing up), and thinned by one.
 THICK_SHARE = 0.2
@@ -72,6 +82,8 @@ def augment_batch(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None)
     images = reproportion(images, seed, digits)
     if WIDTH_SHARE > 0:  # off by default: the shipped recipe's pipeline stays as it was
         images = rewidth(images, seed, digits)
+    if LOWRES_SHARE > 0:  # off by default, as above
+        images = low_resolution(images, seed)
     affine = _affine_augmenter(seed)
     images = affine(images, training=True)
     # Stroke thickness: a 2×2 max filter thickens by one pixel, a 3×3 one by two
@@ -258,6 +270,10 @@ def rewidth(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None) -> tf
     chosen = tf.random.uniform((batch, 1), 0, 1, seed=seed + 32) < WIDTH_SHARE
     if digits is not None:
         chosen &= _not_among(digits, KEEP_WIDTHS)
+        narrower_only = ~_not_among(digits, ONLY_NARROWER)
+        wider_only = ~_not_among(digits, ONLY_WIDER)
+        log_factor = tf.where(narrower_only, -tf.abs(log_factor), log_factor)
+        log_factor = tf.where(wider_only, tf.minimum(tf.abs(log_factor), LOG_WIDTH[1]), log_factor)
     factor = tf.where(chosen, tf.exp(log_factor), 1.0)
     source = centre + (cols[tf.newaxis] - centre) / factor  # (B, W): where each column reads from
     outside = (source < 0) | (source > width - 1)
@@ -270,6 +286,22 @@ def rewidth(images: tf.Tensor, seed: int, digits: tf.Tensor | None = None) -> tf
     right = tf.gather(images, high, axis=2, batch_dims=1)
     keep = tf.cast(~outside, tf.float32)[:, tf.newaxis, :, tf.newaxis]
     return (left * (1.0 - frac) + right * frac) * keep
+
+
+def low_resolution(images: tf.Tensor, seed: int) -> tf.Tensor:
+    """A LOWRES_SHARE of the digits as a low-resolution scan scaled up: blocky, hard-edged.
+
+    Each chosen digit is averaged down to n × n pixels (n drawn from LOWRES_SIZE, one n
+    per batch so the resize has one shape), scaled back up by nearest neighbour and
+    thresholded at half, so its loops close or open the way a coarse scan's do.
+    """
+    height, width = images.shape[1], images.shape[2]
+    size = tf.random.uniform((), LOWRES_SIZE[0], LOWRES_SIZE[1] + 1, tf.int32, seed=seed + 41)
+    small = tf.image.resize(images, tf.stack([size, size]), method="area")
+    blocky = tf.image.resize(small, (height, width), method="nearest")
+    blocky = tf.cast(blocky >= 0.5, images.dtype)
+    chosen = tf.random.uniform((tf.shape(images)[0], 1, 1, 1), 0, 1, seed=seed + 42) < LOWRES_SHARE
+    return tf.where(chosen, blocky, images)
 
 
 def _not_among(digits: tf.Tensor, kept: tuple[int, ...]) -> tf.Tensor:

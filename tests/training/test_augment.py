@@ -174,13 +174,14 @@ def columns(image: np.ndarray) -> np.ndarray:
 def test_the_shipped_recipe_never_changes_widths(monkeypatch):
     # The recipe study's switch is off by default, and then the pipeline never
     # reaches it: the shipped recipe's augmentation is the one it was trained with.
-    assert augment.WIDTH_SHARE == 0.0
+    assert augment.WIDTH_SHARE == 0.0 and augment.LOWRES_SHARE == 0.0
     assert (augment.FLAG_SHARE, augment.FOOT_SHARE) == (0.4, 0.15)
 
     def never(*args, **kwargs):
         raise AssertionError("rewidth ran in the default recipe")
 
     monkeypatch.setattr(augment, "rewidth", never)
+    monkeypatch.setattr(augment, "low_resolution", never)
     out = augment_batch(batch(bars(4, 14, 24)), seed=0, digits=tf.constant([2]))
     assert out.shape == (1, 28, 28, 1)
 
@@ -225,3 +226,36 @@ def test_digits_kept_from_rewidth_keep_their_widths(monkeypatch):
     out = augment.rewidth(images, seed=0, digits=digits).numpy()[..., 0]
     moved = np.abs(out - images.numpy()[..., 0]).sum(axis=(1, 2)) > 0.5
     assert moved.tolist() == [False, False, True, False, False, True]
+
+
+def test_digits_made_only_narrower_or_only_wider_go_only_that_way(monkeypatch):
+    monkeypatch.setattr(augment, "WIDTH_SHARE", 1.0)
+    monkeypatch.setattr(augment, "ONLY_NARROWER", (1,))
+    monkeypatch.setattr(augment, "ONLY_WIDER", (7,))
+    digits = tf.constant([1, 7, 2] * 40)
+    images = batch(*[bars(4, 14, 24)] * 120)  # 12 columns wide
+    out = augment.rewidth(images, seed=0, digits=digits).numpy()[..., 0]
+    widths = np.array([len(columns(picture)) for picture in out]).reshape(40, 3)
+    assert (widths[:, 0] <= 12).all() and (widths[:, 0] < 11).any()
+    # Wider, but no more than exp(LOG_WIDTH[1]) = 1.35 times: at most 17 columns.
+    assert (widths[:, 1] >= 12).all() and (widths[:, 1] > 13).any()
+    assert widths[:, 1].max() <= 17
+    # Other digits still go both ways.
+    assert (widths[:, 2] < 11).any() and (widths[:, 2] > 13).any()
+
+
+def test_a_low_resolution_scan_is_blocky_and_keeps_the_digit_in_place(monkeypatch):
+    monkeypatch.setattr(augment, "LOWRES_SHARE", 1.0)
+    monkeypatch.setattr(augment, "LOWRES_SIZE", (14, 14))
+    images = batch(bars(4, 14, 24))
+    out = augment.low_resolution(images, seed=0).numpy()[0, ..., 0]
+    assert set(np.unique(out)) <= {0.0, 1.0}  # hard edges: no grey left
+    # 14 pixels a side scaled up to 28: every 2 × 2 block is one pixel of the scan.
+    assert np.array_equal(out[0::2, 0::2], out[1::2, 1::2])
+    assert abs(columns(out).mean() - columns(images.numpy()[0, ..., 0]).mean()) <= 1.0
+
+
+def test_low_resolution_leaves_unchosen_pictures_alone(monkeypatch):
+    monkeypatch.setattr(augment, "LOWRES_SHARE", 0.0)
+    images = batch(bars(4, 14, 24))
+    assert np.array_equal(augment.low_resolution(images, seed=0).numpy(), images.numpy())
