@@ -17,7 +17,8 @@ SHOWN = 60  # of one class at a time; the newest first
 def gallery(token: str, mine: MyDigits) -> None:
     counts = mine.counts()
     classes = list(range(NUM_CLASSES))
-    st.session_state.setdefault(keys.GALLERY_CLASS, int(mine.y[-1]) if len(mine) else 0)
+    first = int(mine.y[-1]) if len(mine) else 0
+    st.session_state.setdefault(keys.GALLERY_CLASS, first)
     digit = st.segmented_control(
         "Class",
         classes,
@@ -25,6 +26,8 @@ def gallery(token: str, mine: MyDigits) -> None:
         required=True,
         key=keys.GALLERY_CLASS,
     )
+    if digit is None:  # a browser that sent no value for it shows none chosen: the newest digit's
+        digit = first
     if counts[digit] < TOO_FEW:
         st.caption(
             f"Only {counts[digit]} of your {digit}s: too few to say anything about how the "

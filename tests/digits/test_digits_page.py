@@ -104,6 +104,16 @@ def test_the_gallery_relabels_and_deletes_and_the_model_is_scored(browser, promp
     assert [m.label for m in at.metric][:2] == ["On all your digits", "On your held-out digits"]
 
 
+def test_a_class_sent_as_none_shows_the_newest_digits_class(browser, prompt_canvas):
+    # A browser can come back with no value for a widget whose value the page set in
+    # session state (seen on the draw page's first visit): none chosen, not a traceback.
+    browser.keep(some_digits([1, 1, 7]))
+    at = open_digits()
+    at.segmented_control(key=keys.GALLERY_CLASS).set_value(None).run()
+    assert not at.exception, at.exception
+    assert any("Only 1 of your 7s" in c.value for c in at.caption)
+
+
 def test_hostile_uploads_each_get_a_sentence_and_good_ones_merge(browser, prompt_canvas):
     from tests.digits.test_digit_files import HOSTILE
 
