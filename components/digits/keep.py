@@ -62,7 +62,11 @@ def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> N
     # is not known), and a student's set must not hold the same digit twice.
     if st.session_state.get(keys.KEPT_INPUT) == this:
         return
-    label = int(st.session_state[keys.KEEP_LABEL])
+    label = st.session_state.get(keys.KEEP_LABEL)
+    if label is None:  # a browser that sent no value for the label shows none chosen
+        say("warn", "Tap the digit this drawing is, then keep it.")
+        return
+    label = int(label)
 
     kept = keep_digit(token, prepared, label, drawing_thumbnail(drawing))
     if kept is None:

@@ -154,6 +154,25 @@ def test_the_draw_page_keeps_a_drawing_with_the_prediction_or_a_corrected_label(
     assert any("Kept as 7: you have 2 digits." in s.value for s in at.success)
 
 
+def test_keep_with_no_label_chosen_asks_for_one_and_keeps_nothing(
+    browser,
+    canvas,  # noqa: F811
+):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.run()
+    at.switch_page("app_pages/draw.py")
+    canvas.drawing = ONE
+    at.run()
+    at.segmented_control(key=keys.KEEP_LABEL).set_value(None).run()
+    at.button(key=keys.KEEP_DIGIT).click().run()
+    assert not at.exception, at.exception
+    assert browser.kept().y.tolist() == []
+    assert any("Tap the digit this drawing is" in w.value for w in at.warning)
+    at.segmented_control(key=keys.KEEP_LABEL).set_value(1).run()
+    at.button(key=keys.KEEP_DIGIT).click().run()
+    assert browser.kept().y.tolist() == [1]
+
+
 def test_one_press_reaching_keep_twice_keeps_the_drawing_once(browser, monkeypatch):
     import streamlit
 
