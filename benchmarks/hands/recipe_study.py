@@ -37,6 +37,9 @@ ARMS: dict[str, dict[str, float]] = {
     "control": {},  # the robust recipe as shipped: flags on 40% of 1s, feet on 15%
     "no foot": {"FOOT_SHARE": 0.0},
     "no foot, flag 20%": {"FOOT_SHARE": 0.0, "FLAG_SHARE": 0.2},
+    # A foot only where it cannot be a 2's base: under a 1 standing upright (its top at
+    # most a tenth of its height right or left of its base), not under a leaning stroke.
+    "foot only upright": {"MAX_LEAN_FOR_FOOT": 0.1},
     "no foot, narrow and wide": {"FOOT_SHARE": 0.0, "WIDTH_SHARE": 0.3},
     "narrow and wide": {"WIDTH_SHARE": 0.3},
     # Narrow and wide loses the strokes' simplex 6s to 0 (digit_by_design.py): is it the
