@@ -62,6 +62,16 @@ def open_digits() -> AppTest:
     return at
 
 
+def draw_page_with(drawn, drawing: np.ndarray) -> AppTest:
+    """The draw page, its canvas (the `canvas` fixture, `drawn`) holding `drawing`."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.run()
+    at.switch_page("app_pages/draw.py")
+    drawn.drawing = drawing
+    at.run()
+    return at
+
+
 def _count(at: AppTest) -> str:
     return next(m.value for m in at.markdown if re.fullmatch(r"### [\d,]+ digits?", m.value))
 
@@ -135,11 +145,7 @@ def test_the_draw_page_keeps_a_drawing_with_the_prediction_or_a_corrected_label(
     browser,
     canvas,  # noqa: F811
 ):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.run()
-    at.switch_page("app_pages/draw.py")
-    canvas.drawing = ONE
-    at.run()
+    at = draw_page_with(canvas, ONE)
     assert at.segmented_control(key=keys.KEEP_LABEL).value == 1  # the prediction
     at.button(key=keys.KEEP_DIGIT).click().run()
     assert browser.kept().y.tolist() == [1]
@@ -158,11 +164,7 @@ def test_keep_with_no_label_chosen_asks_for_one_and_keeps_nothing(
     browser,
     canvas,  # noqa: F811
 ):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.run()
-    at.switch_page("app_pages/draw.py")
-    canvas.drawing = ONE
-    at.run()
+    at = draw_page_with(canvas, ONE)
     at.segmented_control(key=keys.KEEP_LABEL).set_value(None).run()
     at.button(key=keys.KEEP_DIGIT).click().run()
     assert not at.exception, at.exception

@@ -178,7 +178,7 @@ def test_the_shipped_recipe_never_changes_widths(monkeypatch):
     assert (augment.FLAG_SHARE, augment.FOOT_SHARE) == (0.4, 0.15)
 
     def never(*args, **kwargs):
-        raise AssertionError("rewidth ran in the default recipe")
+        raise AssertionError("a study-only step ran in the default recipe")
 
     monkeypatch.setattr(augment, "rewidth", never)
     monkeypatch.setattr(augment, "low_resolution", never)
