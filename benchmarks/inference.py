@@ -63,12 +63,13 @@ def main() -> None:
     import keras
 
     model, _ = load_model(args.model)
-    digit = load_bundled_sample().x_test[0].astype(np.float32) / 255.0
+    first = load_bundled_sample().x_test[0]
+    digit = first.astype(np.float32) / 255.0
     batch = digit[np.newaxis, ..., np.newaxis]
 
     classifier = DigitClassifier(model)
     one_pass = p50_ms(lambda: classifier.forward(digit), args.repeats)
-    drawing = canvas_picture(load_bundled_sample().x_test[0])
+    drawing = canvas_picture(first)
     prepared = read_digit(classifier, drawing, ink="light-on-dark").prepared.input
 
     def both_readings() -> None:
