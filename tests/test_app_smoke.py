@@ -29,6 +29,8 @@ def test_page_renders_in_the_frame(page):
     # The frame's sidebar names the active model with its measured accuracy.
     accuracy = [m for m in at.sidebar.get("metric") if m.label == "Test accuracy"]
     assert accuracy and accuracy[0].value.endswith("%")
+    # It names the set and the reading, so that it can be told from the draw page's.
+    assert "test set" in accuracy[0].help and "read once" in accuracy[0].help
 
 
 def test_sidebar_reports_unreadable_model_card(tmp_path):

@@ -38,7 +38,11 @@ def model_card_sidebar() -> ModelCard | None:
         st.metric(
             "Test accuracy",
             f"{card.test_accuracy:.2%}",
-            help=f"Measured on the {card.test_set}; test loss {card.test_loss:.4f}.",
+            # The card's figure reads each test digit once; the draw page reads twice and
+            # averages, so the README's figure for the default differs: the help says which.
+            help=f"Measured on the {card.test_set}, each digit read once as it is (the draw "
+            "page also reads an upright copy of a digit and averages the two); test loss "
+            f"{card.test_loss:.4f}.",
         )
         st.caption(f"Trained on the {card.trained_on}. {card.params:,} parameters.")
         if is_lesson_model(name):
