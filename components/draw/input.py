@@ -320,14 +320,15 @@ def _ink_note(reading: Reading) -> str:
 
 def model_note(card: ModelCard, active_name: str) -> None:
     """Which model the page runs: a shipped one unless a retrained one is active."""
+    # The card's accuracy reads each test digit once, not twice as this page does.
+    measured = f"{card.test_accuracy:.2%} on the {card.test_set}, each digit read once"
     if active_name in SHIPPED_NAMES:
         st.caption(
             f"No retrained model is active, so this page runs the shipped model "
-            f"**{active_name}** (preset `{card.preset}`, {card.test_accuracy:.2%} on the "
-            f"{card.test_set})."
+            f"**{active_name}** (preset `{card.preset}`; {measured})."
         )
     else:
         st.caption(
-            f"This page runs your retrained model **{card.name}** (preset `{card.preset}`, "
-            f"{card.test_accuracy:.2%} on the {card.test_set})."
+            f"This page runs your retrained model **{card.name}** (preset `{card.preset}`; "
+            f"{measured})."
         )

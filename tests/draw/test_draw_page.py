@@ -126,6 +126,10 @@ def test_nothing_drawn_invites_drawing_and_predicts_nothing(canvas):
     assert "Draw a digit" in text
     assert "Prediction:" not in text
     assert not at.get("plotly_chart"), "no charts before there is a drawing"
+    # The model's accuracy is its card's, one reading a digit: the page says so, since it
+    # reads twice.
+    (note,) = [c.value for c in at.caption if "runs the shipped model" in c.value]
+    assert "on the official MNIST test set" in note and "each digit read once" in note
 
 
 def test_the_pen_width_and_the_input_are_the_widgets_own_defaults(canvas):
