@@ -46,7 +46,7 @@ def keep_this_digit(reading: Reading | None, drawing: np.ndarray | None) -> None
             icon=":material/check:" if kept else ":material/bookmark_add:",
             disabled=token is None or kept,
             on_click=_keep,
-            args=(token, prepared, drawing, this),  # made small only if kept
+            args=(token, prepared, drawing, this, reading.digit),  # made small only if kept
         )
         for kind, sentence in said():
             (st.success if kind == "ok" else st.warning)(sentence)
@@ -56,7 +56,9 @@ def keep_this_digit(reading: Reading | None, drawing: np.ndarray | None) -> None
             st.page_link("app_pages/digits.py", label="See My digits", icon=":material/apps:")
 
 
-def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> None:
+def _keep(
+    token: str, prepared: np.ndarray, drawing: np.ndarray, this: str, read_as: int | None = None
+) -> None:
     # A drawing already kept is not kept again: one press can reach this callback twice (a
     # test run kept one drawing twice from one click; which Streamlit path called it again
     # is not known), and a student's set must not hold the same digit twice.
@@ -73,6 +75,13 @@ def _keep(token: str, prepared: np.ndarray, drawing: np.ndarray, this: str) -> N
         return
     mine, problem = kept
     st.session_state[keys.KEPT_INPUT] = this
-    say("ok", f"Kept as {label}: you have {how_many(len(mine))}.")
+    sentence = f"Kept as {label}: you have {how_many(len(mine))}."
+    if read_as is not None and read_as != label:
+        # The way to a model that reads this student's writing: benchmarks/my_digits.py.
+        sentence += (
+            f" The model read it as {read_as}: a few more of your {label}s and a fine-tune "
+            "on them (My digits) can teach it your writing."
+        )
+    say("ok", sentence)
     if problem:
         say("warn", problem)

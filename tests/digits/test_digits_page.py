@@ -175,6 +175,25 @@ def test_keep_with_no_label_chosen_asks_for_one_and_keeps_nothing(
     assert browser.kept().y.tolist() == [1]
 
 
+def test_a_digit_kept_under_another_label_than_read_points_to_the_fine_tune(
+    browser,
+    canvas,  # noqa: F811
+):
+    at = draw_page_with(canvas, ONE)
+    at.button(key=keys.KEEP_DIGIT).click().run()
+    (kept,) = [s.value for s in at.success]
+    assert kept.startswith("Kept as 1") and "read it as" not in kept, "read right: no hint"
+
+    at = draw_page_with(canvas, ONE[:, ::-1].copy())  # another drawing, read as 1 too
+    at.segmented_control(key=keys.KEEP_LABEL).set_value(7).run()
+    at.button(key=keys.KEEP_DIGIT).click().run()
+    assert not at.exception, at.exception
+    (kept,) = [s.value for s in at.success]
+    assert "Kept as 7" in kept
+    assert "The model read it as 1: a few more of your 7s" in kept and "My digits" in kept
+    assert browser.kept().y.tolist() == [1, 7]
+
+
 def test_one_press_reaching_keep_twice_keeps_the_drawing_once(browser, monkeypatch):
     import streamlit
 
