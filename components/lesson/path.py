@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.common.active_model import LESSON_LINK
 from components.lesson import keys
-from components.lesson.texts import GLOSSARY, NOTES_INTRO, STEPS
+from components.lesson.texts import GLOSSARY, NOTES_INTRO, NOTES_WHEN_WRONG, STEPS
 
 
 def lesson_path() -> None:
@@ -29,6 +29,7 @@ def teacher_notes() -> None:
         for number, step in enumerate(STEPS, start=1):
             asks = "\n".join(f"- {question}" for question in step.questions)
             st.markdown(f"**{number}. {step.title}** · about {step.minutes}\n\n{asks}")
+        st.markdown(NOTES_WHEN_WRONG)
 
 
 def glossary() -> None:

@@ -45,6 +45,14 @@ def test_start_page_is_the_default_page_with_the_four_steps_in_order():
     assert "Teacher's notes" in labels and any(label.startswith("Glossary") for label in labels)
 
 
+def test_the_teachers_notes_say_what_to_do_when_a_students_digits_are_read_wrong():
+    at = start()
+    (notes,) = [e for e in at.expander if e.label == "Teacher's notes"]
+    (when_wrong,) = [m.value for m in notes.markdown if "read as 1" in m.value]
+    assert "**My digits**" in when_wrong and "Start from the active model" in when_wrong
+    assert "Add my digits" in when_wrong
+
+
 def test_glossary_names_the_jargon_a_class_meets():
     for term in ("MNIST", "preset", "RMSprop", "learning rate", "epoch", "batch", "convolution",
                  "bias", "ReLU", "max pooling", "dense layer", "softmax", "batch normalisation",
