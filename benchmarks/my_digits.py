@@ -7,7 +7,7 @@ pen). It is in no training set. For each of three seeds:
 
 1. 5 drawings of each digit are kept through the page's own path: prepared as the
    draw page prepares a drawing, added to a MyDigits set (one in five held out).
-2. The worker's own job fine-tunes the shipped default model on MNIST's training
+2. The worker's own job fine-tunes the shipped model (default, or --model) on MNIST's training
    digits and those kept (the sidebar's "Start from the active model" recipe with
    "Add my digits"), exactly as Train does.
 3. 30 other drawings of each digit by the same writer, never kept, and the
@@ -22,7 +22,10 @@ centre lines of one fonts-bwht hand (a validation font: people's handwriting)
 redrawn at 0.40 to 0.50 of their width by a steady hand, upright or leaning a
 little, with a 14 to 20 px pen. The hand was set down before any run.
 
-    python benchmarks/my_digits.py [--seeds 0 1 2] [--writer kristi|narrow]
+`--model seed` starts from the lesson's small network instead of the default, as a
+student on the lesson's path would.
+
+    python benchmarks/my_digits.py [--seeds 0 1 2] [--writer kristi|narrow] [--model seed]
 
 Last line: {"writer_before", "writer_after", "mnist_before", "mnist_after", "seconds",
 "per_digit_before", "per_digit_after", "writer", "seeds"}, the first five
@@ -92,7 +95,8 @@ def drawings(seed: int, per_digit: int, writer: str) -> tuple[list[np.ndarray], 
     return [fonts.draw_digit(WRITER, int(d), writer_jitter(rng)) for d in labels], labels
 
 
-def one_seed(seed: int, data, default_classifier, writer: str) -> dict:
+def one_seed(seed: int, data, start_classifier, writer: str, start: str) -> dict:
+    from model.files.cards import read_card
     from model.mine.collection import MyDigits
     from model.mine.files import digits_npz
     from model.mine.mixing import FINE_TUNE_RECIPE
@@ -117,11 +121,11 @@ def one_seed(seed: int, data, default_classifier, writer: str) -> dict:
         job = RunJob(
             run_id=f"bench{seed}",
             number=seed,
-            preset="robust",
+            preset=read_card(start).preset,  # as "Start from the active model" sets it
             recipe=Recipe(**{**FINE_TUNE_RECIPE, "seed": seed}),
             out_path=str(Path(folder) / "tuned.keras"),
-            previous_model="default",
-            previous_label="default",
+            previous_model=start,
+            previous_label=start,
             my_digits=str(path),
             fine_tune=True,
         )
@@ -134,7 +138,7 @@ def one_seed(seed: int, data, default_classifier, writer: str) -> dict:
 
         tuned = DigitClassifier(load_model(job.out_path)[0])
         evaluation = end.evaluation
-        before = read_inputs(default_classifier, inputs).argmax(axis=1)
+        before = read_inputs(start_classifier, inputs).argmax(axis=1)
         after = read_inputs(tuned, inputs).argmax(axis=1)
         return {
             "writer_before": float(np.mean(before == scored_labels)),
@@ -160,6 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--writer", choices=["kristi", "narrow"], default="kristi")
+    parser.add_argument("--model", choices=["default", "seed"], default="default")
     args = parser.parse_args()
     font = NARROW_WRITER if args.writer == "narrow" else WRITER
     ensure_installed([(font.package, font.path)])
@@ -170,10 +175,10 @@ def main() -> None:
 
     data = load_data()
     print(f"data: {data.source}, tested on the {data.test_description}", flush=True)
-    default = DigitClassifier(load_model("default")[0])
+    start = DigitClassifier(load_model(args.model)[0])
     rows = []
     for seed in args.seeds:
-        row = one_seed(seed, data, default, args.writer)
+        row = one_seed(seed, data, start, args.writer, args.model)
         rows.append(row)
         print(
             f"seed {seed}: writer {row['writer_before']:.1%} -> {row['writer_after']:.1%}, "
@@ -192,6 +197,7 @@ def main() -> None:
     }
     summary["seeds"] = args.seeds
     summary["writer"] = args.writer
+    summary["model"] = args.model
     for k in ("per_digit_before", "per_digit_after"):
         summary[k] = [round(float(np.mean([r[k][d] for r in rows])), 1) for d in range(10)]
     print(json.dumps(summary))
