@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from model.digits.data import load_bundled_sample  # noqa: E402
 from model.files.persistence import load_model  # noqa: E402
 from model.network.inference import DigitClassifier  # noqa: E402
+from model.preprocess import prepare_for_ink  # noqa: E402
 from model.preprocess.reading import read_digit, second_look  # noqa: E402
 
 
@@ -70,7 +71,7 @@ def main() -> None:
     classifier = DigitClassifier(model)
     one_pass = p50_ms(lambda: classifier.forward(digit), args.repeats)
     drawing = canvas_picture(first)
-    prepared = read_digit(classifier, drawing, ink="light-on-dark").prepared.input
+    prepared = prepare_for_ink(drawing, "light-on-dark").input
 
     def both_readings() -> None:
         classifier.forward(prepared)
