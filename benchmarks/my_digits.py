@@ -28,14 +28,13 @@ student on the lesson's path would.
     python benchmarks/my_digits.py [--seeds 0 1 2] [--writer kristi|narrow] [--model seed]
 
 Last line: {"writer_before", "writer_after", "mnist_before", "mnist_after", "seconds",
-"per_digit_before", "per_digit_after", "writer", "seeds"}, the first five
+"per_digit_before", "per_digit_after", "writer", "model", "seeds"}, the first five
 each the mean over the seeds, with "spread" giving each one's min and max.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -53,6 +52,16 @@ from benchmarks.hands.validation import VALIDATION_FONTS, skeleton_strokes  # no
 
 WRITER = fonts.Font("fonts-kristi", fonts.TRUETYPE / "kristi" / "Kristi.ttf", "the writer")
 NARROW_WRITER = VALIDATION_FONTS[0]  # fonts-bwht's first hand
+# One person who writes narrow, with their own small variation from digit to digit.
+NARROW_HAND = strokes.HandRanges(
+    height=(150, 220),
+    aspect=(0.40, 0.50),
+    shear=(-0.05, 0.10),
+    rotate=(-5, 5),
+    wobble=(0.0, 0.02),
+    pen=(14, 20),
+    offset=25,
+)
 KEPT_PER_DIGIT = 5
 SCORED_PER_DIGIT = 30
 
@@ -72,26 +81,14 @@ def writer_jitter(rng: np.random.Generator) -> fonts.Jitter:
     )
 
 
-def narrow_hand(rng: np.random.Generator) -> strokes.Hand:
-    """One person who writes narrow, with their own small variation from digit to digit."""
-    return dataclasses.replace(
-        strokes.random_hand(rng),
-        height=rng.uniform(150, 220),
-        aspect=rng.uniform(0.40, 0.50),
-        shear=rng.uniform(-0.05, 0.10),
-        rotate=rng.uniform(-5, 5),
-        wobble=rng.uniform(0.0, 0.02),
-        pen=rng.uniform(14, 20),
-        offset=(rng.uniform(-25, 25), rng.uniform(-25, 25)),
-    )
-
-
 def drawings(seed: int, per_digit: int, writer: str) -> tuple[list[np.ndarray], np.ndarray]:
     rng = np.random.default_rng(seed)
     labels = np.repeat(np.arange(10), per_digit)
     if writer == "narrow":
         lines = [skeleton_strokes(NARROW_WRITER, int(d)) for d in labels]
-        return [strokes.draw_strokes(s, narrow_hand(rng)) for s in lines], labels
+        return [
+            strokes.draw_strokes(s, strokes.random_hand(rng, NARROW_HAND)) for s in lines
+        ], labels
     return [fonts.draw_digit(WRITER, int(d), writer_jitter(rng)) for d in labels], labels
 
 

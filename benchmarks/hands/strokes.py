@@ -83,7 +83,23 @@ class Hand:
     waves: np.ndarray  # (2, 2, 4): per axis, two waves of (amplitude, kx, ky, phase)
 
 
-def random_hand(rng: np.random.Generator) -> Hand:
+@dataclass(frozen=True)
+class HandRanges:
+    """Where a random hand's settings are drawn from, each uniformly between its two ends."""
+
+    height: tuple[float, float] = (120, 230)
+    aspect: tuple[float, float] = (0.75, 1.3)
+    shear: tuple[float, float] = (-0.2, 0.4)
+    rotate: tuple[float, float] = (-15, 15)
+    wobble: tuple[float, float] = (0.0, 0.035)
+    pen: tuple[float, float] = (8, 26)
+    offset: float = 35  # x and y each at most this far from the canvas's centre
+
+
+ANY_HAND = HandRanges()
+
+
+def random_hand(rng: np.random.Generator, ranges: HandRanges = ANY_HAND) -> Hand:
     waves = np.stack(
         [
             np.stack(
@@ -99,13 +115,16 @@ def random_hand(rng: np.random.Generator) -> Hand:
         ]
     )
     return Hand(
-        height=rng.uniform(120, 230),
-        aspect=rng.uniform(0.75, 1.3),
-        shear=rng.uniform(-0.2, 0.4),
-        rotate=rng.uniform(-15, 15),
-        wobble=rng.uniform(0.0, 0.035),
-        pen=rng.uniform(8, 26),
-        offset=(rng.uniform(-35, 35), rng.uniform(-35, 35)),
+        height=rng.uniform(*ranges.height),
+        aspect=rng.uniform(*ranges.aspect),
+        shear=rng.uniform(*ranges.shear),
+        rotate=rng.uniform(*ranges.rotate),
+        wobble=rng.uniform(*ranges.wobble),
+        pen=rng.uniform(*ranges.pen),
+        offset=(
+            rng.uniform(-ranges.offset, ranges.offset),
+            rng.uniform(-ranges.offset, ranges.offset),
+        ),
         waves=waves,
     )
 

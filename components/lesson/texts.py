@@ -88,7 +88,7 @@ NOTES_WHEN_WRONG = (
     "often read as 1: ask the class what the training digits must have held. A student who "
     "keeps five of each of their digits on **My digits** and fine-tunes on them (the "
     'sidebar\'s "Start from the active model" with "Add my digits") can get a model of their '
-    "own that reads their writing. Measured with one narrow writer: about 57% of their "
+    "own that reads their writing. Measured with one narrow writer: about 58% of their "
     "other digits read right before, 99% after the fine-tune (3 seconds from seed, 8 from "
     "the default, on a 2-core server), and the MNIST test set no more than a tenth of a "
     "point lower."
